@@ -1,0 +1,346 @@
+#include "report/json.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "util/atomic_file.h"
+
+namespace membench::report {
+
+using nlohmann::json;
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::ok: return "ok";
+    case Status::failed: return "failed";
+    case Status::timeout: return "timeout";
+    case Status::oom: return "oom";
+    case Status::mismatch: return "mismatch";
+    case Status::skipped: return "skipped";
+  }
+  return "failed";
+}
+
+std::optional<Status> status_from_string(const std::string& s) {
+  for (Status st : {Status::ok, Status::failed, Status::timeout, Status::oom, Status::mismatch,
+                    Status::skipped})
+    if (s == to_string(st)) return st;
+  return std::nullopt;
+}
+
+std::string case_id(const std::string& workload, const std::string& strategy,
+                    const std::string& dataset, const std::string& allocator) {
+  return workload + "/" + strategy + "/" + dataset + "/" + allocator;
+}
+
+// ---- writing ----------------------------------------------------------------
+
+json to_json(const Report& r) {
+  json results = json::array();
+  for (const CaseResult& c : r.results) {
+    json e;
+    e["id"] = c.id;
+    e["workload"] = c.workload;
+    e["strategy"] = c.strategy;
+    e["dataset"] = c.dataset;
+    e["allocator"] = c.allocator;
+    json params = json::object();
+    for (const auto& [k, v] : c.params) params[k] = v;
+    e["params"] = params;
+    e["status"] = to_string(c.status);
+    e["error"] = c.error;
+    e["input_bytes"] = c.input_bytes;
+    e["input_items"] = c.input_items;
+    e["output_digest"] = c.output_digest;
+    if (c.time) {
+      e["time"] = {{"repetitions", c.time->repetitions},     {"iterations", c.time->iterations},
+                   {"real_ns", c.time->real_ns},             {"cpu_ns", c.time->cpu_ns},
+                   {"median_real_ns", c.time->median_real_ns}, {"cv", c.time->cv}};
+    }
+    if (c.throughput) {
+      e["throughput"] = {{"bytes_per_second", c.throughput->bytes_per_second}};
+      if (c.throughput->items_per_second)
+        e["throughput"]["items_per_second"] = *c.throughput->items_per_second;
+    }
+    if (c.memory) {
+      const MemoryStats& m = *c.memory;
+      e["memory"] = {{"baseline_rss_bytes", m.baseline_rss_bytes},
+                     {"peak_rss_bytes", m.peak_rss_bytes},
+                     {"peak_rss_delta_bytes", m.peak_rss_delta_bytes},
+                     {"peak_anon_bytes", m.peak_anon_bytes},
+                     {"peak_file_bytes", m.peak_file_bytes},
+                     {"peak_shmem_bytes", m.peak_shmem_bytes},
+                     {"baseline_anon_bytes", m.baseline_anon_bytes},
+                     {"baseline_file_bytes", m.baseline_file_bytes},
+                     {"baseline_shmem_bytes", m.baseline_shmem_bytes},
+                     {"minor_faults", m.minor_faults},
+                     {"major_faults", m.major_faults},
+                     {"samples", m.samples}};
+    }
+    if (c.allocations) {
+      const Allocations& a = *c.allocations;
+      e["allocations"] = {{"count", a.count},
+                          {"bytes", a.bytes},
+                          {"peak_live_bytes", a.peak_live_bytes},
+                          {"temporary", a.temporary},
+                          {"leaked_bytes", a.leaked_bytes},
+                          {"leaked_count", a.leaked_count}};
+    }
+    if (c.timeline) {
+      e["timeline"] = {{"interval_ms", c.timeline->interval_ms},
+                       {"rss_bytes", c.timeline->rss_bytes},
+                       {"anon_bytes", c.timeline->anon_bytes},
+                       {"file_bytes", c.timeline->file_bytes}};
+    }
+    if (!c.allocator_stats.is_null()) e["allocator_stats"] = c.allocator_stats;
+    if (!c.heaptrack.is_null()) e["heaptrack"] = c.heaptrack;
+    if (!c.extra.is_null()) e["extra"] = c.extra;
+    results.push_back(std::move(e));
+  }
+  json scaling = json::array();
+  for (const ScalingFit& s : r.scaling) {
+    json pts = json::array();
+    for (const auto& [x, y] : s.points) pts.push_back({x, y});
+    scaling.push_back({{"workload", s.workload},
+                       {"strategy", s.strategy},
+                       {"allocator", s.allocator},
+                       {"metric", s.metric},
+                       {"points", pts},
+                       {"slope", s.slope},
+                       {"intercept", s.intercept},
+                       {"r2", s.r2},
+                       {"class", s.complexity}});
+  }
+  return {{"schema", r.schema}, {"context", r.context}, {"results", results}, {"scaling", scaling}};
+}
+
+// ---- reading ----------------------------------------------------------------
+
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw ReportError(source_ + ": " + where + ": " + what);
+  }
+
+  const json& member(const json& obj, const std::string& where, const char* key) const {
+    if (!obj.is_object()) fail(where, "is not an object");
+    auto it = obj.find(key);
+    if (it == obj.end()) fail(where, std::string("missing field '") + key + "'");
+    return *it;
+  }
+
+  std::string str(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_string()) fail(where + "." + key, "is not a string");
+    return v.get<std::string>();
+  }
+
+  double number(const json& v, const std::string& where) const {
+    if (!v.is_number()) fail(where, "is not a number");
+    double d = v.get<double>();
+    if (!std::isfinite(d)) fail(where, "is not finite");
+    if (d < 0) fail(where, "is negative");
+    return d;
+  }
+
+  double num(const json& obj, const std::string& where, const char* key) const {
+    return number(member(obj, where, key), where + "." + key);
+  }
+
+  std::uint64_t u64(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return v.get<std::uint64_t>();
+    if (v.is_number_float()) {
+      double d = number(v, where + "." + key);
+      if (d == std::floor(d) && d < 1.8e19) return static_cast<std::uint64_t>(d);
+    }
+    if (v.is_null()) fail(where + "." + key, "is null (NaN or missing figure)");
+    fail(where + "." + key, "is not a non-negative integer");
+  }
+
+  std::uint64_t u64_or(const json& obj, const std::string& where, const char* key,
+                       std::uint64_t fallback) const {
+    return obj.contains(key) ? u64(obj, where, key) : fallback;
+  }
+
+  std::vector<double> doubles(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_array()) fail(where + "." + key, "is not an array");
+    std::vector<double> out;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out.push_back(number(v[i], where + "." + key + "[" + std::to_string(i) + "]"));
+    return out;
+  }
+
+  std::vector<std::uint64_t> u64s(const json& obj, const std::string& where,
+                                  const char* key) const {
+    std::vector<std::uint64_t> out;
+    if (!obj.contains(key)) return out;
+    for (double d : doubles(obj, where, key)) out.push_back(static_cast<std::uint64_t>(d));
+    return out;
+  }
+
+ private:
+  std::string source_;
+};
+
+}  // namespace
+
+Report from_json(const json& j, const std::string& source) {
+  Reader rd(source);
+  if (!j.is_object()) rd.fail("top level", "is not a JSON object (not a membench report)");
+  if (!j.contains("schema")) rd.fail("top level", "has no 'schema' (not a membench report)");
+  Report r;
+  r.schema = rd.str(j, "top level", "schema");
+  if (r.schema != kSchema)
+    rd.fail("schema", "'" + r.schema + "' is not supported (expected '" + kSchema + "')");
+  r.context = rd.member(j, "top level", "context");
+  if (!r.context.is_object()) rd.fail("context", "is not an object");
+  const json& results = rd.member(j, "top level", "results");
+  if (!results.is_array()) rd.fail("results", "is not an array");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const json& e = results[i];
+    std::string at = "results[" + std::to_string(i) + "]";
+    CaseResult c;
+    c.id = rd.str(e, at, "id");
+    at = "case " + c.id;
+    c.workload = rd.str(e, at, "workload");
+    c.strategy = rd.str(e, at, "strategy");
+    c.dataset = rd.str(e, at, "dataset");
+    c.allocator = rd.str(e, at, "allocator");
+    if (c.id != case_id(c.workload, c.strategy, c.dataset, c.allocator))
+      rd.fail(at, "id does not match workload/strategy/dataset/allocator");
+    std::string status = rd.str(e, at, "status");
+    auto st = status_from_string(status);
+    if (!st) rd.fail(at + ".status", "unknown status '" + status + "'");
+    c.status = *st;
+    if (e.contains("error") && e["error"].is_string()) c.error = e["error"].get<std::string>();
+    if (e.contains("params")) {
+      const json& p = e["params"];
+      if (!p.is_object()) rd.fail(at + ".params", "is not an object");
+      for (auto it = p.begin(); it != p.end(); ++it) {
+        if (!it.value().is_number_integer()) rd.fail(at + ".params." + it.key(), "is not an integer");
+        c.params.emplace_back(it.key(), it.value().get<std::int64_t>());
+      }
+    }
+    c.input_bytes = rd.u64_or(e, at, "input_bytes", 0);
+    c.input_items = rd.u64_or(e, at, "input_items", 0);
+    if (e.contains("output_digest") && e["output_digest"].is_string())
+      c.output_digest = e["output_digest"].get<std::string>();
+    if (e.contains("time")) {
+      const json& t = e["time"];
+      std::string w = at + ".time";
+      TimeStats ts;
+      ts.repetitions = static_cast<int>(rd.u64(t, w, "repetitions"));
+      ts.iterations = rd.u64_or(t, w, "iterations", 0);
+      ts.real_ns = rd.doubles(t, w, "real_ns");
+      ts.cpu_ns = rd.doubles(t, w, "cpu_ns");
+      ts.median_real_ns = rd.num(t, w, "median_real_ns");
+      ts.cv = rd.num(t, w, "cv");
+      c.time = ts;
+    }
+    if (e.contains("throughput")) {
+      const json& t = e["throughput"];
+      Throughput tp;
+      tp.bytes_per_second = rd.num(t, at + ".throughput", "bytes_per_second");
+      if (t.contains("items_per_second"))
+        tp.items_per_second = rd.num(t, at + ".throughput", "items_per_second");
+      c.throughput = tp;
+    }
+    if (e.contains("memory")) {
+      const json& m = e["memory"];
+      std::string w = at + ".memory";
+      MemoryStats ms;
+      ms.baseline_rss_bytes = rd.u64(m, w, "baseline_rss_bytes");
+      ms.peak_rss_bytes = rd.u64(m, w, "peak_rss_bytes");
+      ms.peak_rss_delta_bytes = rd.u64(m, w, "peak_rss_delta_bytes");
+      ms.peak_anon_bytes = rd.u64(m, w, "peak_anon_bytes");
+      ms.peak_file_bytes = rd.u64(m, w, "peak_file_bytes");
+      ms.peak_shmem_bytes = rd.u64(m, w, "peak_shmem_bytes");
+      ms.baseline_anon_bytes = rd.u64_or(m, w, "baseline_anon_bytes", 0);
+      ms.baseline_file_bytes = rd.u64_or(m, w, "baseline_file_bytes", 0);
+      ms.baseline_shmem_bytes = rd.u64_or(m, w, "baseline_shmem_bytes", 0);
+      ms.minor_faults = rd.u64(m, w, "minor_faults");
+      ms.major_faults = rd.u64(m, w, "major_faults");
+      ms.samples = rd.u64_or(m, w, "samples", 0);
+      c.memory = ms;
+    }
+    if (e.contains("allocations")) {
+      const json& a = e["allocations"];
+      std::string w = at + ".allocations";
+      Allocations al;
+      al.count = rd.u64(a, w, "count");
+      al.bytes = rd.u64(a, w, "bytes");
+      al.peak_live_bytes = rd.u64(a, w, "peak_live_bytes");
+      al.temporary = rd.u64(a, w, "temporary");
+      al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
+      al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+      c.allocations = al;
+    }
+    if (e.contains("timeline")) {
+      const json& t = e["timeline"];
+      std::string w = at + ".timeline";
+      Timeline tl;
+      tl.interval_ms = rd.num(t, w, "interval_ms");
+      tl.rss_bytes = rd.u64s(t, w, "rss_bytes");
+      tl.anon_bytes = rd.u64s(t, w, "anon_bytes");
+      tl.file_bytes = rd.u64s(t, w, "file_bytes");
+      c.timeline = tl;
+    }
+    if (e.contains("allocator_stats")) c.allocator_stats = e["allocator_stats"];
+    if (e.contains("heaptrack")) c.heaptrack = e["heaptrack"];
+    if (e.contains("extra")) c.extra = e["extra"];
+    r.results.push_back(std::move(c));
+  }
+  if (j.contains("scaling")) {
+    const json& sc = j["scaling"];
+    if (!sc.is_array()) rd.fail("scaling", "is not an array");
+    for (std::size_t i = 0; i < sc.size(); ++i) {
+      const json& e = sc[i];
+      std::string at = "scaling[" + std::to_string(i) + "]";
+      ScalingFit f;
+      f.workload = rd.str(e, at, "workload");
+      f.strategy = rd.str(e, at, "strategy");
+      f.allocator = rd.str(e, at, "allocator");
+      f.metric = rd.str(e, at, "metric");
+      const json& pts = rd.member(e, at, "points");
+      if (!pts.is_array()) rd.fail(at + ".points", "is not an array");
+      for (const json& p : pts) {
+        if (!p.is_array() || p.size() != 2) rd.fail(at + ".points", "holds a non-pair");
+        f.points.emplace_back(rd.number(p[0], at + ".points"), rd.number(p[1], at + ".points"));
+      }
+      const json& slope = rd.member(e, at, "slope");
+      const json& intercept = rd.member(e, at, "intercept");
+      if (!slope.is_number() || !intercept.is_number()) rd.fail(at, "slope/intercept not numbers");
+      f.slope = slope.get<double>();
+      f.intercept = intercept.get<double>();
+      if (e.contains("r2") && e["r2"].is_number()) f.r2 = e["r2"].get<double>();
+      f.complexity = rd.str(e, at, "class");
+      r.scaling.push_back(std::move(f));
+    }
+  }
+  return r;
+}
+
+Report read_report_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ReportError(path + ": cannot open");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw ReportError(path + ": cannot read");
+  json j = json::parse(buf.str(), nullptr, false);
+  if (j.is_discarded()) throw ReportError(path + ": not valid JSON (not a membench report)");
+  return from_json(j, path);
+}
+
+void write_report_file(const Report& report, const std::string& path) {
+  write_file_atomically(path, to_json(report).dump(1) + "\n");
+}
+
+}  // namespace membench::report

@@ -1,0 +1,111 @@
+// The report model: what a run produced, independent of any output format.
+// Field names follow the contract (section 3); report/json.cpp maps them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace membench::report {
+
+inline constexpr const char* kSchema = "membench.report/1";
+
+enum class Status { ok, failed, timeout, oom, mismatch, skipped };
+const char* to_string(Status s);
+std::optional<Status> status_from_string(const std::string& s);
+
+struct TimeStats {
+  int repetitions = 0;
+  std::vector<double> real_ns;  // one value per repetition, per iteration
+  std::vector<double> cpu_ns;
+  double median_real_ns = 0;
+  double cv = 0;  // coefficient of variation of real_ns
+  std::uint64_t iterations = 0;  // per repetition
+};
+
+struct Throughput {
+  double bytes_per_second = 0;
+  std::optional<double> items_per_second;
+};
+
+struct MemoryStats {
+  std::uint64_t baseline_rss_bytes = 0;
+  std::uint64_t peak_rss_bytes = 0;  // VmHWM of the memory-run process
+  std::uint64_t peak_rss_delta_bytes = 0;
+  std::uint64_t peak_anon_bytes = 0;  // sampled maxima, absolute
+  std::uint64_t peak_file_bytes = 0;
+  std::uint64_t peak_shmem_bytes = 0;
+  std::uint64_t baseline_anon_bytes = 0;
+  std::uint64_t baseline_file_bytes = 0;
+  std::uint64_t baseline_shmem_bytes = 0;
+  std::uint64_t minor_faults = 0;
+  std::uint64_t major_faults = 0;
+  std::uint64_t samples = 0;  // how many outside samples the peaks come from
+};
+
+struct Allocations {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t peak_live_bytes = 0;
+  std::uint64_t temporary = 0;
+  std::uint64_t leaked_bytes = 0;
+  std::uint64_t leaked_count = 0;
+};
+
+struct Timeline {
+  double interval_ms = 0;
+  std::vector<std::uint64_t> rss_bytes;
+  std::vector<std::uint64_t> anon_bytes;
+  std::vector<std::uint64_t> file_bytes;
+};
+
+struct CaseResult {
+  std::string id;  // workload/strategy/dataset/allocator
+  std::string workload;
+  std::string strategy;
+  std::string dataset;
+  std::string allocator;
+  std::vector<std::pair<std::string, std::int64_t>> params;
+  Status status = Status::ok;
+  std::string error;
+  std::uint64_t input_bytes = 0;
+  std::uint64_t input_items = 0;
+  std::string output_digest;
+  std::optional<TimeStats> time;
+  std::optional<Throughput> throughput;
+  std::optional<MemoryStats> memory;
+  std::optional<Allocations> allocations;
+  std::optional<Timeline> timeline;
+  nlohmann::json allocator_stats;  // object, or null when not collected
+  nlohmann::json heaptrack;        // object, or null without --heaptrack
+  nlohmann::json extra;            // strategy- or workload-specific figures
+};
+
+struct ScalingFit {
+  std::string workload;
+  std::string strategy;
+  std::string allocator;
+  std::string metric;  // "memory.peak_rss_delta_bytes", "allocations.peak_live_bytes"
+  std::vector<std::pair<double, double>> points;  // (input_bytes, value)
+  double slope = 0;
+  double intercept = 0;
+  double r2 = 0;
+  std::string complexity;  // "O(1)", "O(n)" or "O(?)": the JSON field "class"
+};
+
+struct Report {
+  std::string schema = kSchema;
+  nlohmann::json context = nlohmann::json::object();
+  std::vector<CaseResult> results;
+  std::vector<ScalingFit> scaling;
+};
+
+std::string case_id(const std::string& workload, const std::string& strategy,
+                    const std::string& dataset, const std::string& allocator);
+
+}  // namespace membench::report

@@ -1,0 +1,43 @@
+// The allocation counter of the measured process.
+//
+// Every malloc-family call and every operator new/delete form of the process
+// passes through the interposer in alloc_interpose.cpp; while counting is on,
+// each request is recorded once. Figures follow the contract (section 4):
+//   count            requests (malloc, calloc, realloc, aligned forms, new)
+//   bytes            sum of requested sizes
+//   peak_live_bytes  high-water mark of requested-and-not-yet-freed bytes
+//                    allocated inside the window
+//   temporary        allocations freed with no other allocation in between
+//                    (heaptrack's definition; realloc frees its old block)
+//   leaked_bytes     bytes allocated inside the window and still live at its end
+#pragma once
+
+#include <cstdint>
+
+namespace membench::track {
+
+struct AllocationTotals {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t peak_live_bytes = 0;
+  std::uint64_t temporary = 0;
+  std::uint64_t leaked_bytes = 0;
+  std::uint64_t leaked_count = 0;
+  bool table_overflow = false;  // more live blocks than the size table holds
+};
+
+// True when this binary was built with the interposer (not under ASan).
+bool counter_available();
+
+// Starts a counting window. Maps the block-size table (outside the malloc
+// heap, so counting itself allocates nothing through malloc). Returns false
+// when the table cannot be mapped or the interposer is not built in.
+bool start_counting();
+
+// Ends the window and returns its totals.
+AllocationTotals stop_counting();
+
+// Name of the allocator the interposer forwards to ("glibc", "jemalloc", ...).
+const char* underlying_allocator();
+
+}  // namespace membench::track

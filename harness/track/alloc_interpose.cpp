@@ -1,0 +1,370 @@
+// Interposes the malloc family for the whole process and forwards every call to
+// the next definition in symbol order: glibc's, or jemalloc's when the child
+// runs with jemalloc preloaded (the executable's definitions come first in the
+// lookup scope, ahead of LD_PRELOAD libraries and libc).
+//
+// Block sizes live in an open-addressing table in its own anonymous mapping,
+// so counting never allocates through malloc; that mapping is resident memory
+// of the counting process, which is why RSS is measured in a separate run
+// (see runner/case_child.cpp).
+#include "track/alloc_counter.h"
+
+#include <dlfcn.h>
+#include <sys/mman.h>
+#include <sys/single_threaded.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#ifndef MEMBENCH_NO_INTERPOSE
+
+namespace {
+
+using MallocFn = void* (*)(std::size_t);
+using FreeFn = void (*)(void*);
+using CallocFn = void* (*)(std::size_t, std::size_t);
+using ReallocFn = void* (*)(void*, std::size_t);
+using MemalignFn = void* (*)(std::size_t, std::size_t);
+using PosixMemalignFn = int (*)(void**, std::size_t, std::size_t);
+using VallocFn = void* (*)(std::size_t);
+
+struct RealAllocator {
+  MallocFn malloc = nullptr;
+  FreeFn free = nullptr;
+  CallocFn calloc = nullptr;
+  ReallocFn realloc = nullptr;
+  MemalignFn memalign = nullptr;
+  MemalignFn aligned_alloc = nullptr;
+  PosixMemalignFn posix_memalign = nullptr;
+  VallocFn valloc = nullptr;
+  VallocFn pvalloc = nullptr;
+};
+
+RealAllocator real;
+std::atomic<int> resolve_state{0};  // 0 unresolved, 1 resolving, 2 ready
+
+// dlsym may allocate while we resolve; those few requests come from here and
+// are never freed to the real allocator.
+alignas(64) unsigned char bootstrap_arena[64 * 1024];
+std::size_t bootstrap_used = 0;
+
+bool in_bootstrap(const void* p) {
+  auto* b = static_cast<const unsigned char*>(p);
+  return b >= bootstrap_arena && b < bootstrap_arena + sizeof bootstrap_arena;
+}
+
+void* bootstrap_alloc(std::size_t size, std::size_t align = 16) {
+  std::size_t start = (bootstrap_used + align - 1) & ~(align - 1);
+  if (start + size > sizeof bootstrap_arena) return nullptr;
+  bootstrap_used = start + size;
+  return bootstrap_arena + start;
+}
+
+template <typename Fn>
+void lookup(Fn& fn, const char* name) {
+  fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+// First call happens during start-up, before any thread exists.
+bool ensure_resolved() {
+  int state = resolve_state.load(std::memory_order_acquire);
+  if (state == 2) return true;
+  if (state == 1) return false;  // re-entered from dlsym
+  resolve_state.store(1, std::memory_order_relaxed);
+  lookup(real.malloc, "malloc");
+  lookup(real.free, "free");
+  lookup(real.calloc, "calloc");
+  lookup(real.realloc, "realloc");
+  lookup(real.memalign, "memalign");
+  lookup(real.aligned_alloc, "aligned_alloc");
+  lookup(real.posix_memalign, "posix_memalign");
+  lookup(real.valloc, "valloc");
+  lookup(real.pvalloc, "pvalloc");
+  resolve_state.store(2, std::memory_order_release);
+  return true;
+}
+
+// ---- the counting state -----------------------------------------------------
+
+struct Slot {
+  std::uintptr_t key;  // 0: empty
+  std::uint64_t size;
+};
+
+constexpr std::size_t kTableBits = 25;  // 32 Mi slots, 512 MiB reserved, touched as used
+constexpr std::size_t kTableSlots = std::size_t{1} << kTableBits;
+constexpr std::size_t kTableLimit = kTableSlots / 4 * 3;
+
+struct Counter {
+  std::atomic<bool> active{false};
+  std::atomic_flag busy = ATOMIC_FLAG_INIT;
+  Slot* table = nullptr;
+  std::size_t used = 0;
+  bool overflow = false;
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t live = 0;
+  std::uint64_t peak_live = 0;
+  std::uint64_t temporary = 0;
+  std::uintptr_t last_allocated = 0;
+};
+
+Counter counter;
+
+// A spin lock taken only once the process has more than one thread; a single
+// threaded process (most strategies) pays nothing for it.
+class Guard {
+ public:
+  Guard() : locked_(!__libc_single_threaded) {
+    if (locked_)
+      while (counter.busy.test_and_set(std::memory_order_acquire)) {
+      }
+  }
+  ~Guard() {
+    if (locked_) counter.busy.clear(std::memory_order_release);
+  }
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+
+ private:
+  bool locked_;
+};
+
+inline std::size_t slot_of(std::uintptr_t key) {
+  return static_cast<std::size_t>(((key >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits));
+}
+
+void table_insert(std::uintptr_t key, std::uint64_t size) {
+  if (counter.used >= kTableLimit) {
+    counter.overflow = true;
+    return;
+  }
+  std::size_t i = slot_of(key);
+  while (counter.table[i].key != 0) {
+    if (counter.table[i].key == key) {  // stale entry: keep the new size
+      counter.table[i].size = size;
+      return;
+    }
+    i = (i + 1) & (kTableSlots - 1);
+  }
+  counter.table[i] = {key, size};
+  ++counter.used;
+}
+
+// Removes key and returns its size; false when the block was allocated before
+// the window (not ours to account for).
+bool table_erase(std::uintptr_t key, std::uint64_t& size) {
+  std::size_t i = slot_of(key);
+  while (counter.table[i].key != key) {
+    if (counter.table[i].key == 0) return false;
+    i = (i + 1) & (kTableSlots - 1);
+  }
+  size = counter.table[i].size;
+  // Backward-shift deletion keeps probe chains intact without tombstones.
+  std::size_t hole = i;
+  std::size_t j = i;
+  for (;;) {
+    j = (j + 1) & (kTableSlots - 1);
+    if (counter.table[j].key == 0) break;
+    std::size_t home = slot_of(counter.table[j].key);
+    bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+    if (movable) {
+      counter.table[hole] = counter.table[j];
+      hole = j;
+    }
+  }
+  counter.table[hole] = {0, 0};
+  --counter.used;
+  return true;
+}
+
+void note_allocation_locked(void* p, std::size_t size) {
+  ++counter.count;
+  counter.bytes += size;
+  counter.live += size;
+  if (counter.live > counter.peak_live) counter.peak_live = counter.live;
+  counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
+  table_insert(reinterpret_cast<std::uintptr_t>(p), size);
+}
+
+void note_free_locked(void* p) {
+  auto key = reinterpret_cast<std::uintptr_t>(p);
+  std::uint64_t size = 0;
+  if (!table_erase(key, size)) return;
+  if (key == counter.last_allocated) {
+    ++counter.temporary;
+    counter.last_allocated = 0;
+  }
+  counter.live -= size;
+}
+
+inline bool counting() { return counter.active.load(std::memory_order_relaxed); }
+
+inline void* note_allocation(void* p, std::size_t size) {
+  if (p && counting()) {
+    Guard g;
+    if (counting()) note_allocation_locked(p, size);
+  }
+  return p;
+}
+
+}  // namespace
+
+extern "C" {
+
+void* malloc(std::size_t size) {
+  if (!ensure_resolved()) return bootstrap_alloc(size);
+  return note_allocation(real.malloc(size), size);
+}
+
+void* calloc(std::size_t n, std::size_t size) {
+  if (!ensure_resolved()) {
+    std::size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) return nullptr;
+    return bootstrap_alloc(total);  // the arena is zero and never reused
+  }
+  std::size_t total = 0;
+  bool overflow = __builtin_mul_overflow(n, size, &total);
+  return note_allocation(real.calloc(n, size), overflow ? 0 : total);
+}
+
+void free(void* p) {
+  if (!p || in_bootstrap(p)) return;
+  if (counting()) {
+    Guard g;
+    if (counting()) note_free_locked(p);
+  }
+  real.free(p);
+}
+
+void* realloc(void* p, std::size_t size) {
+  if (!ensure_resolved() || in_bootstrap(p)) {
+    void* fresh = ensure_resolved() ? malloc(size) : bootstrap_alloc(size);
+    if (fresh && p) {
+      std::size_t available = static_cast<std::size_t>(
+          bootstrap_arena + sizeof bootstrap_arena - static_cast<unsigned char*>(p));
+      std::memcpy(fresh, p, size < available ? size : available);
+    }
+    return fresh;
+  }
+  if (!p) return malloc(size);
+  if (!counting()) return real.realloc(p, size);
+  // The lock is held across the real call: the old address may be reused by
+  // another thread as soon as it is released.
+  Guard g;
+  if (!counting()) return real.realloc(p, size);
+  void* fresh = real.realloc(p, size);
+  if (!fresh && size != 0) return nullptr;  // failed: the old block stays
+  note_free_locked(p);
+  if (fresh) note_allocation_locked(fresh, size);  // realloc(p, 0) only frees
+  return fresh;
+}
+
+void* reallocarray(void* p, std::size_t n, std::size_t size) {
+  std::size_t total;
+  if (__builtin_mul_overflow(n, size, &total)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  return realloc(p, total);
+}
+
+void* memalign(std::size_t align, std::size_t size) {
+  if (!ensure_resolved()) return bootstrap_alloc(size, align < 16 ? 16 : align);
+  return note_allocation(real.memalign(align, size), size);
+}
+
+void* aligned_alloc(std::size_t align, std::size_t size) {
+  if (!ensure_resolved()) return bootstrap_alloc(size, align < 16 ? 16 : align);
+  return note_allocation(real.aligned_alloc(align, size), size);
+}
+
+int posix_memalign(void** out, std::size_t align, std::size_t size) {
+  if (!ensure_resolved()) {
+    *out = bootstrap_alloc(size, align < 16 ? 16 : align);
+    return *out ? 0 : ENOMEM;
+  }
+  int rc = real.posix_memalign(out, align, size);
+  if (rc == 0) note_allocation(*out, size);
+  return rc;
+}
+
+void* valloc(std::size_t size) {
+  if (!ensure_resolved()) return bootstrap_alloc(size, 4096);
+  return note_allocation(real.valloc(size), size);
+}
+
+void* pvalloc(std::size_t size) {
+  if (!ensure_resolved()) return bootstrap_alloc(size, 4096);
+  return note_allocation(real.pvalloc(size), size);
+}
+
+}  // extern "C"
+
+namespace membench::track {
+
+bool counter_available() { return true; }
+
+bool start_counting() {
+  ensure_resolved();
+  void* table = mmap(nullptr, kTableSlots * sizeof(Slot), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (table == MAP_FAILED) return false;
+  Guard g;
+  counter.table = static_cast<Slot*>(table);
+  counter.used = 0;
+  counter.overflow = false;
+  counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
+  counter.last_allocated = 0;
+  counter.active.store(true, std::memory_order_release);
+  return true;
+}
+
+AllocationTotals stop_counting() {
+  AllocationTotals totals;
+  Slot* table = nullptr;
+  {
+    Guard g;
+    if (!counter.active.load(std::memory_order_relaxed)) return totals;
+    counter.active.store(false, std::memory_order_release);
+    totals.count = counter.count;
+    totals.bytes = counter.bytes;
+    totals.peak_live_bytes = counter.peak_live;
+    totals.temporary = counter.temporary;
+    totals.leaked_bytes = counter.live;
+    totals.leaked_count = counter.used;
+    totals.table_overflow = counter.overflow;
+    table = counter.table;
+    counter.table = nullptr;
+  }
+  // Another thread may still be inside a hook that saw the window open; it
+  // re-checks `active` under the lock, so once we hold and drop it the table
+  // is unused. (Single-threaded processes have nobody else.)
+  {
+    Guard g;
+  }
+  munmap(table, kTableSlots * sizeof(Slot));
+  return totals;
+}
+
+const char* underlying_allocator() {
+  ensure_resolved();
+  // jemalloc exports mallctl; glibc does not.
+  return dlsym(RTLD_DEFAULT, "mallctl") ? "jemalloc" : "glibc";
+}
+
+}  // namespace membench::track
+
+#else  // MEMBENCH_NO_INTERPOSE: sanitizer builds own malloc themselves
+
+namespace membench::track {
+bool counter_available() { return false; }
+bool start_counting() { return false; }
+AllocationTotals stop_counting() { return {}; }
+const char* underlying_allocator() { return "sanitizer"; }
+}  // namespace membench::track
+
+#endif

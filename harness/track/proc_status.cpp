@@ -1,0 +1,75 @@
+#include "track/proc_status.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace membench::track {
+namespace {
+
+// Value in kB of "Key:   1234 kB" at the start of a line, in bytes.
+bool field(const char* text, std::size_t size, const char* key, std::uint64_t& out) {
+  std::size_t klen = std::strlen(key);
+  for (std::size_t i = 0; i + klen < size; ++i) {
+    if ((i == 0 || text[i - 1] == '\n') && std::memcmp(text + i, key, klen) == 0) {
+      std::size_t j = i + klen;
+      while (j < size && (text[j] == ' ' || text[j] == '\t')) ++j;
+      std::uint64_t v = 0;
+      bool digits = false;
+      while (j < size && text[j] >= '0' && text[j] <= '9') {
+        v = v * 10 + static_cast<std::uint64_t>(text[j] - '0');
+        ++j;
+        digits = true;
+      }
+      if (!digits) return false;
+      out = v * 1024;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool parse_proc_status(const char* text, std::size_t size, ProcMemory& out) {
+  out = {};
+  if (!field(text, size, "VmRSS:", out.rss_bytes)) return false;
+  field(text, size, "VmHWM:", out.hwm_bytes);
+  field(text, size, "RssAnon:", out.anon_bytes);
+  field(text, size, "RssFile:", out.file_bytes);
+  field(text, size, "RssShmem:", out.shmem_bytes);
+  return true;
+}
+
+ProcStatusReader::ProcStatusReader(pid_t pid) {
+  char path[64];
+  if (pid == 0)
+    std::snprintf(path, sizeof path, "/proc/self/status");
+  else
+    std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
+  fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+}
+
+ProcStatusReader::~ProcStatusReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool ProcStatusReader::read(ProcMemory& out) const {
+  if (fd_ < 0) return false;
+  char buf[4096];
+  ssize_t n = ::pread(fd_, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  return parse_proc_status(buf, static_cast<std::size_t>(n), out);
+}
+
+bool reset_peak_rss() {
+  int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, "5", 1) == 1;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace membench::track
