@@ -68,6 +68,12 @@ class OutputSink {
   virtual void write(const void* data, std::size_t size) = 0;
   void write(std::string_view s) { write(s.data(), s.size()); }
   void write_u64(std::uint64_t v);  // little-endian, 8 bytes
+  // A figure the strategy measured about itself (e.g. a stack high-water
+  // mark); it lands under the case's "extra" in the report. Ignored in timed runs.
+  virtual void note(const char* name, std::uint64_t value) {
+    (void)name;
+    (void)value;
+  }
 
  protected:
   ~OutputSink() = default;
