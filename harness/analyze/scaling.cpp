@@ -1,0 +1,82 @@
+#include "analyze/scaling.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <tuple>
+
+#include "analyze/statistics.h"
+
+namespace membench::analyze {
+
+std::string dataset_family(const std::string& dataset) {
+  static const std::regex sized("^(.*)-[0-9]+(B|KiB|MiB|GiB)$");
+  std::smatch m;
+  if (std::regex_match(dataset, m, sized)) return m[1].str();
+  return dataset;
+}
+
+std::string classify(double slope, double r2) {
+  if (std::abs(slope) < kConstantSlope) return "O(1)";
+  if (r2 >= kLinearR2) return "O(n)";
+  return "O(?)";
+}
+
+std::vector<report::ScalingFit> fit_scaling(const std::vector<report::CaseResult>& results) {
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<Key, std::vector<const report::CaseResult*>> groups;
+  for (const report::CaseResult& c : results)
+    if (c.status == report::Status::ok)
+      groups[{c.workload, c.strategy, c.allocator, dataset_family(c.dataset)}].push_back(&c);
+
+  std::vector<report::ScalingFit> fits;
+  for (auto& [key, cases] : groups) {
+    std::set<std::uint64_t> sizes;
+    for (const auto* c : cases) sizes.insert(c->input_bytes);
+    if (sizes.size() < 3) continue;
+    std::sort(cases.begin(), cases.end(),
+              [](const auto* a, const auto* b) { return a->input_bytes < b->input_bytes; });
+    struct Metric {
+      const char* name;
+      bool (*get)(const report::CaseResult&, double&);
+    };
+    const Metric metrics[] = {
+        {"memory.peak_rss_delta_bytes",
+         [](const report::CaseResult& c, double& v) {
+           if (!c.memory) return false;
+           v = static_cast<double>(c.memory->peak_rss_delta_bytes);
+           return true;
+         }},
+        {"allocations.peak_live_bytes",
+         [](const report::CaseResult& c, double& v) {
+           if (!c.allocations) return false;
+           v = static_cast<double>(c.allocations->peak_live_bytes);
+           return true;
+         }},
+    };
+    for (const Metric& m : metrics) {
+      report::ScalingFit f;
+      std::tie(f.workload, f.strategy, f.allocator, std::ignore) = key;
+      f.metric = m.name;
+      std::vector<double> xs, ys;
+      for (const auto* c : cases) {
+        double v;
+        if (!m.get(*c, v)) continue;
+        xs.push_back(static_cast<double>(c->input_bytes));
+        ys.push_back(v);
+        f.points.emplace_back(xs.back(), v);
+      }
+      if (std::set<double>(xs.begin(), xs.end()).size() < 3) continue;
+      stats::LinearFit lf = stats::least_squares(xs, ys);
+      f.slope = lf.slope;
+      f.intercept = lf.intercept;
+      f.r2 = lf.r2;
+      f.complexity = classify(lf.slope, lf.r2);
+      fits.push_back(std::move(f));
+    }
+  }
+  return fits;
+}
+
+}  // namespace membench::analyze

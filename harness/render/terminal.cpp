@@ -1,0 +1,118 @@
+#include "render/terminal.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace membench::render {
+
+using report::CaseResult;
+
+std::string format_rate(double bps) {
+  char buf[32];
+  if (bps >= 1e9) std::snprintf(buf, sizeof buf, "%.2f GB/s", bps / 1e9);
+  else if (bps >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB/s", bps / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.0f kB/s", bps / 1e3);
+  return buf;
+}
+
+namespace {
+
+std::string delta(std::uint64_t peak, std::uint64_t base) {
+  return cli::format_bytes(peak > base ? static_cast<double>(peak - base) : 0.0);
+}
+
+}  // namespace
+
+std::string case_summary(const CaseResult& r) {
+  std::ostringstream s;
+  s << report::to_string(r.status);
+  if (r.status != report::Status::ok) {
+    s << ": " << r.error;
+    return s.str();
+  }
+  if (r.throughput) s << "  " << format_rate(r.throughput->bytes_per_second);
+  if (r.memory) s << "  peak RSS +" << cli::format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
+  if (r.allocations) s << "  allocs " << r.allocations->count;
+  return s.str();
+}
+
+std::string summary_table(const report::Report& rep) {
+  struct Row {
+    std::vector<std::string> cells;
+  };
+  const std::vector<std::string> head{"case", "status", "peak RSS Δ", "anon Δ", "file Δ", "allocs",
+                                      "alloc bytes", "peak live", "temp", "leaked", "throughput", "cv"};
+  std::vector<Row> rows;
+  for (const CaseResult& r : rep.results) {
+    Row row;
+    row.cells.push_back(r.id);
+    row.cells.push_back(report::to_string(r.status));
+    if (r.memory) {
+      row.cells.push_back(cli::format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes)));
+      row.cells.push_back(delta(r.memory->peak_anon_bytes, r.memory->baseline_anon_bytes));
+      row.cells.push_back(delta(r.memory->peak_file_bytes, r.memory->baseline_file_bytes));
+    } else {
+      row.cells.insert(row.cells.end(), 3, "-");
+    }
+    if (r.allocations) {
+      row.cells.push_back(std::to_string(r.allocations->count));
+      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->bytes)));
+      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->peak_live_bytes)));
+      row.cells.push_back(std::to_string(r.allocations->temporary));
+      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->leaked_bytes)));
+    } else {
+      row.cells.insert(row.cells.end(), 5, "-");
+    }
+    if (r.throughput && r.time) {
+      row.cells.push_back(format_rate(r.throughput->bytes_per_second));
+      char cv[16];
+      std::snprintf(cv, sizeof cv, "%.1f%%", r.time->cv * 100);
+      row.cells.push_back(cv);
+    } else {
+      row.cells.insert(row.cells.end(), 2, "-");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(head.size());
+  auto display_width = [](const std::string& s) {
+    std::size_t w = 0;
+    for (unsigned char c : s) w += (c & 0xC0) != 0x80;  // count UTF-8 code points
+    return w;
+  };
+  for (std::size_t i = 0; i < head.size(); ++i) width[i] = display_width(head[i]);
+  for (const Row& r : rows)
+    for (std::size_t i = 0; i < r.cells.size(); ++i) width[i] = std::max(width[i], display_width(r.cells[i]));
+  std::ostringstream out;
+  auto emit = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      std::size_t pad = width[i] - display_width(cells[i]);
+      if (i == 0 || i == 1) out << cells[i] << std::string(pad, ' ');
+      else out << std::string(pad, ' ') << cells[i];
+      out << (i + 1 < cells.size() ? "  " : "\n");
+    }
+  };
+  emit(head);
+  for (const Row& r : rows) emit(r.cells);
+  bool any_failed = false;
+  for (const CaseResult& r : rep.results)
+    if (r.status != report::Status::ok && r.status != report::Status::skipped) {
+      if (!any_failed) out << "\n";
+      any_failed = true;
+      out << report::to_string(r.status) << ": " << r.id << ": " << r.error << "\n";
+    }
+  for (const report::ScalingFit& f : rep.scaling)
+    if (f.metric == "memory.peak_rss_delta_bytes") {
+      if (&f == &rep.scaling.front()) out << "\n";
+      char line[256];
+      std::snprintf(line, sizeof line, "scaling %s/%s/%s: peak RSS Δ %s (slope %.3f, R² %.2f)\n", f.workload.c_str(),
+                    f.strategy.c_str(), f.allocator.c_str(), f.complexity.c_str(), f.slope, f.r2);
+      out << line;
+    }
+  return out.str();
+}
+
+}  // namespace membench::render

@@ -1,0 +1,324 @@
+// The measured process: `membench __case --phase P ...`, started by the
+// runner with fork+exec so every case begins in a fresh address space.
+//
+// Three phases, each its own process:
+//   memory  runs the strategy once with nothing else in the process: the
+//           runner samples /proc/PID/status from outside (see
+//           child_process.cpp) and reads the exact VmHWM after the run.
+//   count   runs it once with the allocation counter on. The counter keeps
+//           block sizes in a table of its own, which is resident memory, so
+//           counting and RSS are never measured in the same process.
+//   time    Google Benchmark timed repetitions, no counting.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cerrno>
+#include <cstring>
+#include <malloc.h>
+#include <dlfcn.h>
+#include <gnu/libc-version.h>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "core/strategy.h"
+#include "runner/protocol.h"
+#include "runner/sinks.h"
+#include "track/alloc_counter.h"
+#include "track/proc_status.h"
+#include "util/fd.h"
+
+namespace membench::runner {
+namespace {
+
+struct CaseArgs {
+  std::string phase;
+  const Workload* workload = nullptr;
+  const Strategy* strategy = nullptr;
+  Params params;
+  std::string input_path;
+  int repetitions = 5;
+  double min_time = 0.1;
+  bool cold = false;
+};
+
+CaseArgs parse_case_args(const std::vector<std::string>& args) {
+  cli::ArgParser p("__case", "(internal: one phase of one case)");
+  p.option("phase", "").option("workload", "").option("strategy", "").option("input", "");
+  p.option("param", "", true).option("repetitions", "").option("min-time", "").flag("cold", "");
+  p.parse(args);
+  CaseArgs a;
+  a.phase = p.value("phase").value_or("");
+  std::string w = p.value("workload").value_or(""), s = p.value("strategy").value_or("");
+  a.workload = find_workload(w);
+  a.strategy = find_strategy(w, s);
+  if (!a.workload || !a.strategy) throw cli::UsageError("__case: unknown case " + w + "/" + s);
+  a.params = a.strategy->params;
+  for (const std::string& kv : p.values("param")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || !a.params.set(kv.substr(0, eq), std::stoll(kv.substr(eq + 1))))
+      throw cli::UsageError("__case: bad --param " + kv);
+  }
+  a.input_path = p.value("input").value_or("");
+  a.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000000).value_or(5));
+  a.min_time = p.number("min-time", 0, 3600).value_or(0.1);
+  a.cold = p.has("cold");
+  return a;
+}
+
+// Evicts the file's pages so the next read comes from the device.
+void drop_page_cache(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd) {
+    ::fdatasync(fd.get());
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
+  }
+}
+
+// Loads the input into an anonymous mapping (not the malloc heap) during
+// set-up, for workloads whose strategies take bytes.
+Mapping load_input(const std::string& path, std::uint64_t& size) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0) throw std::runtime_error("cannot stat " + path);
+  size = static_cast<std::uint64_t>(st.st_size);
+  if (size == 0) return {};
+  void* addr = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (addr == MAP_FAILED) throw std::bad_alloc();
+  Mapping m(addr, size);
+  std::uint64_t done = 0;
+  while (done < size) {
+    ssize_t n = ::read(fd.get(), static_cast<char*>(addr) + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("cannot read " + path + " (did it shrink?)");
+    done += static_cast<std::uint64_t>(n);
+  }
+  return m;
+}
+
+struct FaultCounts {
+  std::uint64_t minor, major;
+};
+FaultCounts faults() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return {static_cast<std::uint64_t>(ru.ru_minflt), static_cast<std::uint64_t>(ru.ru_majflt)};
+}
+
+// What the allocator itself holds (jemalloc: after flushing this thread's
+// cache and advancing the stats epoch; glibc: mallinfo2).
+void report_allocator_stats(ResultWriter& out, const char* prefix) {
+  using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
+  auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
+  char key[64];
+  if (mallctl) {
+    mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+    std::uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    mallctl("epoch", &epoch, &len, &epoch, len);
+    for (const char* stat : {"allocated", "active", "resident", "mapped", "retained", "metadata"}) {
+      size_t value = 0;
+      len = sizeof value;
+      std::snprintf(key, sizeof key, "stats.%s", stat);
+      if (mallctl(key, &value, &len, nullptr, 0) == 0) {
+        std::snprintf(key, sizeof key, "%s.%s", prefix, stat);
+        out.line(key, static_cast<std::uint64_t>(value));
+      }
+    }
+    std::uint64_t thread_allocated = 0;
+    len = sizeof thread_allocated;
+    if (mallctl("thread.allocated", &thread_allocated, &len, nullptr, 0) == 0) {
+      std::snprintf(key, sizeof key, "%s.thread_allocated", prefix);
+      out.line(key, thread_allocated);
+    }
+  } else {
+    struct mallinfo2 mi = mallinfo2();
+    std::snprintf(key, sizeof key, "%s.in_use", prefix);
+    out.line(key, static_cast<std::uint64_t>(mi.uordblks + mi.hblkhd));
+    std::snprintf(key, sizeof key, "%s.system", prefix);
+    out.line(key, static_cast<std::uint64_t>(mi.arena + mi.hblkhd));
+  }
+}
+
+void run_memory_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
+  DiscardingSink sink;
+  track::ProcStatusReader self(0);
+  track::ProcMemory before{}, after{};
+  report_allocator_stats(out, "alloc_before");
+  if (a.cold) drop_page_cache(a.input_path);
+  FaultCounts f0 = faults();
+  if (!self.read(before)) throw std::runtime_error("cannot read /proc/self/status");
+  out.line("baseline_rss", before.rss_bytes);
+  out.line("baseline_anon", before.anon_bytes);
+  out.line("baseline_file", before.file_bytes);
+  out.line("baseline_shmem", before.shmem_bytes);
+  out.line("baseline_hwm", before.hwm_bytes);
+  out.line("start");
+  std::uint64_t items = a.strategy->run(input, a.params, sink);
+  benchmark::ClobberMemory();
+  FaultCounts f1 = faults();
+  self.read(after);
+  out.line("end");
+  out.line("end_rss", after.rss_bytes);
+  out.line("end_anon", after.anon_bytes);
+  out.line("end_file", after.file_bytes);
+  out.line("end_shmem", after.shmem_bytes);
+  out.line("child_hwm", after.hwm_bytes);
+  out.line("minor_faults", f1.minor - f0.minor);
+  out.line("major_faults", f1.major - f0.major);
+  out.line("items", items);
+  out.line("output_bytes", sink.bytes());
+  report_allocator_stats(out, "alloc_after");
+}
+
+void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
+  HashingSink sink;
+  if (!track::start_counting()) {
+    out.line("counter", "unavailable");
+  } else {
+    std::uint64_t items = 0;
+    try {
+      items = a.strategy->run(input, a.params, sink);
+    } catch (...) {
+      track::stop_counting();
+      throw;
+    }
+    track::AllocationTotals t = track::stop_counting();
+    out.line("alloc_count", t.count);
+    out.line("alloc_bytes", t.bytes);
+    out.line("alloc_peak_live", t.peak_live_bytes);
+    out.line("alloc_temporary", t.temporary);
+    out.line("alloc_leaked_bytes", t.leaked_bytes);
+    out.line("alloc_leaked_count", t.leaked_count);
+    if (t.table_overflow) out.line("alloc_overflow", std::uint64_t{1});
+    out.line("items", items);
+  }
+  std::string digest = sink.hex_digest();
+  out.line("digest", digest.c_str());
+  for (std::size_t i = 0; i < sink.note_count(); ++i) {
+    char line[96];
+    std::snprintf(line, sizeof line, "%s %llu", sink.notes()[i].name,
+                  static_cast<unsigned long long>(sink.notes()[i].value));
+    out.line("note", line);
+  }
+  out.line("allocator", track::underlying_allocator());
+  using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
+  if (auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"))) {
+    const char* version = nullptr;
+    size_t len = sizeof version;
+    if (mallctl("version", &version, &len, nullptr, 0) == 0 && version) out.line("allocator_version", version);
+  } else {
+    out.line("allocator_version", gnu_get_libc_version());
+  }
+}
+
+// Collects each repetition of the timed benchmark; prints nothing.
+class RepetitionCollector : public benchmark::BenchmarkReporter {
+ public:
+  explicit RepetitionCollector(ResultWriter& out) : out_(out) {}
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration) continue;
+      if (r.error_occurred) {
+        error = r.error_message;
+        continue;
+      }
+      char line[128];
+      std::snprintf(line, sizeof line, "%.6f %.6f %lld", r.GetAdjustedRealTime(), r.GetAdjustedCPUTime(),
+                    static_cast<long long>(r.iterations));
+      out_.line("rep", line);
+    }
+  }
+  std::string error;
+
+ private:
+  ResultWriter& out_;
+};
+
+void run_time_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
+  char arg0[] = "membench";
+  char* argv[] = {arg0, nullptr};
+  int argc = 1;
+  benchmark::Initialize(&argc, argv);
+  DiscardingSink sink;
+  auto* bench = benchmark::RegisterBenchmark(a.strategy->name, [&](benchmark::State& state) {
+    std::uint64_t items = 0;
+    for (auto _ : state) {
+      if (a.cold) {
+        state.PauseTiming();
+        drop_page_cache(a.input_path);
+        state.ResumeTiming();
+      }
+      items = a.strategy->run(input, a.params, sink);
+      benchmark::DoNotOptimize(items);
+      benchmark::ClobberMemory();
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
+  });
+  bench->Repetitions(a.repetitions)->UseRealTime()->Unit(benchmark::kNanosecond)->MinTime(a.min_time);
+  RepetitionCollector collector(out);
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  benchmark::Shutdown();
+  if (!collector.error.empty()) throw std::runtime_error(collector.error);
+}
+
+int case_main(const std::vector<std::string>& args) {
+  ResultWriter out(kResultFd);
+  CaseArgs a = parse_case_args(args);
+  int status = 0;
+  try {
+    // Set-up, before any baseline: the input, and OpenSSL's one-time
+    // initialisation (the digest machinery would otherwise charge its
+    // provider tables to the first strategy that hashes).
+    { Sha256 warm_up; }
+    Input input;
+    input.path = a.input_path.c_str();
+    Mapping loaded;
+    if (a.input_path != "-") {
+      struct stat st{};
+      if (::stat(input.path, &st) != 0)
+        throw std::runtime_error(a.input_path + ": " + std::strerror(errno));
+      input.size = static_cast<std::uint64_t>(st.st_size);
+    }
+    if (a.workload->input == InputKind::bytes) {
+      loaded = load_input(a.input_path, input.size);
+      input.bytes = {static_cast<const std::byte*>(loaded.data()), loaded.size()};
+    }
+    out.line("input_bytes", input.size);
+    if (a.phase == "memory") run_memory_phase(a, input, out);
+    else if (a.phase == "count") run_count_phase(a, input, out);
+    else if (a.phase == "time") run_time_phase(a, input, out);
+    else throw cli::UsageError("__case: unknown phase " + a.phase);
+  } catch (const std::bad_alloc&) {
+    out.line("status", "oom");
+    out.line("error", "out of memory (allocation failed)");
+  } catch (const std::exception& e) {
+    out.line("status", "failed");
+    out.line("error", e.what());
+  }
+  out.line("done");
+  if (a.phase == "memory") {
+    // Stay alive until the runner has read our final VmHWM from outside.
+    char c;
+    for (;;) {
+      ssize_t n = ::read(kAckFd, &c, 1);
+      if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+MEMBENCH_COMMAND(case_child, "__case", "internal: runs one phase of one case", case_main, true);
+
+}  // namespace membench::runner

@@ -1,0 +1,485 @@
+#include "runner/runner.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "analyze/scaling.h"
+#include "analyze/statistics.h"
+#include "cli/command.h"
+#include "datasets/dataset.h"
+#include "runner/child_process.h"
+#include "runner/context.h"
+
+namespace membench::runner {
+
+using report::CaseResult;
+using report::Status;
+
+std::string PlannedCase::id() const {
+  return report::case_id(workload->name, strategy->name, dataset, allocator);
+}
+
+std::string jemalloc_library() {
+  for (const char* candidate : {MEMBENCH_JEMALLOC_PATH, "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+                                "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2"}) {
+    if (candidate[0] && ::access(candidate, R_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+namespace {
+
+bool selected_by_default(const datasets::DatasetDef& d, bool quick) {
+  return d.tiers & (quick ? datasets::kQuick : datasets::kStandard);
+}
+
+// A user file becomes a dataset named after its file name, made safe for a
+// case id (no '/', no spaces).
+std::string user_dataset_name(const std::string& path) {
+  std::string base = std::filesystem::path(path).filename().string();
+  std::string name = "file:";
+  for (unsigned char c : base) name += (std::isalnum(c) || c == '.' || c == '-' || c == '_') ? char(c) : '_';
+  return name;
+}
+
+void check_user_file(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0)
+    throw cli::UsageError("--dataset " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw cli::UsageError("--dataset " + path + ": is a directory, not a file");
+  if (!S_ISREG(st.st_mode))
+    throw cli::UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
+  if (::access(path.c_str(), R_OK) != 0)
+    throw cli::UsageError("--dataset " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+std::vector<PlannedCase> plan_cases(const RunOptions& o) {
+  std::regex filter;
+  if (!o.filter.empty()) {
+    try {
+      filter = std::regex(o.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      throw cli::UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
+    }
+  }
+  for (const std::string& a : o.allocators)
+    if (a != "glibc" && a != "jemalloc") throw cli::UsageError("unknown allocator '" + a + "' (glibc, jemalloc, all)");
+
+  // Explicit datasets: registered names or user files.
+  struct Chosen {
+    std::string name, path;
+    const datasets::DatasetDef* def;
+  };
+  std::vector<Chosen> explicit_sets;
+  for (const std::string& d : o.datasets) {
+    if (const auto* def = datasets::find_dataset(d)) {
+      explicit_sets.push_back({def->name, "", def});
+    } else if (d.find('/') != std::string::npos || ::access(d.c_str(), F_OK) == 0) {
+      check_user_file(d);
+      explicit_sets.push_back({user_dataset_name(d), d, nullptr});
+    } else {
+      throw cli::UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
+    }
+  }
+
+  std::vector<const Workload*> workloads;
+  for (const Workload* w = first_workload(); w; w = w->next) {
+    // Test-only workloads run only when the filter names them.
+    if (w->hidden && o.filter.find(w->name) == std::string::npos) continue;
+    workloads.push_back(w);
+  }
+  std::vector<PlannedCase> cases;
+  for (const Workload* w : workloads) {
+    std::vector<Chosen> sets;
+    if (!explicit_sets.empty()) {
+      sets = explicit_sets;
+    } else {
+      for (const auto* d = datasets::first_dataset(); d; d = d->next)
+        if (std::string_view(d->kind) == w->dataset_kind && selected_by_default(*d, o.quick))
+          sets.push_back({d->name, "", d});
+    }
+    for (const Strategy* s = first_strategy(); s; s = s->next) {
+      if (std::string_view(s->workload) != w->name) continue;
+      for (const Chosen& ds : sets)
+        for (const std::string& alloc : o.allocators) {
+          PlannedCase c{w, s, ds.name, ds.path, alloc, ds.def == nullptr};
+          if (!o.filter.empty() && !std::regex_search(c.id(), filter)) continue;
+          cases.push_back(std::move(c));
+        }
+    }
+  }
+  std::sort(cases.begin(), cases.end(), [](const PlannedCase& a, const PlannedCase& b) {
+    if (std::string_view(a.workload->name) != b.workload->name) return std::string_view(a.workload->name) < b.workload->name;
+    if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
+    const auto* da = datasets::find_dataset(a.dataset);
+    const auto* db = datasets::find_dataset(b.dataset);
+    std::uint64_t sa = da ? da->size : 0, sb = db ? db->size : 0;
+    if (a.dataset != b.dataset) return sa != sb ? sa < sb : a.dataset < b.dataset;
+    return a.allocator < b.allocator;
+  });
+  if (cases.empty())
+    throw cli::UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
+  if (o.shard_count > 1) {
+    std::vector<PlannedCase> mine;
+    for (std::size_t i = 0; i < cases.size(); ++i)
+      if (static_cast<int>(i % static_cast<std::size_t>(o.shard_count)) == o.shard_index - 1) mine.push_back(cases[i]);
+    cases = std::move(mine);
+  }
+  return cases;
+}
+
+void materialise_datasets(std::vector<PlannedCase>& cases,
+                          const std::function<void(const std::string&)>& on_generate) {
+  std::map<std::string, std::string> done;
+  for (PlannedCase& c : cases) {
+    if (c.user_file) continue;
+    auto it = done.find(c.dataset);
+    if (it == done.end()) {
+      const auto* def = datasets::find_dataset(c.dataset);
+      if (!def) throw cli::UsageError("unknown dataset " + c.dataset);
+      if (on_generate) on_generate(def->name);
+      it = done.emplace(c.dataset, datasets::materialise(*def)).first;
+    }
+    c.dataset_path = it->second;
+  }
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct PhaseVerdict {
+  bool ok = true;
+  Status status = Status::ok;
+  std::string error;
+};
+
+std::string last_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  auto nl = t.rfind('\n');
+  std::string line = nl == std::string::npos ? t : t.substr(nl + 1);
+  return line.size() > 200 ? line.substr(0, 200) : line;
+}
+
+PhaseVerdict judge(const ChildOutcome& out, const char* phase, const RunOptions& o) {
+  PhaseVerdict v;
+  std::string where = std::string(" in the ") + phase + " run";
+  std::string tail = last_line(out.stderr_tail);
+  auto fail = [&](Status s, std::string why) {
+    v.ok = false;
+    v.status = s;
+    v.error = std::move(why);
+    if (!tail.empty() && s != Status::timeout) v.error += " [stderr: " + tail + "]";
+  };
+  if (out.end == ChildOutcome::End::timed_out) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", o.timeout_seconds);
+    fail(Status::timeout, std::string("exceeded --timeout ") + buf + " s" + where);
+  } else if (out.end == ChildOutcome::End::signaled) {
+    // A SIGKILL we did not send, under a memory limit, is the kernel's OOM killer.
+    if (out.signal == SIGKILL && o.memory_limit) fail(Status::oom, "killed by SIGKILL (out of memory)" + where);
+    else fail(Status::failed, "killed by " + describe_signal(out.signal) + where);
+  } else if (!out.report.malformed.empty()) {
+    fail(Status::failed, "malformed result from the case process: '" + out.report.malformed + "'" + where);
+  } else if (auto st = out.report.text("status")) {
+    auto status = report::status_from_string(*st);
+    fail(status.value_or(Status::failed), out.report.text("error").value_or("unknown error") + where);
+  } else if (out.exit_code != 0) {
+    fail(Status::failed, "exited with code " + std::to_string(out.exit_code) + where);
+  } else if (!out.report.done) {
+    fail(Status::failed, std::string("exited without reporting a result") + where);
+  }
+  return v;
+}
+
+std::vector<std::string> child_argv(const PlannedCase& c, const char* phase, const RunOptions& o,
+                                    const std::string& exe) {
+  std::vector<std::string> argv{exe, "__case", "--phase", phase, "--workload", c.workload->name,
+                                "--strategy", c.strategy->name, "--input", c.dataset_path};
+  if (std::string_view(phase) == "time") {
+    argv.insert(argv.end(), {"--repetitions", std::to_string(o.repetitions)});
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", o.min_time_seconds);
+    argv.insert(argv.end(), {"--min-time", buf});
+  }
+  if (o.cold) argv.push_back("--cold");
+  return argv;
+}
+
+// Keeps at most max_points, each bucket represented by its maximum so that
+// peaks survive.
+void downsample(report::Timeline& t, std::size_t max_points) {
+  std::size_t n = t.rss_bytes.size();
+  if (n <= max_points) return;
+  std::size_t factor = (n + max_points - 1) / max_points;
+  auto shrink = [&](std::vector<std::uint64_t>& v) {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < v.size(); i += factor)
+      out.push_back(*std::max_element(v.begin() + i, v.begin() + std::min(v.size(), i + factor)));
+    v = std::move(out);
+  };
+  shrink(t.rss_bytes);
+  shrink(t.anon_bytes);
+  shrink(t.file_bytes);
+  t.interval_ms *= static_cast<double>(factor);
+}
+
+void fill_memory(CaseResult& r, const ChildOutcome& out, double interval_ms) {
+  const ChildReport& rep = out.report;
+  report::MemoryStats m;
+  m.baseline_rss_bytes = rep.u64("baseline_rss").value_or(0);
+  m.baseline_anon_bytes = rep.u64("baseline_anon").value_or(0);
+  m.baseline_file_bytes = rep.u64("baseline_file").value_or(0);
+  m.baseline_shmem_bytes = rep.u64("baseline_shmem").value_or(0);
+  std::uint64_t child_hwm = rep.u64("child_hwm").value_or(0);
+  // The runner's own read of VmHWM, from outside, after the run.
+  m.peak_rss_bytes = out.final_status ? out.final_status->hwm_bytes : child_hwm;
+  m.peak_rss_delta_bytes = m.peak_rss_bytes > m.baseline_rss_bytes ? m.peak_rss_bytes - m.baseline_rss_bytes : 0;
+  m.peak_anon_bytes = std::max(m.baseline_anon_bytes, rep.u64("end_anon").value_or(0));
+  m.peak_file_bytes = std::max(m.baseline_file_bytes, rep.u64("end_file").value_or(0));
+  m.peak_shmem_bytes = std::max(m.baseline_shmem_bytes, rep.u64("end_shmem").value_or(0));
+  report::Timeline t;
+  t.interval_ms = interval_ms;
+  t.rss_bytes.push_back(m.baseline_rss_bytes);
+  t.anon_bytes.push_back(m.baseline_anon_bytes);
+  t.file_bytes.push_back(m.baseline_file_bytes);
+  for (const MemorySample& s : out.window_samples) {
+    m.peak_anon_bytes = std::max(m.peak_anon_bytes, s.mem.anon_bytes);
+    m.peak_file_bytes = std::max(m.peak_file_bytes, s.mem.file_bytes);
+    m.peak_shmem_bytes = std::max(m.peak_shmem_bytes, s.mem.shmem_bytes);
+    t.rss_bytes.push_back(s.mem.rss_bytes);
+    t.anon_bytes.push_back(s.mem.anon_bytes);
+    t.file_bytes.push_back(s.mem.file_bytes);
+  }
+  t.rss_bytes.push_back(rep.u64("end_rss").value_or(0));
+  t.anon_bytes.push_back(rep.u64("end_anon").value_or(0));
+  t.file_bytes.push_back(rep.u64("end_file").value_or(0));
+  downsample(t, 2000);
+  m.minor_faults = rep.u64("minor_faults").value_or(0);
+  m.major_faults = rep.u64("major_faults").value_or(0);
+  m.samples = out.window_samples.size();
+  r.memory = m;
+  r.timeline = std::move(t);
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  r.extra["child_vmhwm_bytes"] = child_hwm;
+  r.extra["memory_run_seconds"] = out.wall_seconds;
+
+  nlohmann::json before = nlohmann::json::object(), after = nlohmann::json::object();
+  for (const auto& [k, v] : rep.values) {
+    if (k.rfind("alloc_before.", 0) == 0) before[k.substr(13)] = std::stoull(v);
+    if (k.rfind("alloc_after.", 0) == 0) after[k.substr(12)] = std::stoull(v);
+  }
+  if (!after.empty()) {
+    r.allocator_stats = {{"measured", "in the memory run, right before and right after the strategy"},
+                         {"before", before},
+                         {"after", after}};
+    if (after.contains("thread_allocated") && before.contains("thread_allocated"))
+      r.allocator_stats["thread_allocated_delta"] =
+          after["thread_allocated"].get<std::uint64_t>() - before["thread_allocated"].get<std::uint64_t>();
+  }
+}
+
+void fill_counts(CaseResult& r, const ChildOutcome& out) {
+  const ChildReport& rep = out.report;
+  r.output_digest = rep.text("digest").value_or("");
+  r.input_items = rep.u64("items").value_or(r.input_items);
+  if (rep.text("counter") != std::optional<std::string>("unavailable")) {
+    report::Allocations a;
+    a.count = rep.u64("alloc_count").value_or(0);
+    a.bytes = rep.u64("alloc_bytes").value_or(0);
+    a.peak_live_bytes = rep.u64("alloc_peak_live").value_or(0);
+    a.temporary = rep.u64("alloc_temporary").value_or(0);
+    a.leaked_bytes = rep.u64("alloc_leaked_bytes").value_or(0);
+    a.leaked_count = rep.u64("alloc_leaked_count").value_or(0);
+    r.allocations = a;
+  }
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  for (const auto& [name, value] : rep.notes) r.extra[name] = value;
+  if (rep.u64("alloc_overflow")) r.extra["allocation_table_overflow"] = true;
+}
+
+bool fill_time(CaseResult& r, const ChildOutcome& out, std::string& error) {
+  report::TimeStats t;
+  for (const std::string& line : out.report.repeated) {
+    double real = 0, cpu = 0;
+    long long iters = 0;
+    if (std::sscanf(line.c_str(), "%lf %lf %lld", &real, &cpu, &iters) != 3 || !std::isfinite(real) ||
+        !std::isfinite(cpu) || real < 0 || cpu < 0) {
+      error = "malformed timing line '" + line.substr(0, 80) + "'";
+      return false;
+    }
+    t.real_ns.push_back(real);
+    t.cpu_ns.push_back(cpu);
+    t.iterations = static_cast<std::uint64_t>(iters);
+  }
+  if (t.real_ns.empty()) {
+    error = "the timed run reported no repetition";
+    return false;
+  }
+  t.repetitions = static_cast<int>(t.real_ns.size());
+  t.median_real_ns = stats::median(t.real_ns);
+  t.cv = stats::cv(t.real_ns);
+  r.time = t;
+  report::Throughput tp;
+  if (t.median_real_ns > 0) {
+    tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
+    if (r.input_items > 0) tp.items_per_second = static_cast<double>(r.input_items) / (t.median_real_ns * 1e-9);
+  }
+  r.throughput = tp;
+  return true;
+}
+
+CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe) {
+  CaseResult r;
+  r.id = c.id();
+  r.workload = c.workload->name;
+  r.strategy = c.strategy->name;
+  r.dataset = c.dataset;
+  r.allocator = c.allocator;
+  for (const Param& p : c.strategy->params.items()) r.params.emplace_back(p.name, p.value);
+  struct stat st{};
+  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
+
+  std::vector<std::string> env;
+  if (c.allocator == "jemalloc") {
+    std::string lib = jemalloc_library();
+    if (lib.empty()) {
+      r.status = Status::skipped;
+      r.error = "jemalloc is not installed (libjemalloc2)";
+      return r;
+    }
+    env.push_back("LD_PRELOAD=" + lib);
+  }
+  auto deadline = Clock::now() + std::chrono::duration<double>(o.timeout_seconds);
+  auto remaining = [&] {
+    return std::max(0.001, std::chrono::duration<double>(deadline - Clock::now()).count());
+  };
+  auto fail = [&](const PhaseVerdict& v) {
+    r.status = v.status;
+    r.error = v.error;
+    return r;
+  };
+
+  // 1. memory: RSS, sampled from outside, exact VmHWM at the end.
+  ChildSpec mem{child_argv(c, "memory", o, exe), env, o.memory_limit, remaining(), true,
+                o.sample_interval_ms, true};
+  ChildOutcome m = run_child(mem);
+  fill_memory(r, m, o.sample_interval_ms);
+  if (PhaseVerdict v = judge(m, "memory", o); !v.ok) return fail(v);
+  r.input_bytes = m.report.u64("input_bytes").value_or(r.input_bytes);
+  r.input_items = m.report.u64("items").value_or(0);
+
+  // 2. count: allocations and the output digest. No memory limit: the
+  // counter's table is reserved address space the strategy never sees.
+  ChildSpec cnt{child_argv(c, "count", o, exe), env, 0, remaining(), false, 0, false};
+  ChildOutcome k = run_child(cnt);
+  if (PhaseVerdict v = judge(k, "count", o); !v.ok) return fail(v);
+  fill_counts(r, k);
+  std::string actual = k.report.text("allocator").value_or("");
+  if (actual != c.allocator && actual != "sanitizer") {
+    r.status = Status::failed;
+    r.error = "the case ran under " + actual + ", not " + c.allocator;
+    return r;
+  }
+  if (auto v = k.report.text("allocator_version")) {
+    if (r.allocator_stats.is_null()) r.allocator_stats = nlohmann::json::object();
+    r.allocator_stats["version"] = *v;
+  }
+
+  // 3. time: Google Benchmark repetitions.
+  ChildSpec tim{child_argv(c, "time", o, exe), env, o.memory_limit, remaining(), false, 0, false};
+  ChildOutcome t = run_child(tim);
+  if (PhaseVerdict v = judge(t, "time", o); !v.ok) return fail(v);
+  std::string error;
+  if (!fill_time(r, t, error)) {
+    r.status = Status::failed;
+    r.error = error;
+  }
+  return r;
+}
+
+// Every strategy of a workload must write the same output for the same
+// dataset; the workload's reference strategy decides, else the majority.
+void check_digests(std::vector<CaseResult>& results) {
+  std::map<std::pair<std::string, std::string>, std::vector<CaseResult*>> groups;
+  for (CaseResult& r : results)
+    if (r.status == Status::ok && !r.output_digest.empty()) groups[{r.workload, r.dataset}].push_back(&r);
+  for (auto& [key, members] : groups) {
+    const Workload* w = find_workload(key.first);
+    std::string expected, source;
+    for (const CaseResult* r : members)
+      if (w && r->strategy == w->reference_strategy) {
+        expected = r->output_digest;
+        source = "reference strategy " + r->strategy;
+      }
+    if (expected.empty()) {
+      std::map<std::string, int> votes;
+      for (const CaseResult* r : members) ++votes[r->output_digest];
+      int best = 0;
+      bool tie = false;
+      for (const auto& [d, n] : votes) {
+        if (n > best) { best = n; expected = d; tie = false; }
+        else if (n == best) tie = true;
+      }
+      if (tie) expected.clear();
+      source = "the majority of strategies";
+    }
+    if (expected.empty()) continue;
+    for (CaseResult* r : members)
+      if (r->output_digest != expected) {
+        r->status = Status::mismatch;
+        r->error = "output digest " + r->output_digest.substr(0, 16) + "... differs from " + source + " (" +
+                   expected.substr(0, 16) + "...)";
+      }
+  }
+}
+
+}  // namespace
+
+report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
+                         const Progress& progress) {
+  std::string exe = self_executable();
+  report::Report rep;
+  rep.context = collect_context(options.command_line);
+  rep.context["suite"] = options.quick ? "quick" : (options.datasets.empty() ? "default" : "custom");
+  rep.context["filter"] = options.filter;
+  rep.context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+  rep.context["repetitions"] = options.repetitions;
+  rep.context["cold"] = options.cold;
+  rep.context["memory_limit_bytes"] = options.memory_limit;
+  rep.context["timeout_seconds"] = options.timeout_seconds;
+  rep.context["sample_interval_ms"] = options.sample_interval_ms;
+  if (const char* conf = std::getenv("MALLOC_CONF")) rep.context["allocators"]["jemalloc"]["MALLOC_CONF"] = conf;
+  nlohmann::json dataset_info = nlohmann::json::object();
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const PlannedCase& c = cases[i];
+    if (progress.starting) progress.starting(i, cases.size(), c);
+    CaseResult r = run_one(c, options, exe);
+    if (r.allocator == "jemalloc" && r.allocator_stats.contains("version"))
+      rep.context["allocators"]["jemalloc"]["version"] = r.allocator_stats["version"];
+    if (!dataset_info.contains(c.dataset))
+      dataset_info[c.dataset] = {{"path", c.dataset_path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
+    if (progress.finished) progress.finished(i, cases.size(), r);
+    rep.results.push_back(std::move(r));
+  }
+  rep.context["datasets"] = dataset_info;
+  check_digests(rep.results);
+  rep.scaling = analyze::fit_scaling(rep.results);
+  return rep;
+}
+
+}  // namespace membench::runner

@@ -1,0 +1,61 @@
+// Plans the cases of a run and executes each in child processes of its own,
+// producing the report model. Knows nothing of output formats.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/strategy.h"
+#include "report/model.h"
+
+namespace membench::runner {
+
+struct RunOptions {
+  std::string filter;  // ECMAScript regex on the case id; empty: all
+  std::vector<std::string> datasets;  // names or paths; empty: the suite's
+  std::vector<std::string> allocators{"glibc"};
+  int repetitions = 5;
+  double min_time_seconds = 0.1;  // per repetition, Google Benchmark's MinTime
+  bool quick = false;
+  double timeout_seconds = 600;  // per case, all phases together
+  std::uint64_t memory_limit = 0;  // per case; 0: none
+  bool cold = false;
+  double sample_interval_ms = 1.0;
+  int shard_index = 1, shard_count = 1;  // 1-based shard of N
+  std::vector<std::string> command_line;
+};
+
+struct PlannedCase {
+  const Workload* workload;
+  const Strategy* strategy;
+  std::string dataset;       // name in the case id
+  std::string dataset_path;  // filled by materialise_datasets()
+  std::string allocator;
+  bool user_file = false;
+  std::string id() const;
+};
+
+// Throws cli::UsageError for bad options (unknown dataset, invalid regex, a
+// filter matching nothing, an unusable user file).
+std::vector<PlannedCase> plan_cases(const RunOptions& options);
+
+// Generates missing datasets and fills in each case's dataset_path.
+void materialise_datasets(std::vector<PlannedCase>& cases,
+                          const std::function<void(const std::string&)>& on_generate);
+
+struct Progress {
+  std::function<void(std::size_t index, std::size_t total, const PlannedCase&)> starting;
+  std::function<void(std::size_t index, std::size_t total, const report::CaseResult&)> finished;
+};
+
+// Runs every case (throws Interrupted on SIGINT/SIGTERM, after stopping the
+// running child), then checks digests and fits scaling.
+report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
+                         const Progress& progress);
+
+// Where the jemalloc shared object is, or "" if it is not installed.
+std::string jemalloc_library();
+
+}  // namespace membench::runner
