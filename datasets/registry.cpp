@@ -1,5 +1,7 @@
 #include "datasets/dataset.h"
 
+#include "datasets/corpus.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,14 +93,17 @@ std::string file_sha256(const std::string& path) {
 }
 
 std::string materialise(const DatasetDef& def) {
-  if (!def.generate) throw std::runtime_error(std::string("dataset ") + def.name + " has no generator");
+  // A corpus (corpus.h) is built from files on this machine; its size is
+  // known only afterwards, so its cached file is reused as it is.
+  const CorpusDef* corpus = def.generate ? nullptr : find_corpus(def);
+  if (!def.generate && !corpus) throw std::runtime_error(std::string("dataset ") + def.name + " has no generator");
   std::filesystem::path dir = data_dir();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create dataset directory " + dir.string() + ": " + ec.message());
   std::filesystem::path path = dir / def.name;
   struct stat st{};
-  if (::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == def.size)
+  if (::stat(path.c_str(), &st) == 0 && (corpus || static_cast<std::uint64_t>(st.st_size) == def.size))
     return path.string();  // cached; verified when it was generated
 
   std::string tmp = path.string() + ".tmp.XXXXXX";
@@ -107,15 +112,19 @@ std::string materialise(const DatasetDef& def) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(::fdopen(fd.release(), "wb"), &std::fclose);
   try {
     {
-      ByteWriter out(file.get(), def.size);
-      def.generate(def.size, out);
+      ByteWriter out(file.get(), corpus ? UINT64_MAX : def.size);
+      if (corpus)
+        corpus->build(out);
+      else
+        def.generate(def.size, out);
       out.flush();
-      if (out.written() != def.size)
+      if (!corpus && out.written() != def.size)
         throw std::runtime_error(std::string("generator of ") + def.name + " wrote " +
                                  std::to_string(out.written()) + " bytes, expected " +
                                  std::to_string(def.size));
     }
-    if (std::fflush(file.get()) != 0) throw std::runtime_error("cannot write " + tmp);
+    if (std::fflush(file.get()) != 0 || ::fchmod(::fileno(file.get()), 0644) != 0)
+      throw std::runtime_error("cannot write " + tmp);
     file.reset();
     if (def.sha256 && *def.sha256) {
       std::string got = file_sha256(tmp);

@@ -23,10 +23,22 @@ std::uint64_t run_full_read(const Input& in, const Params&, OutputSink& out) {
   std::size_t size = 0;
   for (;;) {
     if (size == capacity) {
+      // Full: probe with a small read before doubling, so a file whose size
+      // we knew costs exactly one buffer of its size.
+      char probe[4096];
+      ssize_t n = ::read(fd.get(), probe, sizeof probe);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        read_failed(in.path);
+      }
+      if (n == 0) break;
       std::unique_ptr<char[]> bigger(new char[capacity * 2]);
       std::memcpy(bigger.get(), buffer.get(), size);
+      std::memcpy(bigger.get() + size, probe, static_cast<std::size_t>(n));
       buffer = std::move(bigger);
       capacity *= 2;
+      size += static_cast<std::size_t>(n);
+      continue;
     }
     ssize_t n = ::read(fd.get(), buffer.get() + size, capacity - size);
     if (n < 0) {

@@ -76,7 +76,8 @@ json to_json(const Report& r) {
                      {"baseline_shmem_bytes", m.baseline_shmem_bytes},
                      {"minor_faults", m.minor_faults},
                      {"major_faults", m.major_faults},
-                     {"samples", m.samples}};
+                     {"samples", m.samples},
+                     {"peak_rss_sampled_bytes", m.peak_rss_sampled_bytes}};
     }
     if (c.allocations) {
       const Allocations& a = *c.allocations;
@@ -269,6 +270,7 @@ Report from_json(const json& j, const std::string& source) {
       ms.minor_faults = rd.u64(m, w, "minor_faults");
       ms.major_faults = rd.u64(m, w, "major_faults");
       ms.samples = rd.u64_or(m, w, "samples", 0);
+      ms.peak_rss_sampled_bytes = rd.u64_or(m, w, "peak_rss_sampled_bytes", 0);
       c.memory = ms;
     }
     if (e.contains("allocations")) {
@@ -340,7 +342,7 @@ Report read_report_file(const std::string& path) {
 }
 
 void write_report_file(const Report& report, const std::string& path) {
-  write_file_atomically(path, to_json(report).dump(1) + "\n");
+  write_file_atomically(path, to_json(report).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace membench::report

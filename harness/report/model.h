@@ -46,6 +46,9 @@ struct MemoryStats {
   std::uint64_t minor_faults = 0;
   std::uint64_t major_faults = 0;
   std::uint64_t samples = 0;  // how many outside samples the peaks come from
+  // Highest RSS among the samples: when it is below peak_rss_bytes, the run
+  // peaked between samples and the anon/file/shmem split is a lower bound.
+  std::uint64_t peak_rss_sampled_bytes = 0;
 };
 
 struct Allocations {

@@ -50,6 +50,21 @@ void ResultWriter::line(const char* key, const char* text) {
 }
 
 namespace {
+// Shows unprintable bytes as \xNN so an error message is one readable line.
+std::string printable(std::string_view raw) {
+  std::string out;
+  for (unsigned char c : raw.substr(0, 80)) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 bool valid_key(std::string_view k) {
   if (k.empty() || k.size() > 64) return false;
   for (char c : k)
@@ -63,7 +78,7 @@ void ChildReport::add_line(std::string_view line) {
   std::string_view key = line.substr(0, sp);
   std::string_view value = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
   if (!valid_key(key)) {
-    if (malformed.empty()) malformed = std::string(line.substr(0, 80));
+    if (malformed.empty()) malformed = printable(line);
     return;
   }
   if (key == "start") saw_start = true;
@@ -77,7 +92,7 @@ void ChildReport::add_line(std::string_view line) {
     char* end = nullptr;
     unsigned long long v = std::strtoull(num.c_str(), &end, 10);
     if (!valid_key(name) || num.empty() || *end != '\0') {
-      if (malformed.empty()) malformed = std::string(line.substr(0, 80));
+      if (malformed.empty()) malformed = printable(line);
       return;
     }
     notes.emplace_back(name, v);

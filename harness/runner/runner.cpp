@@ -240,14 +240,19 @@ void downsample(report::Timeline& t, std::size_t max_points) {
 
 void fill_memory(CaseResult& r, const ChildOutcome& out, double interval_ms) {
   const ChildReport& rep = out.report;
+  // A child that died before its baseline leaves nothing to report.
+  if (!rep.u64("baseline_rss")) return;
   report::MemoryStats m;
   m.baseline_rss_bytes = rep.u64("baseline_rss").value_or(0);
   m.baseline_anon_bytes = rep.u64("baseline_anon").value_or(0);
   m.baseline_file_bytes = rep.u64("baseline_file").value_or(0);
   m.baseline_shmem_bytes = rep.u64("baseline_shmem").value_or(0);
-  std::uint64_t child_hwm = rep.u64("child_hwm").value_or(0);
-  // The runner's own read of VmHWM, from outside, after the run.
-  m.peak_rss_bytes = out.final_status ? out.final_status->hwm_bytes : child_hwm;
+  std::optional<std::uint64_t> child_hwm = rep.u64("child_hwm");
+  std::uint64_t sampled_hwm = 0;
+  for (const MemorySample& s : out.window_samples) sampled_hwm = std::max(sampled_hwm, s.mem.hwm_bytes);
+  // The runner's own read of VmHWM, from outside, after the run; a child that
+  // died mid-run leaves the last sampled VmHWM (a lower bound).
+  m.peak_rss_bytes = out.final_status ? out.final_status->hwm_bytes : child_hwm.value_or(sampled_hwm);
   m.peak_rss_delta_bytes = m.peak_rss_bytes > m.baseline_rss_bytes ? m.peak_rss_bytes - m.baseline_rss_bytes : 0;
   m.peak_anon_bytes = std::max(m.baseline_anon_bytes, rep.u64("end_anon").value_or(0));
   m.peak_file_bytes = std::max(m.baseline_file_bytes, rep.u64("end_file").value_or(0));
@@ -265,17 +270,22 @@ void fill_memory(CaseResult& r, const ChildOutcome& out, double interval_ms) {
     t.anon_bytes.push_back(s.mem.anon_bytes);
     t.file_bytes.push_back(s.mem.file_bytes);
   }
-  t.rss_bytes.push_back(rep.u64("end_rss").value_or(0));
-  t.anon_bytes.push_back(rep.u64("end_anon").value_or(0));
-  t.file_bytes.push_back(rep.u64("end_file").value_or(0));
+  if (auto end_rss = rep.u64("end_rss")) {
+    t.rss_bytes.push_back(*end_rss);
+    t.anon_bytes.push_back(rep.u64("end_anon").value_or(0));
+    t.file_bytes.push_back(rep.u64("end_file").value_or(0));
+  }
+  std::uint64_t sampled_peak = 0;
+  for (std::uint64_t v : t.rss_bytes) sampled_peak = std::max(sampled_peak, v);
   downsample(t, 2000);
   m.minor_faults = rep.u64("minor_faults").value_or(0);
   m.major_faults = rep.u64("major_faults").value_or(0);
   m.samples = out.window_samples.size();
+  m.peak_rss_sampled_bytes = sampled_peak;
   r.memory = m;
   r.timeline = std::move(t);
   if (r.extra.is_null()) r.extra = nlohmann::json::object();
-  r.extra["child_vmhwm_bytes"] = child_hwm;
+  if (child_hwm) r.extra["child_vmhwm_bytes"] = *child_hwm;
   r.extra["memory_run_seconds"] = out.wall_seconds;
 
   nlohmann::json before = nlohmann::json::object(), after = nlohmann::json::object();

@@ -46,6 +46,16 @@ class DiscardingSink final : public OutputSink {
   std::uint64_t bytes_ = 0;
 };
 
+// Keeps the raw bytes of a small output (the hash workload's 32-byte digest).
+class DigestCapture final : public OutputSink {
+ public:
+  void write(const void* data, std::size_t size) override;
+  std::string hex() const;  // lowercase hex of everything written
+
+ private:
+  std::string bytes_;
+};
+
 // Runs a strategy in this process and returns (hex output digest, items):
 // for tests and for `membench hash`.
 std::pair<std::string, std::uint64_t> run_for_digest(const Strategy& strategy, const Input& input);

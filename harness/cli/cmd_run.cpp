@@ -1,0 +1,132 @@
+// membench run: plans the cases, runs each isolated, writes the report.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/run_outputs.h"
+#include "render/terminal.h"
+#include "report/json.h"
+#include "runner/child_process.h"
+#include "runner/runner.h"
+
+namespace membench::cli {
+namespace {
+
+void parse_shard(const std::string& text, runner::RunOptions& o) {
+  int i = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%d/%d%c", &i, &n, &extra) != 2 || n < 1 || i < 1 || i > n || n > 10000)
+    throw UsageError("--shard '" + text + "' must be I/N with 1 <= I <= N (e.g. 1/4)");
+  o.shard_index = i;
+  o.shard_count = n;
+}
+
+// Fails before any case runs if an output cannot be written.
+void check_writable(const std::string& path, const char* option) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (std::filesystem::is_directory(path))
+    throw UsageError(std::string(option) + " " + path + ": is a directory");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw UsageError(std::string(option) + " " + path + ": directory " + dir.string() + " is not writable or does not exist");
+}
+
+int run_main(const std::vector<std::string>& args) {
+  ArgParser p("run", "[options]");
+  p.option("filter", "regular expression matched against case ids (workload/strategy/dataset/allocator)")
+      .option("dataset", "dataset NAME or a PATH to your own file", true)
+      .option("allocator", "glibc, jemalloc or all (default glibc)")
+      .option("repetitions", "timed repetitions per case (default 5; >= 5 lets compare test significance)")
+      .option("min-time", "minimum seconds per timed repetition (default 0.1)")
+      .flag("quick", "small datasets only")
+      .option("out", "report JSON path (default membench-report.json)")
+      .option("html", "also render the report to this HTML file")
+      .option("gbench-json", "also write the timed results in Google Benchmark's JSON format")
+      .option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
+      .option("timeout", "seconds per case, all runs together (default 600)")
+      .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
+      .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
+      .flag("cold", "drop the dataset from the page cache before each run (cold I/O)");
+  p.parse(args);
+  if (p.help_requested()) {
+    std::printf("%s", p.help_text().c_str());
+    std::printf("\nEach case runs in fresh processes: a memory run (peak RSS, sampled from outside),\n"
+                "a counting run (allocations, output digest) and Google Benchmark timed runs.\n"
+                "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
+                "(the report is still written); 2 bad usage.\n");
+    return 0;
+  }
+  if (!p.positionals().empty()) throw UsageError("run: unexpected argument '" + p.positionals()[0] + "'");
+
+  runner::RunOptions o;
+  o.filter = p.value("filter").value_or("");
+  o.datasets = p.values("dataset");
+  std::string alloc = p.value("allocator").value_or("glibc");
+  if (alloc == "all") o.allocators = {"glibc", "jemalloc"};
+  else if (alloc == "glibc" || alloc == "jemalloc") o.allocators = {alloc};
+  else throw UsageError("--allocator '" + alloc + "' must be glibc, jemalloc or all");
+  if (alloc != "glibc" && runner::jemalloc_library().empty())
+    throw UsageError("--allocator " + alloc + ": jemalloc is not installed (apt-get install libjemalloc2)");
+  o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(5));
+  o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.1);
+  o.quick = p.has("quick");
+  o.timeout_seconds = p.number("timeout", 0.01, 86400).value_or(600);
+  o.sample_interval_ms = p.number("sample-interval", 0.1, 1000).value_or(1.0);
+  if (auto lim = p.value("memory-limit")) {
+    auto bytes = parse_size(*lim);
+    if (!bytes || *bytes < (1u << 20)) throw UsageError("--memory-limit '" + *lim + "' must be a size of at least 1MiB (e.g. 512MiB)");
+    o.memory_limit = *bytes;
+  }
+  o.cold = p.has("cold");
+  if (auto s = p.value("shard")) parse_shard(*s, o);
+  o.command_line = {"membench", "run"};
+  o.command_line.insert(o.command_line.end(), args.begin(), args.end());
+
+  std::string out_path = p.value("out").value_or("membench-report.json");
+  check_writable(out_path, "--out");
+  std::optional<std::string> html = p.value("html"), gbench = p.value("gbench-json");
+  if (html) check_writable(*html, "--html");
+  if (gbench) check_writable(*gbench, "--gbench-json");
+
+  std::vector<runner::PlannedCase> cases = runner::plan_cases(o);
+  bool tty = ::isatty(2);
+  runner::materialise_datasets(cases, [&](const std::string& name) {
+    if (tty) std::fprintf(stderr, "\r\033[Kpreparing dataset %s", name.c_str());
+  });
+  if (tty) std::fprintf(stderr, "\r\033[K");
+
+  runner::Progress progress;
+  progress.starting = [&](std::size_t i, std::size_t n, const runner::PlannedCase& c) {
+    if (tty) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s …", i + 1, n, c.id().c_str());
+  };
+  progress.finished = [&](std::size_t i, std::size_t n, const report::CaseResult& r) {
+    std::fprintf(stderr, "%s[%zu/%zu] %s %s\n", tty ? "\r\033[K" : "", i + 1, n, r.id.c_str(),
+                 render::case_summary(r).c_str());
+  };
+  runner::install_interrupt_handlers();
+  report::Report rep;
+  try {
+    rep = runner::run_cases(cases, o, progress);
+  } catch (const runner::Interrupted& e) {
+    std::fprintf(stderr, "%smembench: interrupted by %s; no report written\n", tty ? "\r\033[K" : "",
+                 runner::describe_signal(e.signal).c_str());
+    return 128 + e.signal;
+  }
+  report::write_report_file(rep, out_path);
+  write_run_outputs(rep, html, gbench);
+  std::printf("%s", render::summary_table(rep).c_str());
+  std::fprintf(stderr, "report: %s%s%s\n", out_path.c_str(), html ? ", " : "", html ? html->c_str() : "");
+  for (const report::CaseResult& r : rep.results)
+    if (r.status != report::Status::ok && r.status != report::Status::skipped) return 1;
+  return 0;
+}
+
+}  // namespace
+
+MEMBENCH_COMMAND(run, "run", "run the selected cases, each isolated, and write a report", run_main, false);
+
+}  // namespace membench::cli

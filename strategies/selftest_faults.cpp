@@ -1,0 +1,91 @@
+// Workload "selftest": strategies that misbehave on purpose, so the tests can
+// prove that one bad case costs only itself. Hidden: it runs only when a
+// --filter names it, never in the default suite.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "core/strategy.h"
+#include "runner/protocol.h"
+
+namespace membench::selftest {
+namespace {
+
+// The selftest strategies write no output (so their digests agree); this
+// keeps their memory writes from being optimised away.
+void benchmark_keep(const void* p) { asm volatile("" : : "g"(p) : "memory"); }
+
+// Touches `mib` MiB of fresh heap (one block, so glibc maps it): the RSS
+// tests expect exactly that much more resident memory.
+std::uint64_t touch(const Input&, const Params& p, OutputSink&) {
+  auto bytes = static_cast<std::size_t>(p.get("mib", 64)) << 20;
+  std::unique_ptr<char[]> block(new char[bytes]);
+  for (std::size_t i = 0; i < bytes; i += 4096) block[i] = static_cast<char>(i >> 12);
+  benchmark_keep(block.get());
+  return 0;
+}
+
+std::uint64_t segfault(const Input&, const Params&, OutputSink&) {
+  volatile int* nowhere = nullptr;
+  *nowhere = 1;
+  return 0;
+}
+
+std::uint64_t abort_now(const Input&, const Params&, OutputSink&) { std::abort(); }
+
+std::uint64_t throw_error(const Input&, const Params&, OutputSink&) {
+  throw std::runtime_error("selftest: thrown on purpose");
+}
+
+std::uint64_t hang(const Input&, const Params&, OutputSink&) {
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+}
+
+// Allocates 16 MiB blocks (touched) until the allocator says no.
+std::uint64_t allocate_forever(const Input&, const Params&, OutputSink&) {
+  std::vector<std::unique_ptr<char[]>> blocks;
+  for (;;) {
+    blocks.emplace_back(new char[16 << 20]);
+    std::memset(blocks.back().get(), 1, 16 << 20);
+  }
+}
+
+std::uint64_t garbage(const Input&, const Params&, OutputSink&) {
+  static const char junk[] = "\x01\xff not a result line\n";
+  if (::write(runner::kResultFd, junk, sizeof junk - 1) < 0) std::abort();
+  return 0;
+}
+
+std::uint64_t exit_silently(const Input&, const Params&, OutputSink&) { ::_exit(0); }
+
+// Leaks exactly `bytes` bytes in one allocation.
+std::uint64_t leak(const Input&, const Params& p, OutputSink&) {
+  auto bytes = static_cast<std::size_t>(p.get("bytes", 1 << 20));
+  char* lost = static_cast<char*>(std::malloc(bytes));
+  if (!lost) throw std::bad_alloc();
+  std::memset(lost, 7, bytes);
+  benchmark_keep(lost);
+  return 0;
+}
+
+}  // namespace
+
+MEMBENCH_HIDDEN_WORKLOAD("selftest", "test-only strategies that misbehave on purpose", InputKind::path, "text",
+                         "touch", "");
+MEMBENCH_STRATEGY("selftest", "touch", "touches mib MiB of heap", touch, {"mib", 64});
+MEMBENCH_STRATEGY("selftest", "segfault", "dereferences a null pointer", segfault);
+MEMBENCH_STRATEGY("selftest", "abort", "calls abort()", abort_now);
+MEMBENCH_STRATEGY("selftest", "throw", "throws std::runtime_error", throw_error);
+MEMBENCH_STRATEGY("selftest", "hang", "sleeps forever", hang);
+MEMBENCH_STRATEGY("selftest", "allocate_forever", "allocates until refused", allocate_forever);
+MEMBENCH_STRATEGY("selftest", "garbage", "writes garbage to the result channel", garbage);
+MEMBENCH_STRATEGY("selftest", "exit_silently", "exits 0 without reporting", exit_silently);
+MEMBENCH_STRATEGY("selftest", "leak", "leaks bytes in one allocation", leak, {"bytes", 1 << 20});
+
+}  // namespace membench::selftest
