@@ -1,0 +1,151 @@
+// The runner end to end: isolation of faulty cases, RSS accuracy, the report.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "process_helpers.h"
+
+using nlohmann::json;
+
+namespace {
+
+json load(const std::string& path) { return json::parse(read_text(path)); }
+
+const json* find_case(const json& report, const std::string& id) {
+  for (const json& c : report["results"])
+    if (c["id"] == id) return &c;
+  return nullptr;
+}
+
+std::string small_file(const std::string& dir) {
+  std::string path = dir + "/input.txt";
+  std::ofstream(path) << std::string(100000, 'a');
+  return path;
+}
+
+}  // namespace
+
+TEST(Runner, FaultyCasesCostOnlyThemselves) {
+  std::string dir = test_dir("isolation");
+  std::string out = dir + "/report.json";
+  CommandResult r = run_membench({"run", "--filter", "^selftest/(touch|segfault|hang|allocate_forever|throw|abort|garbage|exit_silently|leak)/",
+                                  "--dataset", small_file(dir), "--timeout", "3", "--memory-limit", "256MiB",
+                                  "--repetitions", "2", "--min-time", "0.01", "--out", out});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json rep = load(out);
+  ASSERT_EQ(rep["results"].size(), 9u);
+  auto status = [&](const char* strategy) {
+    const json* c = find_case(rep, std::string("selftest/") + strategy + "/file:input.txt/glibc");
+    return c ? (*c)["status"].get<std::string>() + ": " + (*c)["error"].get<std::string>() : std::string("absent");
+  };
+  EXPECT_EQ(status("touch").substr(0, 3), "ok:");
+  EXPECT_EQ(status("leak").substr(0, 3), "ok:");
+  EXPECT_NE(status("segfault").find("failed: killed by SIGSEGV"), std::string::npos) << status("segfault");
+  EXPECT_NE(status("abort").find("failed: killed by SIGABRT"), std::string::npos) << status("abort");
+  EXPECT_NE(status("hang").find("timeout: exceeded --timeout 3 s"), std::string::npos) << status("hang");
+  EXPECT_EQ(status("allocate_forever").substr(0, 4), "oom:") << status("allocate_forever");
+  EXPECT_NE(status("throw").find("failed: selftest: thrown on purpose"), std::string::npos) << status("throw");
+  EXPECT_NE(status("garbage").find("failed: malformed result"), std::string::npos) << status("garbage");
+  EXPECT_NE(status("exit_silently").find("failed: exited without reporting"), std::string::npos)
+      << status("exit_silently");
+  // The cases that worked have their whole record.
+  const json* leak = find_case(rep, "selftest/leak/file:input.txt/glibc");
+  ASSERT_TRUE(leak);
+  EXPECT_EQ((*leak)["allocations"]["leaked_bytes"], 1 << 20);
+  EXPECT_EQ((*leak)["allocations"]["count"], 1);
+  EXPECT_EQ((*leak)["time"]["repetitions"], 2);
+  // The summary names every failure.
+  EXPECT_NE(r.out.find("selftest/segfault"), std::string::npos);
+}
+
+TEST(Runner, PeakRssDeltaMatchesTouchedMemory) {
+  std::string dir = test_dir("rss");
+  std::string out = dir + "/report.json";
+  CommandResult r = run_membench({"run", "--filter", "^selftest/touch/", "--dataset", small_file(dir),
+                                  "--repetitions", "1", "--min-time", "0.01", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json c = load(out)["results"][0];
+  double touched = 64.0 * (1 << 20);
+  double delta = c["memory"]["peak_rss_delta_bytes"].get<double>();
+  EXPECT_NEAR(delta, touched, touched * 0.05);
+  // The runner's outside read of VmHWM is the child's own VmHWM.
+  EXPECT_EQ(c["memory"]["peak_rss_bytes"], c["extra"]["child_vmhwm_bytes"]);
+  EXPECT_EQ(c["memory"]["peak_rss_delta_bytes"].get<std::uint64_t>(),
+            c["memory"]["peak_rss_bytes"].get<std::uint64_t>() - c["memory"]["baseline_rss_bytes"].get<std::uint64_t>());
+  EXPECT_NEAR(c["memory"]["peak_anon_bytes"].get<double>() - c["memory"]["baseline_anon_bytes"].get<double>(),
+              touched, touched * 0.05);
+  EXPECT_EQ(c["allocations"]["bytes"], 64 << 20);
+  EXPECT_GE(c["timeline"]["rss_bytes"].size(), 2u);
+}
+
+TEST(Runner, HashReportHasEveryContractField) {
+  std::string dir = test_dir("hash_report");
+  std::string out = dir + "/report.json";
+  CommandResult r = run_membench({"run", "--filter", "^hash/(stream|full_read|mmap)/", "--dataset", "text-1MiB",
+                                  "--repetitions", "2", "--min-time", "0.01", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json rep = load(out);
+  EXPECT_EQ(rep["schema"], "membench.report/1");
+  for (const char* key : {"created_utc", "membench_version", "git_commit", "host", "cpu_model", "cores", "kernel",
+                          "compiler", "compiler_flags", "build_type", "command_line", "allocators"})
+    EXPECT_TRUE(rep["context"].contains(key)) << key;
+  ASSERT_EQ(rep["results"].size(), 3u);
+  std::string digest = rep["results"][0]["output_digest"];
+  for (const json& c : rep["results"]) {
+    for (const char* key : {"id", "workload", "strategy", "dataset", "allocator", "params", "status", "error",
+                            "input_bytes", "input_items", "output_digest", "time", "throughput", "memory",
+                            "allocations", "timeline"})
+      EXPECT_TRUE(c.contains(key)) << c["id"] << " lacks " << key;
+    EXPECT_EQ(c["status"], "ok") << c["error"];
+    EXPECT_EQ(c["output_digest"], digest);
+    EXPECT_EQ(c["input_bytes"], 1 << 20);
+    for (const char* key : {"baseline_rss_bytes", "peak_rss_bytes", "peak_rss_delta_bytes", "peak_anon_bytes",
+                            "peak_file_bytes", "peak_shmem_bytes", "minor_faults", "major_faults"})
+      EXPECT_TRUE(c["memory"].contains(key)) << key;
+    EXPECT_EQ(c["time"]["real_ns"].size(), 2u);
+    EXPECT_GT(c["throughput"]["bytes_per_second"].get<double>(), 0);
+  }
+  // The digest is the SHA-256 of the output (the file's raw digest).
+  CommandResult ref = run_shell("openssl dgst -sha256 -binary " +
+                                shell_quote(rep["context"]["datasets"]["text-1MiB"]["path"].get<std::string>()) +
+                                " | sha256sum | cut -c1-64");
+  EXPECT_EQ(ref.out, digest + "\n");
+  // A second run with the same binary gives the same allocation counts.
+  std::string out2 = dir + "/report2.json";
+  ASSERT_EQ(run_membench({"run", "--filter", "^hash/(stream|full_read|mmap)/", "--dataset", "text-1MiB",
+                          "--repetitions", "1", "--min-time", "0.01", "--out", out2})
+                .exit_code,
+            0);
+  json rep2 = load(out2);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(rep["results"][i]["allocations"], rep2["results"][i]["allocations"]);
+}
+
+TEST(Runner, BadUsageIsExitTwoAndWritesNothing) {
+  std::string dir = test_dir("bad_usage");
+  std::string out = dir + "/report.json";
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"run", "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_membench(args);
+  };
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--filter", "("},
+           {"--filter", "^nothing-matches$"},
+           {"--dataset", dir + "/missing"},
+           {"--dataset", dir},
+           {"--shard", "0/2"},
+           {"--shard", "3/2"},
+           {"--shard", "x/y"},
+           {"--repetitions", "0"},
+           {"--repetitions", "-3"},
+           {"--repetitions", "99999999999"},
+           {"--memory-limit", "lots"},
+           {"--allocator", "tcmalloc"},
+           {"--bogus"}}) {
+    CommandResult r = run(extra);
+    EXPECT_EQ(r.exit_code, 2) << extra[0];
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
