@@ -47,7 +47,7 @@ inline CommandResult run_shell(const std::string& command_line) {
   std::filesystem::create_directories(MEMBENCH_TEST_WORK_DIR);
   std::string base = std::string(MEMBENCH_TEST_WORK_DIR) + "/cmd." + std::to_string(::getpid()) + "." +
                      std::to_string(std::rand());
-  std::string full = command_line + " >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err") +
+  std::string full = "{ " + command_line + "\n} >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err") +
                      " </dev/null";
   int status = std::system(full.c_str());
   CommandResult r;

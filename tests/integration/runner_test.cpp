@@ -109,7 +109,7 @@ TEST(Runner, HashReportHasEveryContractField) {
   CommandResult ref = run_shell("openssl dgst -sha256 -binary " +
                                 shell_quote(rep["context"]["datasets"]["text-1MiB"]["path"].get<std::string>()) +
                                 " | sha256sum | cut -c1-64");
-  EXPECT_EQ(ref.out, digest + "\n");
+  EXPECT_EQ(ref.out, digest + "\n") << ref.err << " exit " << ref.exit_code;
   // A second run with the same binary gives the same allocation counts.
   std::string out2 = dir + "/report2.json";
   ASSERT_EQ(run_membench({"run", "--filter", "^hash/(stream|full_read|mmap)/", "--dataset", "text-1MiB",
