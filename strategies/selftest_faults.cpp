@@ -28,6 +28,8 @@ std::uint64_t touch(const Input&, const Params& p, OutputSink&) {
   std::unique_ptr<char[]> block(new char[bytes]);
   for (std::size_t i = 0; i < bytes; i += 4096) block[i] = static_cast<char>(i >> 12);
   benchmark_keep(block.get());
+  // Holding the peak lets the outside sampler see it (the anon/file split).
+  if (auto hold = p.get("hold_ms", 0)) std::this_thread::sleep_for(std::chrono::milliseconds(hold));
   return 0;
 }
 
@@ -78,7 +80,9 @@ std::uint64_t leak(const Input&, const Params& p, OutputSink&) {
 
 MEMBENCH_HIDDEN_WORKLOAD("selftest", "test-only strategies that misbehave on purpose", InputKind::path, "text",
                          "touch", "");
-MEMBENCH_STRATEGY("selftest", "touch", "touches mib MiB of heap", touch, {"mib", 64});
+MEMBENCH_STRATEGY("selftest", "touch", "touches mib MiB of heap", touch, {"mib", 64}, {"hold_ms", 0});
+MEMBENCH_STRATEGY("selftest", "touch-hold", "touches mib MiB of heap and holds it hold_ms", touch, {"mib", 64},
+                  {"hold_ms", 50});
 MEMBENCH_STRATEGY("selftest", "segfault", "dereferences a null pointer", segfault);
 MEMBENCH_STRATEGY("selftest", "abort", "calls abort()", abort_now);
 MEMBENCH_STRATEGY("selftest", "throw", "throws std::runtime_error", throw_error);
