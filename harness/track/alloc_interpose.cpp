@@ -109,7 +109,11 @@ struct Counter {
   std::uint64_t live = 0;
   std::uint64_t peak_live = 0;
   std::uint64_t temporary = 0;
-  std::uintptr_t last_allocated = 0;
+  std::uintptr_t last_allocated = 0;  // reset by every free (heaptrack does the same)
+  // The newest block stays out of the table until the next allocation: most
+  // blocks that die young die right away, and then never touch the table.
+  std::uintptr_t pending = 0;
+  std::uint64_t pending_size = 0;
 };
 
 Counter counter;
@@ -186,22 +190,26 @@ void note_allocation_locked(void* p, std::size_t size) {
   counter.bytes += size;
   counter.live += size;
   if (counter.live > counter.peak_live) counter.peak_live = counter.live;
-  counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
-  table_insert(reinterpret_cast<std::uintptr_t>(p), size);
+  if (counter.pending) table_insert(counter.pending, counter.pending_size);
+  counter.pending = counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
+  counter.pending_size = size;
 }
 
 void note_free_locked(void* p) {
   auto key = reinterpret_cast<std::uintptr_t>(p);
   std::uint64_t size = 0;
-  if (!table_erase(key, size)) return;
-  if (key == counter.last_allocated) {
-    ++counter.temporary;
-    counter.last_allocated = 0;
+  if (key == counter.pending) {
+    size = counter.pending_size;
+    counter.pending = 0;
+  } else if (!table_erase(key, size)) {
+    return;  // allocated before the window: not ours to account for
   }
+  if (key == counter.last_allocated) ++counter.temporary;
+  counter.last_allocated = 0;
   counter.live -= size;
 }
 
-inline bool counting() { return counter.active.load(std::memory_order_relaxed); }
+inline bool counting() { return __builtin_expect(counter.active.load(std::memory_order_relaxed), 0); }
 
 inline void* note_allocation(void* p, std::size_t size) {
   if (p && counting()) {
@@ -318,7 +326,7 @@ bool start_counting() {
   counter.used = 0;
   counter.overflow = false;
   counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
-  counter.last_allocated = 0;
+  counter.last_allocated = counter.pending = counter.pending_size = 0;
   counter.active.store(true, std::memory_order_release);
   return true;
 }
@@ -335,7 +343,7 @@ AllocationTotals stop_counting() {
     totals.peak_live_bytes = counter.peak_live;
     totals.temporary = counter.temporary;
     totals.leaked_bytes = counter.live;
-    totals.leaked_count = counter.used;
+    totals.leaked_count = counter.used + (counter.pending ? 1 : 0);
     totals.table_overflow = counter.overflow;
     table = counter.table;
     counter.table = nullptr;

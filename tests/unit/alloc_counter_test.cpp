@@ -71,7 +71,9 @@ TEST_F(Counter, CallocCountsElementsTimesSize) {
   EXPECT_EQ(t.count, 2u);
   EXPECT_EQ(t.bytes, 1005u);
   EXPECT_EQ(t.peak_live_bytes, 1005u);
-  EXPECT_EQ(t.temporary, 1u);  // q
+  // Freeing p resets "the last allocation" (as heaptrack does), so q, freed
+  // next, is not temporary either.
+  EXPECT_EQ(t.temporary, 0u);
 }
 
 TEST_F(Counter, AlignedNewIsOneRequest) {
@@ -107,8 +109,26 @@ TEST_F(Counter, StringGrowth) {
   EXPECT_EQ(t.count, 3u);
   EXPECT_EQ(t.bytes, 31u + 61 + 121);
   EXPECT_EQ(t.peak_live_bytes, 61u + 121);
-  EXPECT_EQ(t.temporary, 1u);
+  // Each growth frees the old block after allocating the new one: never
+  // temporary; the final block follows a free, so it is not either.
+  EXPECT_EQ(t.temporary, 0u);
   EXPECT_EQ(t.leaked_bytes, 0u);
+}
+
+TEST_F(Counter, TemporaryMeansFreedBeforeAnyOtherAllocation) {
+  ASSERT_TRUE(start_counting());
+  void* a = keep(std::malloc(10));
+  std::free(a);                     // temporary
+  void* b = keep(std::malloc(20));
+  void* c = keep(std::malloc(30));
+  std::free(b);                     // not: c came in between
+  std::free(c);                     // not: the free of b came in between
+  void* d = keep(std::malloc(40));
+  std::free(d);                     // temporary
+  AllocationTotals t = stop_counting();
+  EXPECT_EQ(t.count, 4u);
+  EXPECT_EQ(t.temporary, 2u);
+  EXPECT_EQ(t.peak_live_bytes, 50u);
 }
 
 TEST_F(Counter, LeakAndPreWindowBlocks) {
