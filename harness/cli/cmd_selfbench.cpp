@@ -1,0 +1,194 @@
+// membench __selfbench (make selfbench): the harness's own performance
+// figures, each measured in this run side by side with the reference it is
+// judged against: the machine's SHA-256 limit, sha256sum, /usr/bin/time,
+// heaptrack. Benchmarks, not tests: the verdicts are printed, not enforced.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "datasets/dataset.h"
+#include "render/terminal.h"
+#include "report/json.h"
+#include "runner/child_process.h"
+
+namespace membench::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs a shell command; returns its stdout (and stderr when asked) and wall seconds.
+std::string shell(const std::string& cmd, double* seconds = nullptr) {
+  auto t0 = Clock::now();
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(cmd.c_str(), "r"), &::pclose);
+  std::string out;
+  if (pipe) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  }
+  if (seconds) *seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return out;
+}
+
+struct Row {
+  std::string figure, measured, target, verdict;
+};
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+const report::CaseResult* find(const report::Report& r, const std::string& id) {
+  for (const auto& c : r.results)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+int selfbench_main(const std::vector<std::string>& args) {
+  ArgParser p("__selfbench", "[--large DATASET] [--skip-suite] [--work DIR]");
+  p.option("large", "the large dataset (default text-1GiB)")
+      .option("work", "directory for the reports (default build/selfbench)")
+      .flag("skip-suite", "do not time the default suite");
+  p.parse(args);
+  if (p.help_requested()) {
+    std::printf("%s", p.help_text().c_str());
+    return 0;
+  }
+  std::string exe = runner::self_executable();
+  std::string work = p.value("work").value_or("build/selfbench");
+  shell("mkdir -p " + quote(work));
+  std::string large_name = p.value("large").value_or("text-1GiB");
+  const auto* large = datasets::find_dataset(large_name);
+  const auto* medium = datasets::find_dataset("text-64MiB");
+  if (!large || !medium) throw UsageError("__selfbench: unknown dataset " + large_name);
+  std::fprintf(stderr, "materialising %s and %s ...\n", medium->name, large->name);
+  std::string large_path = datasets::materialise(*large), medium_path = datasets::materialise(*medium);
+  std::vector<Row> rows;
+  double large_bytes = static_cast<double>(large->size);
+
+  // The machine's SHA-256 limit.
+  std::fprintf(stderr, "openssl speed ...\n");
+  std::string speed = shell("openssl speed -evp sha256 -bytes 8192 -seconds 3 2>/dev/null");
+  std::smatch m;
+  double limit = 0;
+  if (std::regex_search(speed, m, std::regex("sha256\\s+([0-9.]+)k"))) limit = std::stod(m[1]) * 1000;
+  rows.push_back({"SHA-256 limit (openssl speed -evp sha256 -bytes 8192)", render::format_rate(limit), "", ""});
+
+  // sha256sum on the large file, warm cache, best of 3.
+  std::fprintf(stderr, "sha256sum ...\n");
+  shell("cat " + quote(large_path) + " >/dev/null");
+  double best = 1e30;
+  for (int i = 0; i < 3; ++i) {
+    double s = 0;
+    shell("sha256sum " + quote(large_path) + " >/dev/null", &s);
+    best = std::min(best, s);
+  }
+  double sha256sum_bps = large_bytes / best;
+  rows.push_back({"sha256sum, " + std::string(large->name) + " (warm cache)", render::format_rate(sha256sum_bps), "", ""});
+
+  // membench's hash strategies on the medium and the large file.
+  std::fprintf(stderr, "membench run (hash strategies) ...\n");
+  std::string hash_json = work + "/hash.json";
+  shell(quote(exe) + " run --filter '^hash/(full_read|stream|stream-1MiB|overlap|mmap|mmap-populate)/' --dataset " +
+        medium->name + " --dataset " + large->name + " --repetitions 3 --min-time 0.5 --out " + quote(hash_json) +
+        " >/dev/null 2>&1");
+  report::Report hash = report::read_report_file(hash_json);
+  for (const char* strategy : {"stream", "stream-1MiB", "overlap", "mmap-populate", "mmap", "full_read"}) {
+    const auto* c = find(hash, std::string("hash/") + strategy + "/" + large->name + "/glibc");
+    if (!c || !c->throughput) continue;
+    double bps = c->throughput->bytes_per_second;
+    rows.push_back({std::string("hash/") + strategy + " throughput, " + large->name, render::format_rate(bps),
+                    ">= 0.95x limit, >= 4x sha256sum",
+                    fmt("%.2fx limit, ", bps / limit) + fmt("%.1fx sha256sum", bps / sha256sum_bps) +
+                        (bps >= 0.95 * limit && bps >= 4 * sha256sum_bps ? "  MET" : "  MISSED")});
+  }
+  for (const auto* ds : {medium, large}) {
+    const auto* c = find(hash, std::string("hash/stream/") + ds->name + "/glibc");
+    if (c && c->memory) {
+      double d = static_cast<double>(c->memory->peak_rss_delta_bytes);
+      rows.push_back({std::string("hash/stream peak RSS delta, ") + ds->name, format_bytes(d), "<= 8 KiB + 64 KiB",
+                      d <= 8192 + 65536 ? "MET" : "MISSED"});
+    }
+    const auto* f = find(hash, std::string("hash/full_read/") + ds->name + "/glibc");
+    if (f && f->memory) {
+      double d = static_cast<double>(f->memory->peak_rss_delta_bytes);
+      rows.push_back({std::string("hash/full_read peak RSS delta, ") + ds->name, format_bytes(d), "~ file size",
+                      fmt("%.3fx file size", d / static_cast<double>(ds->size))});
+    }
+  }
+
+  // peak_rss_bytes against /usr/bin/time -v for the same work.
+  std::fprintf(stderr, "/usr/bin/time -v ...\n");
+  std::string tv = shell("/usr/bin/time -v " + quote(exe) + " hash --strategy full_read " + quote(medium_path) +
+                         " 2>&1 >/dev/null");
+  double time_v = 0;
+  if (std::regex_search(tv, m, std::regex("Maximum resident set size \\(kbytes\\): ([0-9]+)")))
+    time_v = std::stod(m[1]) * 1024;
+  if (const auto* f = find(hash, std::string("hash/full_read/") + medium->name + "/glibc"); f && f->memory && time_v > 0) {
+    double mine = static_cast<double>(f->memory->peak_rss_bytes);
+    double diff = std::abs(mine - time_v) / time_v;
+    rows.push_back({"peak_rss_bytes vs /usr/bin/time -v (full_read, " + std::string(medium->name) + ")",
+                    format_bytes(mine) + " vs " + format_bytes(time_v), "within 2%",
+                    fmt("%.2f%% apart", diff * 100) + (diff <= 0.02 ? "  MET" : "  MISSED")});
+  }
+
+  // Allocation counting overhead, and heaptrack's on the same loop.
+  std::fprintf(stderr, "allocation counter overhead ...\n");
+  std::string cb = shell(quote(exe) + " __counter-bench --iterations 10000000 --rounds 7");
+  double ratio = 0;
+  if (std::regex_search(cb, m, std::regex("ratio ([0-9.]+)"))) ratio = std::stod(m[1]);
+  rows.push_back({"counting on / off, 10 M new+delete", fmt("%.3fx", ratio), "<= 1.10x",
+                  ratio <= 1.10 ? "MET" : "MISSED"});
+  if (!shell("command -v heaptrack").empty()) {
+    double plain = 0, traced = 0;
+    std::string loop = quote(exe) + " __counter-bench --mode off --iterations 1000000 --rounds 1";
+    shell(loop + " >/dev/null 2>&1", &plain);
+    shell("cd " + quote(work) + " && heaptrack -o heaptrack.selfbench " + loop + " >/dev/null 2>&1", &traced);
+    shell("rm -f " + quote(work) + "/heaptrack.selfbench*");
+    rows.push_back({"heaptrack on / off, 1 M new+delete (whole process)", fmt("%.1fx", traced / plain), "(reference)", ""});
+  }
+
+  if (!p.has("skip-suite")) {
+    std::fprintf(stderr, "default suite (make bench) ...\n");
+    double s = 0;
+    shell(quote(exe) + " run --out " + quote(work + "/suite.json") + " >/dev/null 2>&1", &s);
+    rows.push_back({"default suite wall time", fmt("%.0f s", s), "<= 180 s", s <= 180 ? "MET" : "MISSED"});
+  }
+
+  std::size_t w0 = 0, w1 = 0, w2 = 0;
+  for (const Row& r : rows) {
+    w0 = std::max(w0, r.figure.size());
+    w1 = std::max(w1, r.measured.size());
+    w2 = std::max(w2, r.target.size());
+  }
+  std::string cpu = shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-");
+  std::printf("machine:%s cores: %s kernel: %s", cpu.c_str(), shell("nproc").c_str(), shell("uname -r").c_str());
+  std::printf("%-*s  %-*s  %-*s  %s\n", int(w0), "figure", int(w1), "measured", int(w2), "target", "verdict");
+  for (const Row& r : rows)
+    std::printf("%-*s  %-*s  %-*s  %s\n", int(w0), r.figure.c_str(), int(w1), r.measured.c_str(), int(w2),
+                r.target.c_str(), r.verdict.c_str());
+  return 0;
+}
+
+}  // namespace
+
+MEMBENCH_COMMAND(selfbench, "__selfbench", "internal: the harness's own performance figures (make selfbench)",
+                 selfbench_main, true);
+
+}  // namespace membench::cli
