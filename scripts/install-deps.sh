@@ -13,11 +13,8 @@ packages=(
   libssl-dev openssl
   heaptrack
   time coreutils
+  chromium
 )
-# Optional extras are installed with "--with-browser" (HTML report tests).
-if [[ "${1:-}" == "--with-browser" || "${MEMBENCH_WITH_BROWSER:-0}" == "1" ]]; then
-  packages+=(chromium)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -27,6 +27,11 @@ inline UniqueFd open_input(const char* path) {
   throw std::runtime_error(std::string("cannot read ") + path + ": " + std::strerror(errno));
 }
 
+// Hashes `size` bytes of a file mapping (hash_mmap.cpp). If the file shrinks
+// while mapped, the SIGBUS of reading past its new end becomes a
+// std::runtime_error naming `path` and the offset, instead of ending the process.
+void hash_mapping(Sha256& hasher, const void* data, std::size_t size, const char* path);
+
 inline void emit(Sha256& hasher, OutputSink& out) {
   Digest d = hasher.finish();
   out.write(d.data(), d.size());

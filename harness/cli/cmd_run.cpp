@@ -11,6 +11,7 @@
 #include "render/terminal.h"
 #include "report/json.h"
 #include "runner/child_process.h"
+#include "runner/heaptrack.h"
 #include "runner/runner.h"
 
 namespace membench::cli {
@@ -50,7 +51,8 @@ int run_main(const std::vector<std::string>& args) {
       .option("timeout", "seconds per case, all runs together (default 600)")
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
-      .flag("cold", "drop the dataset from the page cache before each run (cold I/O)");
+      .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
+      .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report");
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s", p.help_text().c_str());
@@ -82,6 +84,7 @@ int run_main(const std::vector<std::string>& args) {
     o.memory_limit = *bytes;
   }
   o.cold = p.has("cold");
+  o.heaptrack = p.has("heaptrack");
   if (auto s = p.value("shard")) parse_shard(*s, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());
@@ -91,6 +94,11 @@ int run_main(const std::vector<std::string>& args) {
   std::optional<std::string> html = p.value("html"), gbench = p.value("gbench-json");
   if (html) check_writable(*html, "--html");
   if (gbench) check_writable(*gbench, "--gbench-json");
+  if (o.heaptrack) {
+    if (runner::heaptrack_program().empty()) throw UsageError("--heaptrack: heaptrack is not installed (apt-get install heaptrack)");
+    std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
+    o.heaptrack_dir = std::filesystem::absolute(dir.empty() ? "." : dir).string();
+  }
 
   std::vector<runner::PlannedCase> cases = runner::plan_cases(o);
   bool tty = ::isatty(2);
@@ -106,6 +114,10 @@ int run_main(const std::vector<std::string>& args) {
   progress.finished = [&](std::size_t i, std::size_t n, const report::CaseResult& r) {
     std::fprintf(stderr, "%s[%zu/%zu] %s %s\n", tty ? "\r\033[K" : "", i + 1, n, r.id.c_str(),
                  render::case_summary(r).c_str());
+    if (r.heaptrack.contains("disagreement"))
+      std::fprintf(stderr, "  heaptrack disagrees: %s\n", r.heaptrack["disagreement"].get<std::string>().c_str());
+    if (r.heaptrack.contains("error"))
+      std::fprintf(stderr, "  heaptrack failed: %s\n", r.heaptrack["error"].get<std::string>().c_str());
   };
   runner::install_interrupt_handlers();
   report::Report rep;
@@ -116,6 +128,11 @@ int run_main(const std::vector<std::string>& args) {
                  runner::describe_signal(e.signal).c_str());
     return 128 + e.signal;
   }
+  const nlohmann::json datasets = rep.context.value("datasets", nlohmann::json::object());
+  for (const auto& [name, d] : datasets.items())
+    if (d.is_object() && d.value("changed_during_run", false))
+      std::fprintf(stderr, "membench: warning: dataset %s changed during the run (%s -> %s bytes); its cases read it as they found it\n",
+                   name.c_str(), d["bytes_at_start"].dump().c_str(), d["bytes_at_end"].dump().c_str());
   report::write_report_file(rep, out_path);
   write_run_outputs(rep, html, gbench);
   std::printf("%s", render::summary_table(rep).c_str());

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -103,9 +104,14 @@ ChildOutcome run_child(const ChildSpec& spec) {
   rlimit no_core{0, 0};
 
   auto t0 = Clock::now();
+  pid_t runner_pid = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    // If the runner dies without stopping us (kill -9), the kernel ends the
+    // case too, instead of leaving it running (a hung case would run forever).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != runner_pid) ::_exit(127);  // it died before prctl
     ::setpgid(0, 0);  // its own group: a timeout kills the strategy's helpers too
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);

@@ -12,6 +12,8 @@
 #include <memory>
 #include <thread>
 
+#include "track/alloc_counter.h"
+
 namespace membench::runner {
 namespace {
 
@@ -70,6 +72,16 @@ nlohmann::json collect_context(const std::vector<std::string>& command_line) {
   c["compiler"] = MEMBENCH_COMPILER;
   c["compiler_flags"] = MEMBENCH_CXX_FLAGS;
   c["build_type"] = MEMBENCH_BUILD_TYPE;
+  // Sanitizer builds compile the allocation counter out and inflate RSS with
+  // shadow memory: say so, so nobody compares their figures with a release's.
+  c["allocation_counter"] = track::counter_available();
+#if defined(__SANITIZE_ADDRESS__)
+  c["sanitizer"] = "address";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  c["sanitizer"] = "address";
+#endif
+#endif
   std::string line;
   for (const std::string& a : command_line) line += (line.empty() ? "" : " ") + a;
   c["command_line"] = line;

@@ -1,5 +1,6 @@
 #include "runner/runner.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
 #include "runner/context.h"
+#include "runner/heaptrack.h"
 
 namespace membench::runner {
 
@@ -60,8 +62,11 @@ void check_user_file(const std::string& path) {
   if (S_ISDIR(st.st_mode)) throw cli::UsageError("--dataset " + path + ": is a directory, not a file");
   if (!S_ISREG(st.st_mode))
     throw cli::UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
-  if (::access(path.c_str(), R_OK) != 0)
-    throw cli::UsageError("--dataset " + path + ": " + std::strerror(errno));
+  // Opening says what access() cannot: whether this process may read it
+  // (effective ids, ACLs, security modules). O_NONBLOCK: never wait on it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw cli::UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
+  ::close(fd);
 }
 
 }  // namespace
@@ -94,6 +99,21 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
       throw cli::UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
     }
   }
+  // One dataset given twice runs once; two files whose names sanitise alike
+  // would give two different cases one id.
+  std::vector<Chosen> unique_sets;
+  for (const Chosen& c : explicit_sets) {
+    auto same = std::find_if(unique_sets.begin(), unique_sets.end(), [&](const Chosen& u) { return u.name == c.name; });
+    if (same == unique_sets.end()) {
+      unique_sets.push_back(c);
+      continue;
+    }
+    std::error_code ec;
+    if (same->path == c.path || std::filesystem::equivalent(same->path, c.path, ec)) continue;
+    throw cli::UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
+                          "' in case ids; rename or link one of them");
+  }
+  explicit_sets = std::move(unique_sets);
 
   std::vector<const Workload*> workloads;
   for (const Workload* w = first_workload(); w; w = w->next) {
@@ -353,7 +373,82 @@ bool fill_time(CaseResult& r, const ChildOutcome& out, std::string& error) {
   return true;
 }
 
-CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe) {
+// Recordings are named after the case id with '/' made '.'.
+std::string recording_base(const RunOptions& o, const std::string& name) {
+  std::string safe;
+  for (char ch : name) safe += ch == '/' ? '.' : ch;
+  return (o.heaptrack_dir.empty() ? std::string(".") : o.heaptrack_dir) + "/heaptrack." + safe;
+}
+
+// One run of the case's work under heaptrack (calibrate: without the strategy).
+HeaptrackFigures heaptrack_run(const PlannedCase& c, const RunOptions& o, const std::string& exe,
+                               const std::vector<std::string>& env, double timeout, bool calibrate,
+                               const std::string& base, bool with_flamegraph, std::string& error) {
+  std::vector<std::string> argv{heaptrack_program(), "-o", base};
+  std::vector<std::string> child = child_argv(c, "heaptrack", o, exe);
+  argv.insert(argv.end(), child.begin(), child.end());
+  // The same arguments, byte for byte, in both: parsing them allocates too.
+  argv.insert(argv.end(), {"--calibrate", calibrate ? "1" : "0"});
+  ChildSpec spec{argv, env, 0, timeout, false, 0, false};
+  ChildOutcome out = run_child(spec);
+  if (PhaseVerdict v = judge(out, calibrate ? "heaptrack calibration" : "heaptrack", o); !v.ok) {
+    error = v.error;
+    return {};
+  }
+  try {
+    return analyse_recording(base + ".zst", with_flamegraph ? std::optional(base + ".stacks.txt") : std::nullopt);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return {};
+  }
+}
+
+void attach_heaptrack(CaseResult& r, const PlannedCase& c, const RunOptions& o, const std::string& exe,
+                      const std::vector<std::string>& env, double timeout,
+                      std::map<std::string, HeaptrackFigures>& calibrations) {
+  std::string error;
+  std::string cal_key = std::string(c.workload->name) + "/calibration/" + c.dataset + "/" + c.allocator;
+  if (!calibrations.count(cal_key)) {
+    HeaptrackFigures cal = heaptrack_run(c, o, exe, env, timeout, true, recording_base(o, cal_key), false, error);
+    if (!error.empty()) {
+      r.heaptrack = {{"error", error}};
+      return;
+    }
+    calibrations[cal_key] = cal;
+  }
+  const HeaptrackFigures& cal = calibrations[cal_key];
+  std::string base = recording_base(o, r.id);
+  HeaptrackFigures whole = heaptrack_run(c, o, exe, env, timeout, false, base, true, error);
+  if (!error.empty()) {
+    r.heaptrack = {{"error", error}};
+    return;
+  }
+  auto minus = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
+  r.heaptrack = {{"recording", base + ".zst"},
+                 {"flamegraph", base + ".stacks.txt"},
+                 {"calls", minus(whole.calls, cal.calls)},
+                 {"temporary", minus(whole.temporary, cal.temporary)},
+                 {"peak_heap_bytes", minus(whole.peak_heap_bytes, cal.peak_heap_bytes)},
+                 {"leaked_bytes", minus(whole.leaked_bytes, cal.leaked_bytes)},
+                 {"raw", {{"case", whole.to_json()}, {"calibration", cal.to_json()}}},
+                 {"sources",
+                  "calls and temporary: heaptrack_print's summary (exact integers); peak_heap_bytes and "
+                  "leaked_bytes: sums of heaptrack_print's peak/leaked flame graphs (exact bytes); "
+                  "peak_rss_bytes: the summary (rounded, includes heaptrack's own overhead); attributed = case - "
+                  "calibration (the same process without the strategy)"}};
+  if (r.allocations) {
+    std::uint64_t calls = r.heaptrack["calls"], temporary = r.heaptrack["temporary"];
+    bool agrees = calls == r.allocations->count && temporary == r.allocations->temporary;
+    r.heaptrack["agrees"] = agrees;
+    if (!agrees)
+      r.heaptrack["disagreement"] = "membench counted " + std::to_string(r.allocations->count) + " allocations (" +
+                                    std::to_string(r.allocations->temporary) + " temporary), heaptrack " +
+                                    std::to_string(calls) + " (" + std::to_string(temporary) + ")";
+  }
+}
+
+CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe,
+                   std::map<std::string, HeaptrackFigures>& calibrations) {
   CaseResult r;
   r.id = c.id();
   r.workload = c.workload->name;
@@ -418,13 +513,17 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
   if (!fill_time(r, t, error)) {
     r.status = Status::failed;
     r.error = error;
+    return r;
   }
+
+  // 4. optionally, heaptrack's independent view of the same work.
+  if (o.heaptrack) attach_heaptrack(r, c, o, exe, env, remaining(), calibrations);
   return r;
 }
 
 // Every strategy of a workload must write the same output for the same
 // dataset; the workload's reference strategy decides, else the majority.
-void check_digests(std::vector<CaseResult>& results) {
+void check_digests(std::vector<CaseResult>& results, const std::set<std::string>& changed_datasets) {
   std::map<std::pair<std::string, std::string>, std::vector<CaseResult*>> groups;
   for (CaseResult& r : results)
     if (r.status == Status::ok && !r.output_digest.empty()) groups[{r.workload, r.dataset}].push_back(&r);
@@ -454,8 +553,47 @@ void check_digests(std::vector<CaseResult>& results) {
         r->status = Status::mismatch;
         r->error = "output digest " + r->output_digest.substr(0, 16) + "... differs from " + source + " (" +
                    expected.substr(0, 16) + "...)";
+        if (changed_datasets.count(r->dataset)) r->error += "; the dataset changed during the run";
       }
   }
+}
+
+// Size and modification time of a dataset file, to notice one that changes
+// while the run reads it.
+struct FileState {
+  bool present = false;
+  std::uint64_t bytes = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileState&) const = default;
+};
+
+FileState file_state(const std::string& path) {
+  FileState f;
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return f;
+  f.present = true;
+  f.bytes = static_cast<std::uint64_t>(st.st_size);
+  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return f;
+}
+
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+std::string hex_bytes(const std::string& s) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
 }
 
 }  // namespace
@@ -475,19 +613,43 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   rep.context["sample_interval_ms"] = options.sample_interval_ms;
   if (const char* conf = std::getenv("MALLOC_CONF")) rep.context["allocators"]["jemalloc"]["MALLOC_CONF"] = conf;
   nlohmann::json dataset_info = nlohmann::json::object();
+  std::map<std::string, HeaptrackFigures> calibrations;
+  std::map<std::string, std::pair<std::string, FileState>> dataset_state;  // name -> (path, state at start)
+  for (const PlannedCase& c : cases)
+    if (!dataset_state.count(c.dataset)) dataset_state[c.dataset] = {c.dataset_path, file_state(c.dataset_path)};
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const PlannedCase& c = cases[i];
+    // A signal that came between two cases stops the run before the next.
+    if (int sig = pending_interrupt()) throw Interrupted{sig};
     if (progress.starting) progress.starting(i, cases.size(), c);
-    CaseResult r = run_one(c, options, exe);
+    CaseResult r = run_one(c, options, exe, calibrations);
     if (r.allocator == "jemalloc" && r.allocator_stats.contains("version"))
       rep.context["allocators"]["jemalloc"]["version"] = r.allocator_stats["version"];
-    if (!dataset_info.contains(c.dataset))
-      dataset_info[c.dataset] = {{"path", c.dataset_path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
+    if (!dataset_info.contains(c.dataset)) {
+      // A user file's path as given may be relative to where the run started.
+      std::string path = c.user_file ? std::filesystem::absolute(c.dataset_path).string() : c.dataset_path;
+      dataset_info[c.dataset] = {{"path", path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
+      // JSON strings are UTF-8: a path that is not keeps its exact bytes here.
+      if (!valid_utf8(path)) dataset_info[c.dataset]["path_hex"] = hex_bytes(path);
+    }
     if (progress.finished) progress.finished(i, cases.size(), r);
     rep.results.push_back(std::move(r));
   }
+  // Interrupted after the last case: still no report.
+  if (int sig = pending_interrupt()) throw Interrupted{sig};
+  // A dataset that changed while the run read it: each case measured the file
+  // as its own processes found it; say so beside the dataset.
+  std::set<std::string> changed;
+  for (const auto& [name, at_start] : dataset_state) {
+    FileState now = file_state(at_start.first);
+    if (now == at_start.second || !dataset_info.contains(name)) continue;
+    changed.insert(name);
+    dataset_info[name]["changed_during_run"] = true;
+    dataset_info[name]["bytes_at_start"] = at_start.second.bytes;
+    dataset_info[name]["bytes_at_end"] = now.bytes;
+  }
   rep.context["datasets"] = dataset_info;
-  check_digests(rep.results);
+  check_digests(rep.results, changed);
   rep.scaling = analyze::fit_scaling(rep.results);
   return rep;
 }

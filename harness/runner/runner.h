@@ -23,6 +23,8 @@ struct RunOptions {
   std::uint64_t memory_limit = 0;  // per case; 0: none
   bool cold = false;
   double sample_interval_ms = 1.0;
+  bool heaptrack = false;     // also run each case under heaptrack
+  std::string heaptrack_dir;  // where recordings go (beside the report)
   int shard_index = 1, shard_count = 1;  // 1-based shard of N
   std::vector<std::string> command_line;
 };

@@ -167,7 +167,7 @@ TEST_F(Counter, MultithreadedBurst) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&] {
       while (!go.load()) std::this_thread::yield();
-      for (int i = 0; i < kPerThread; ++i) delete keep(new std::uint64_t[4]);
+      for (int i = 0; i < kPerThread; ++i) delete[] keep(new std::uint64_t[4]);
       finished.fetch_add(1);
     });
   ASSERT_TRUE(start_counting());

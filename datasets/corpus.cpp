@@ -1,0 +1,70 @@
+// The corpus registry and the header-corpus builder (see corpus.h).
+#include "datasets/corpus.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace membench::datasets {
+namespace {
+
+const CorpusDef*& corpus_head() {
+  static const CorpusDef* head = nullptr;
+  return head;
+}
+
+bool is_header(const std::filesystem::path& relative) {
+  if (relative.extension() == ".h") return true;
+  // Extensionless files under c++/ are the standard library's headers (<vector>, ...).
+  auto first = relative.begin();
+  std::string name = relative.filename().string();
+  return first != relative.end() && *first == "c++" && !name.empty() && name.find('.') == std::string::npos;
+}
+
+void append_file(const std::filesystem::path& path, ByteWriter& out) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw std::runtime_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  char buf[1 << 16];
+  for (;;) {
+    std::size_t n = std::fread(buf, 1, sizeof buf, file.get());
+    out.write(std::string_view(buf, n));
+    if (n < sizeof buf) break;
+  }
+  if (std::ferror(file.get())) throw std::runtime_error("cannot read " + path.string());
+}
+
+}  // namespace
+
+CorpusRegistration::CorpusRegistration(CorpusDef& c) {
+  c.next = corpus_head();
+  corpus_head() = &c;
+}
+
+const CorpusDef* find_corpus(const DatasetDef& def) {
+  for (const CorpusDef* c = corpus_head(); c; c = c->next)
+    if (c->dataset == &def) return c;
+  return nullptr;
+}
+
+void build_header_corpus(const std::filesystem::path& root, ByteWriter& out) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;  // relative paths, sorted bytewise below
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) throw std::runtime_error("cannot list " + root.string() + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) throw std::runtime_error("cannot list " + root.string() + ": " + ec.message());
+    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+    fs::path relative = it->path().lexically_relative(root);
+    if (is_header(relative)) files.push_back(relative.string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::string& file : files) append_file(root / file, out);
+}
+
+}  // namespace membench::datasets

@@ -1,0 +1,153 @@
+// Before/after comparison of two reports and the regression gate (contract
+// section 5). Each metric is judged by its nature: allocation figures are
+// deterministic and gated exactly; time, throughput and RSS are noisy and need
+// a change beyond a noise threshold (and, with enough repetitions, a
+// significant Mann-Whitney U test) before they count as a regression.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/model.h"
+
+namespace membench::analyze {
+
+enum class MetricKind { exact, time, throughput, rss };
+enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second };
+
+struct MetricInfo {
+  const char* name;  // as in the report, e.g. "allocations.count"
+  MetricKind kind;
+  MetricUnit unit;
+  bool higher_is_better;
+};
+
+// Every metric compare judges, in display order.
+const std::vector<MetricInfo>& compared_metrics();
+const MetricInfo* find_metric(const std::string& name);
+// The value of a compared metric in one case, when the report has it.
+std::optional<double> metric_value(const report::CaseResult& c, const std::string& metric);
+
+// A change regresses when the worsening exceeds both the relative and the
+// absolute threshold (in the metric's own unit).
+struct Threshold {
+  double relative = 0;  // 0.05 = 5 %
+  double absolute = 0;
+  bool ignore = false;  // the metric is not gated for the matching cases
+};
+
+class ThresholdError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ThresholdOverride {
+  std::string pattern;  // ECMAScript regex, searched in the case id
+  std::regex regex;
+  std::vector<std::string> metrics;  // metric names it applies to
+  std::optional<double> relative;
+  std::optional<double> absolute;
+  std::optional<bool> ignore;
+};
+
+struct Thresholds {
+  std::vector<std::pair<std::string, Threshold>> defaults;  // every metric, in display order
+  std::vector<ThresholdOverride> overrides;                 // later ones win
+  double alpha = 0.05;           // significance level of the U test
+  std::size_t min_repetitions = 5;  // per side, for the U test to be used
+
+  Thresholds();  // the contract's defaults
+  Threshold for_case(const std::string& case_id, const std::string& metric) const;
+  std::string describe() const;  // one line summarising the defaults
+};
+
+// The thresholds file (see compare_thresholds_format()). Unknown metric names,
+// unknown keys, bad values and invalid patterns throw ThresholdError naming
+// `source`.
+Thresholds parse_thresholds(const nlohmann::json& j, const std::string& source);
+Thresholds read_thresholds_file(const std::string& path);
+const char* compare_thresholds_format();  // a short description for --help
+
+enum class Verdict {
+  unchanged,        // no change at all
+  within,           // changed, but not beyond the threshold
+  not_significant,  // beyond the threshold, but the U test did not confirm it
+  improved,
+  regressed,
+  unavailable,      // missing on one side
+};
+const char* to_string(Verdict v);
+
+struct MetricChange {
+  const MetricInfo* metric = nullptr;
+  double base = 0;
+  double head = 0;
+  double delta = 0;     // head - base
+  double relative = 0;  // delta / base; +-inf when base is 0 and head is not
+  Verdict verdict = Verdict::unchanged;
+  Threshold threshold;
+  std::optional<double> p_value;  // U test on real_ns, when it was run
+  bool threshold_only = false;    // a noisy metric judged without a significance test
+  std::string note;               // why, when the reason is not obvious
+};
+
+struct CaseComparison {
+  std::string id, workload, strategy, dataset, allocator;
+  report::Status base_status = report::Status::ok;
+  report::Status head_status = report::Status::ok;
+  std::string base_error, head_error;
+  std::string base_digest, head_digest;
+  bool digest_changed = false;
+  std::size_t base_repetitions = 0, head_repetitions = 0;
+  std::vector<MetricChange> metrics;
+  const report::CaseResult* base = nullptr;  // into the compared reports
+  const report::CaseResult* head = nullptr;
+
+  bool status_regressed() const;  // ok -> anything else
+  bool status_fixed() const;      // anything else -> ok
+  int regression_count() const;   // regressed metrics, plus one for a status regression
+  bool changed() const;           // anything worth showing
+};
+
+struct Comparison {
+  std::vector<CaseComparison> cases;  // common cases, regressions first, then changes
+  std::vector<std::string> only_in_base, only_in_head;
+  Thresholds thresholds;
+  std::string base_label = "base", head_label = "head";  // usually the file names
+  nlohmann::json base_context, head_context;
+
+  int regression_count() const;
+  int regressed_case_count() const;
+  bool has_regression() const { return regression_count() > 0; }
+};
+
+// Matches cases by id. The reports must outlive the result (it points into them).
+Comparison compare_reports(const report::Report& base, const report::Report& head,
+                           const Thresholds& thresholds = Thresholds());
+
+// The comparison as JSON (verdicts, values, p-values), for machines and pages.
+nlohmann::json comparison_to_json(const Comparison& c);
+
+// Plain-text table for a terminal; ANSI colour only when `colour`.
+std::string format_terminal(const Comparison& c, bool colour);
+// GitHub-flavoured Markdown for a pull-request comment.
+std::string format_markdown(const Comparison& c);
+
+// Human formatting shared with the renderers.
+std::string format_value(MetricUnit unit, double value);
+std::string format_bytes(double bytes);       // "1.5 MiB"
+std::string format_duration_ns(double ns);    // "1.25 ms"
+std::string format_count(double n);           // "1,234,567"
+std::string format_relative(double relative); // "+5.0%", "new", "-100.0%"
+std::string format_delta(MetricUnit unit, double delta);  // signed, in the metric's unit
+
+// A short text from a report context: the first present of `keys` (strings,
+// numbers or arrays of strings, joined by spaces), or "".
+std::string context_text(const nlohmann::json& context, std::initializer_list<const char*> keys);
+
+}  // namespace membench::analyze

@@ -1,0 +1,66 @@
+// membench compare BASE.json HEAD.json [--thresholds F.json] [--markdown F.md] [--html F.html]
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "analyze/compare.h"
+#include "cli/command.h"
+#include "render/html.h"
+#include "report/json.h"
+#include "util/atomic_file.h"
+
+namespace membench::cli {
+namespace {
+
+int run_compare(const std::vector<std::string>& args) {
+  ArgParser parser("compare", "BASE.json HEAD.json [--thresholds F.json] [--markdown F.md] [--html F.html]");
+  parser.option("thresholds", "per-metric and per-case thresholds (JSON, format below)");
+  parser.option("markdown", "also write a Markdown summary (for a pull-request comment)");
+  parser.option("html", "also write one self-contained HTML page");
+  parser.parse(args);
+  if (parser.help_requested()) {
+    std::printf("%s\nCompares two reports case by case. Allocation figures are exact: any increase\n"
+                "regresses. Time and throughput regress beyond 5%% and, with >= 5 repetitions on\n"
+                "both sides, a Mann-Whitney U test at p < 0.05; peak RSS beyond 5%% and 256 KiB.\n"
+                "A case going from ok to another status regresses; cases on one side only are\n"
+                "listed, not judged.\n\nExit: 0 no regression, 1 regression, 2 bad usage or input.\n\n%s",
+                parser.help_text().c_str(), analyze::compare_thresholds_format());
+    return 0;
+  }
+  const std::vector<std::string>& files = parser.positionals();
+  if (files.size() != 2)
+    throw UsageError("compare: expected BASE.json and HEAD.json, got " + std::to_string(files.size()) +
+                     " file(s) (see --help)");
+
+  analyze::Thresholds thresholds;
+  if (auto path = parser.value("thresholds")) {
+    try {
+      thresholds = analyze::read_thresholds_file(*path);
+    } catch (const analyze::ThresholdError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  const report::Report base = report::read_report_file(files[0]);
+  const report::Report head = report::read_report_file(files[1]);
+  analyze::Comparison comparison = analyze::compare_reports(base, head, thresholds);
+  if (comparison.cases.empty())
+    throw UsageError(files[1] + ": shares no case with " + files[0] + " (nothing to compare)");
+  comparison.base_label = files[0];
+  comparison.head_label = files[1];
+
+  if (auto md = parser.value("markdown")) write_file_atomically(*md, analyze::format_markdown(comparison));
+  if (auto html = parser.value("html")) write_file_atomically(*html, render::compare_html(comparison));
+
+  const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  std::fputs(analyze::format_terminal(comparison, colour).c_str(), stdout);
+  return comparison.has_regression() ? 1 : 0;
+}
+
+}  // namespace
+
+MEMBENCH_COMMAND(compare, "compare", "compare two reports; exit 1 on a regression", run_compare, false);
+
+}  // namespace membench::cli

@@ -1,0 +1,8 @@
+// Workload "normalize": identifiers, one per line; each space becomes an
+// underscore; output the normalized identifiers one per line. Most
+// identifiers (about 90% of the dataset) contain no space and need no change:
+// the case the guide's Cow (clone on write) is made for.
+#include "core/strategy.h"
+
+MEMBENCH_WORKLOAD("normalize", "replace spaces with underscores in identifiers", membench::InputKind::bytes,
+                  "identifiers", "always_copy", "identifiers");

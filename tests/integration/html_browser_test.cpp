@@ -1,0 +1,205 @@
+// Renders report pages in a headless Chromium, when one is installed, and
+// checks that the inline script ran without errors and that the page loaded
+// nothing from elsewhere.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "process_helpers.h"
+
+namespace {
+
+using nlohmann::json;
+
+const char* const kChromium = "/usr/bin/chromium";
+
+json sample_case(const std::string& strategy, const std::string& dataset, std::uint64_t allocations,
+                 const std::string& status = "ok", const std::string& error = "") {
+  std::string id = "hash/" + strategy + "/" + dataset + "/glibc";
+  json real = json::array(), rss = json::array(), anon = json::array(), file = json::array();
+  for (double f : {1.0, 0.97, 1.03, 0.99, 1.02}) real.push_back(2.5e6 * f);
+  for (int i = 0; i < 40; ++i) {
+    rss.push_back(9000000 + (i < 30 ? i : 30) * 150000);
+    anon.push_back(2000000 + (i < 30 ? i : 30) * 150000);
+    file.push_back(7000000);
+  }
+  return {{"id", id}, {"workload", "hash"}, {"strategy", strategy}, {"dataset", dataset}, {"allocator", "glibc"},
+          {"params", {{"buffer_bytes", 8192}}}, {"status", status}, {"error", error},
+          {"input_bytes", 4194304}, {"input_items", 0}, {"output_digest", std::string(64, 'd')},
+          {"time", {{"repetitions", 5}, {"iterations", 8}, {"real_ns", real}, {"cpu_ns", real},
+                    {"median_real_ns", 2.5e6}, {"cv", 0.024}}},
+          {"throughput", {{"bytes_per_second", 4194304 / 2.5e-3}}},
+          {"memory", {{"baseline_rss_bytes", 9000000}, {"peak_rss_bytes", 13500000},
+                      {"peak_rss_delta_bytes", 4500000}, {"peak_anon_bytes", 6500000},
+                      {"baseline_anon_bytes", 2000000}, {"peak_file_bytes", 7000000},
+                      {"baseline_file_bytes", 7000000}, {"peak_shmem_bytes", 0}, {"minor_faults", 1100},
+                      {"major_faults", 0}}},
+          {"allocations", {{"count", allocations}, {"bytes", allocations * 4096}, {"peak_live_bytes", 4194400},
+                           {"temporary", 2}, {"leaked_bytes", 0}}},
+          {"timeline", {{"interval_ms", 1.0}, {"rss_bytes", rss}, {"anon_bytes", anon}, {"file_bytes", file}}},
+          {"allocator_stats", {{"in_use", 4194400}, {"system", 4300000}}},
+          {"extra", {{"chunks", 512}}}};
+}
+
+json sample_report() {
+  json results = json::array({sample_case("full_read", "text-4MiB", 6), sample_case("stream", "text-4MiB", 5),
+                              sample_case("mmap", "text-4MiB", 5, "failed", "child killed by signal 11"),
+                              sample_case("full_read", "text-1MiB", 6), sample_case("stream", "text-1MiB", 5)});
+  json scaling = json::array({{{"workload", "hash"}, {"strategy", "full_read"}, {"allocator", "glibc"},
+                               {"metric", "allocations.peak_live_bytes"},
+                               {"points", {{1048576, 1048600}, {4194304, 4194400}, {16777216, 16777300}}},
+                               {"slope", 1.0}, {"intercept", 50.0}, {"r2", 1.0}, {"class", "O(n)"}}});
+  return {{"schema", "membench.report/1"},
+          {"context", {{"suite", "browser"}, {"created_utc", "2025-01-01T00:00:00Z"}, {"host", "test"},
+                       {"git_commit", "0123456789ab"}, {"membench_version", "0.1.0"},
+                       {"command_line", "membench run --quick"}}},
+          {"results", results},
+          {"scaling", scaling}};
+}
+
+struct Browser {
+  std::string dir;  // a fresh profile per run: no state carried between tests
+  int runs = 0;
+
+  std::string flags() {
+    std::string profile = dir + "/profile-" + std::to_string(runs++);
+    std::filesystem::remove_all(profile);
+    std::filesystem::create_directories(profile);
+    return std::string("timeout 120 ") + kChromium +
+           " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+           " --disable-background-networking --disable-component-update --disable-sync"
+           " --user-data-dir=" + shell_quote(profile);
+  }
+
+  CommandResult dump_dom(const std::string& page) {
+    return run_shell(flags() + " --dump-dom " + shell_quote("file://" + page));
+  }
+
+  CommandResult screenshot(const std::string& page, const std::string& png) {
+    return run_shell(flags() + " --hide-scrollbars --window-size=1400,2400 --screenshot=" + shell_quote(png) + " " +
+                     shell_quote("file://" + page));
+  }
+};
+
+std::string write_json(const std::string& path, const json& j) {
+  std::ofstream(path, std::ios::binary) << j.dump(1);
+  return path;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+CommandResult membench(const std::vector<std::string>& args) {
+  std::string cmd = shell_quote(MEMBENCH_BINARY);
+  for (const std::string& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  return run_shell(cmd);
+}
+
+class HtmlBrowser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kChromium))
+      GTEST_SKIP() << kChromium << " not found: install the chromium package (scripts/install-deps.sh) "
+                   << "to check that HTML reports render in a browser";
+    dir_ = test_dir("html_browser");
+    browser_.dir = dir_;
+  }
+
+  std::string dir_;
+  Browser browser_;
+};
+
+void expect_script_ran_cleanly(const std::string& dom) {
+  EXPECT_NE(dom.find("id=\"membench-ready\""), std::string::npos) << "the page's script did not finish";
+  std::size_t error = dom.find("id=\"membench-script-error\"");
+  EXPECT_EQ(error, std::string::npos) << dom.substr(error == std::string::npos ? 0 : error, 300);
+}
+
+TEST_F(HtmlBrowser, ReportRendersWithItsScript) {
+  std::string in = write_json(dir_ + "/report.json", sample_report());
+  std::string page = dir_ + "/report.html";
+  auto r = membench({"report", in, "-o", page});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  auto dom = browser_.dump_dom(page);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  expect_script_ran_cleanly(dom.out);
+  // The script made every table sortable (header cells gain aria-sort) and
+  // found the charts and the embedded report.
+  EXPECT_EQ(dom.out.find("data-sortable-tables=\"0\""), std::string::npos);
+  EXPECT_NE(dom.out.find("data-cases=\"5\""), std::string::npos);
+  EXPECT_NE(dom.out.find("data-timelines=\"5\""), std::string::npos);
+  EXPECT_GE(count(dom.out, "aria-sort=\"none\""), 18u);
+  EXPECT_GE(count(dom.out, "<svg class=\"chart"), 9u);
+  EXPECT_NE(dom.out.find("<rect"), std::string::npos);
+  EXPECT_NE(dom.out.find("<polyline"), std::string::npos);
+  EXPECT_NE(dom.out.find("child killed by signal 11"), std::string::npos);
+
+  std::string png = std::string(MEMBENCH_TEST_WORK_DIR) + "/report.png";
+  std::filesystem::remove(png);
+  auto shot = browser_.screenshot(page, png);
+  EXPECT_EQ(shot.exit_code, 0) << shot.err;
+  ASSERT_TRUE(std::filesystem::exists(png));
+  EXPECT_GT(std::filesystem::file_size(png), 20000u);
+}
+
+TEST_F(HtmlBrowser, TrendAndComparePagesRender) {
+  json older = sample_report(), newer = sample_report();
+  newer["context"]["created_utc"] = "2025-01-02T00:00:00Z";
+  newer["results"][1]["allocations"]["count"] = 7;
+  std::string a = write_json(dir_ + "/a.json", older), b = write_json(dir_ + "/b.json", newer);
+  std::string trend = dir_ + "/trend.html", compare = dir_ + "/compare.html";
+  ASSERT_EQ(membench({"report", a, b, "-o", trend}).exit_code, 0);
+  ASSERT_EQ(membench({"compare", a, b, "--html", compare}).exit_code, 1);
+
+  auto t = browser_.dump_dom(trend);
+  expect_script_ran_cleanly(t.out);
+  EXPECT_NE(t.out.find("Trend over 2 runs"), std::string::npos);
+  EXPECT_NE(t.out.find("class=\"regressed\""), std::string::npos);
+
+  auto c = browser_.dump_dom(compare);
+  expect_script_ran_cleanly(c.out);
+  EXPECT_NE(c.out.find("1 regression in 1 of"), std::string::npos);
+  EXPECT_NE(c.out.find("head RSS"), std::string::npos);
+  auto shot = browser_.screenshot(compare, std::string(MEMBENCH_TEST_WORK_DIR) + "/compare.png");
+  EXPECT_EQ(shot.exit_code, 0) << shot.err;
+}
+
+// The checks above are only worth something if a failing script, or an
+// attempt to load from the network, does show up.
+TEST_F(HtmlBrowser, ErrorsAndNetworkLoadsAreDetected) {
+  std::string in = write_json(dir_ + "/report.json", sample_report());
+  std::string page = dir_ + "/report.html";
+  ASSERT_EQ(membench({"report", in, "-o", page}).exit_code, 0);
+  std::string html = read_text(page);
+  std::size_t end = html.rfind("</body>");
+  ASSERT_NE(end, std::string::npos);
+
+  std::string broken = html;
+  broken.insert(end, "<script>notDefinedAnywhere();</script>");
+  std::string broken_page = dir_ + "/broken.html";
+  std::ofstream(broken_page, std::ios::binary) << broken;
+  auto b = browser_.dump_dom(broken_page);
+  EXPECT_NE(b.out.find("id=\"membench-script-error\""), std::string::npos);
+
+  std::string loading = html;
+  loading.insert(end, "<img src=\"http://127.0.0.1:9/pixel.png\" alt=\"\">");
+  std::string loading_page = dir_ + "/loading.html";
+  std::ofstream(loading_page, std::ios::binary) << loading;
+  auto l = browser_.dump_dom(loading_page);
+  EXPECT_NE(l.out.find("id=\"membench-script-error\""), std::string::npos);
+  EXPECT_NE(l.out.find("blocked loading"), std::string::npos);
+}
+
+}  // namespace

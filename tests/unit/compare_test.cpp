@@ -1,0 +1,358 @@
+#include "analyze/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "analyze/statistics.h"
+
+namespace {
+
+using membench::analyze::compare_reports;
+using membench::analyze::Comparison;
+using membench::analyze::parse_thresholds;
+using membench::analyze::ThresholdError;
+using membench::analyze::Thresholds;
+using membench::analyze::Verdict;
+using membench::report::CaseResult;
+using membench::report::Report;
+using membench::report::Status;
+using nlohmann::json;
+
+// Real times around `median_ns`, spread by `spread` (a fraction) in a fixed pattern.
+std::vector<double> times(double median_ns, int repetitions, double spread, double phase = 0) {
+  static const double pattern[] = {0, -1, 1, -0.5, 0.5, -0.75, 0.75, -0.25, 0.25, 0.9};
+  std::vector<double> out;
+  for (int i = 0; i < repetitions; ++i)
+    out.push_back(median_ns * (1 + spread * pattern[(i + static_cast<int>(phase)) % 10]));
+  return out;
+}
+
+void set_times(CaseResult& c, std::vector<double> real) {
+  c.time->real_ns = real;
+  c.time->cpu_ns = real;
+  c.time->repetitions = static_cast<int>(real.size());
+  c.time->median_real_ns = membench::stats::median(real);
+  c.time->cv = membench::stats::cv(real);
+  c.throughput->bytes_per_second = static_cast<double>(c.input_bytes) / (c.time->median_real_ns * 1e-9);
+}
+
+CaseResult make_case(const std::string& workload, const std::string& strategy, double median_ns = 1e6,
+                     int repetitions = 7, std::uint64_t allocations = 100, std::uint64_t rss_delta = 4 << 20) {
+  CaseResult c;
+  c.workload = workload;
+  c.strategy = strategy;
+  c.dataset = "text-1MiB";
+  c.allocator = "glibc";
+  c.id = membench::report::case_id(c.workload, c.strategy, c.dataset, c.allocator);
+  c.input_bytes = 1 << 20;
+  c.output_digest = std::string(64, 'a');
+  c.time.emplace();
+  c.time->iterations = 10;
+  c.throughput.emplace();
+  set_times(c, times(median_ns, repetitions, 0.02));
+  c.memory.emplace();
+  c.memory->baseline_rss_bytes = 8 << 20;
+  c.memory->peak_rss_delta_bytes = rss_delta;
+  c.memory->peak_rss_bytes = c.memory->baseline_rss_bytes + rss_delta;
+  c.allocations.emplace();
+  c.allocations->count = allocations;
+  c.allocations->bytes = allocations * 64;
+  c.allocations->peak_live_bytes = allocations * 32;
+  c.allocations->temporary = allocations / 10;
+  return c;
+}
+
+Report make_report() {
+  Report r;
+  r.context = {{"git_commit", "abc"}};
+  r.results.push_back(make_case("hash", "full_read", 2e6));
+  r.results.push_back(make_case("hash", "stream", 3e6, 7, 5));
+  r.results.push_back(make_case("hash", "mmap", 2.5e6, 7, 4));
+  r.results.push_back(make_case("tokenize", "std_string", 8e6, 7, 40000));
+  r.results.push_back(make_case("tokenize", "arena", 5e6, 7, 12));
+  return r;
+}
+
+CaseResult& find(Report& r, const std::string& strategy) {
+  for (CaseResult& c : r.results)
+    if (c.strategy == strategy) return c;
+  throw std::runtime_error("no case " + strategy);
+}
+
+const membench::analyze::CaseComparison& find(const Comparison& c, const std::string& id) {
+  for (const auto& cc : c.cases)
+    if (cc.id == id) return cc;
+  throw std::runtime_error("no case " + id);
+}
+
+const membench::analyze::MetricChange& metric(const membench::analyze::CaseComparison& cc, const std::string& name) {
+  for (const auto& m : cc.metrics)
+    if (name == m.metric->name) return m;
+  throw std::runtime_error("no metric " + name);
+}
+
+TEST(Compare, IdenticalReportsHaveNoRegression) {
+  Report base = make_report();
+  Comparison c = compare_reports(base, base);
+  EXPECT_EQ(c.cases.size(), base.results.size());
+  EXPECT_FALSE(c.has_regression());
+  for (const auto& cc : c.cases) {
+    EXPECT_FALSE(cc.changed()) << cc.id;
+    for (const auto& m : cc.metrics) EXPECT_EQ(m.verdict, Verdict::unchanged) << cc.id << " " << m.metric->name;
+  }
+}
+
+TEST(Compare, AANoiseWithinThresholdsIsNoRegression) {
+  Report base = make_report(), head = make_report();
+  // Another run of the same code: times shuffled and shifted by up to 3 %, RSS by 3 %.
+  double shift = -0.03;
+  for (CaseResult& c : head.results) {
+    set_times(c, times(c.time->median_real_ns * (1 + shift), 7, 0.03, 3));
+    c.memory->peak_rss_delta_bytes = static_cast<std::uint64_t>(static_cast<double>(c.memory->peak_rss_delta_bytes) * (1 - shift));
+    shift += 0.015;
+  }
+  Comparison c = compare_reports(base, head);
+  EXPECT_FALSE(c.has_regression());
+  EXPECT_EQ(c.regression_count(), 0);
+  std::string text = membench::analyze::format_terminal(c, false);
+  EXPECT_NE(text.find("no regression"), std::string::npos) << text;
+}
+
+TEST(Compare, OneMoreAllocationIsExactlyOneRegression) {
+  Report base = make_report(), head = make_report();
+  find(head, "stream").allocations->count += 1;
+  Comparison c = compare_reports(base, head);
+  EXPECT_EQ(c.regression_count(), 1);
+  EXPECT_EQ(c.regressed_case_count(), 1);
+  ASSERT_FALSE(c.cases.empty());
+  // Regressions sort first.
+  const auto& first = c.cases.front();
+  EXPECT_EQ(first.id, "hash/stream/text-1MiB/glibc");
+  int regressed = 0;
+  for (const auto& m : first.metrics)
+    if (m.verdict == Verdict::regressed) {
+      ++regressed;
+      EXPECT_STREQ(m.metric->name, "allocations.count");
+      EXPECT_DOUBLE_EQ(m.delta, 1);
+    }
+  EXPECT_EQ(regressed, 1);
+  for (std::size_t i = 1; i < c.cases.size(); ++i) EXPECT_EQ(c.cases[i].regression_count(), 0) << c.cases[i].id;
+  std::string md = membench::analyze::format_markdown(c);
+  EXPECT_NE(md.find("hash/stream/text-1MiB/glibc"), std::string::npos);
+  EXPECT_NE(md.find("allocations.count"), std::string::npos);
+}
+
+TEST(Compare, FewerAllocationsIsAnImprovement) {
+  Report base = make_report(), head = make_report();
+  find(head, "arena").allocations->peak_live_bytes -= 1;
+  Comparison c = compare_reports(base, head);
+  EXPECT_FALSE(c.has_regression());
+  EXPECT_EQ(metric(find(c, "tokenize/arena/text-1MiB/glibc"), "allocations.peak_live_bytes").verdict,
+            Verdict::improved);
+}
+
+TEST(Compare, SlowedCaseWithEnoughRepetitionsIsCaught) {
+  Report base = make_report(), head = make_report();
+  CaseResult& slow = find(head, "full_read");
+  set_times(slow, times(slow.time->median_real_ns * 1.20, 7, 0.02, 5));
+  Comparison c = compare_reports(base, head);
+  const auto& cc = find(c, slow.id);
+  const auto& t = metric(cc, "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed);
+  ASSERT_TRUE(t.p_value.has_value());
+  EXPECT_LT(*t.p_value, 0.05);
+  EXPECT_FALSE(t.threshold_only);
+  EXPECT_EQ(metric(cc, "throughput.bytes_per_second").verdict, Verdict::regressed);
+  EXPECT_EQ(c.regressed_case_count(), 1);
+}
+
+TEST(Compare, NoisyChangeWithoutSignificanceIsNotARegression) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "mmap");
+  CaseResult& h = find(head, "mmap");
+  // Very noisy repetitions: the medians differ by about 8 %, the samples overlap.
+  set_times(b, {100, 150, 80, 120, 95, 130, 70});
+  set_times(h, {110, 160, 78, 125, 103, 140, 75});
+  ASSERT_GT(h.time->median_real_ns / b.time->median_real_ns, 1.05);
+  Comparison c = compare_reports(base, head);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::not_significant);
+  ASSERT_TRUE(t.p_value.has_value());
+  EXPECT_GE(*t.p_value, 0.05);
+  EXPECT_FALSE(c.has_regression());
+}
+
+TEST(Compare, FewRepetitionsJudgedByThresholdAloneAndSaysSo) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "arena");
+  CaseResult& h = find(head, "arena");
+  set_times(b, times(5e6, 3, 0.01));
+  set_times(h, times(5.5e6, 3, 0.01));
+  Comparison c = compare_reports(base, head);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed);
+  EXPECT_TRUE(t.threshold_only);
+  EXPECT_FALSE(t.p_value.has_value());
+  EXPECT_NE(t.note.find("threshold only"), std::string::npos) << t.note;
+  std::string text = membench::analyze::format_terminal(c, false);
+  EXPECT_NE(text.find("threshold only"), std::string::npos);
+}
+
+TEST(Compare, RssNeedsRelativeAndAbsoluteChange) {
+  auto verdict_for = [](std::uint64_t base_rss, std::uint64_t head_rss) {
+    Report base = make_report(), head = make_report();
+    find(base, "stream").memory->peak_rss_delta_bytes = base_rss;
+    find(head, "stream").memory->peak_rss_delta_bytes = head_rss;
+    Comparison c = compare_reports(base, head);
+    return metric(find(c, "hash/stream/text-1MiB/glibc"), "memory.peak_rss_delta_bytes").verdict;
+  };
+  EXPECT_EQ(verdict_for(1 << 20, (1 << 20) + 200 * 1024), Verdict::within);  // +19.5 % but < 256 KiB
+  EXPECT_EQ(verdict_for(40 << 20, (40 << 20) + (1 << 20)), Verdict::within);  // +1 MiB but 2.5 %
+  EXPECT_EQ(verdict_for(4 << 20, 5 << 20), Verdict::regressed);              // +25 %, +1 MiB
+  EXPECT_EQ(verdict_for(5 << 20, 4 << 20), Verdict::improved);
+}
+
+TEST(Compare, StatusFromOkToFailedIsARegression) {
+  Report base = make_report(), head = make_report();
+  CaseResult& h = find(head, "mmap");
+  h.status = Status::timeout;
+  h.error = "exceeded --timeout 60 s";
+  Comparison c = compare_reports(base, head);
+  EXPECT_EQ(c.regression_count(), 1);
+  const auto& cc = find(c, h.id);
+  EXPECT_TRUE(cc.status_regressed());
+  EXPECT_TRUE(cc.metrics.empty());  // figures of an incomplete run are not judged
+  EXPECT_NE(membench::analyze::format_terminal(c, false).find("exceeded --timeout"), std::string::npos);
+
+  Comparison back = compare_reports(head, base);  // failed -> ok: fixed, not a regression
+  EXPECT_FALSE(back.has_regression());
+  EXPECT_TRUE(find(back, h.id).status_fixed());
+}
+
+TEST(Compare, CasesOnOneSideAreListedNotFailed) {
+  Report base = make_report(), head = make_report();
+  base.results.push_back(make_case("old", "gone"));
+  head.results.push_back(make_case("new", "added"));
+  Comparison c = compare_reports(base, head);
+  EXPECT_FALSE(c.has_regression());
+  ASSERT_EQ(c.only_in_base.size(), 1u);
+  ASSERT_EQ(c.only_in_head.size(), 1u);
+  EXPECT_EQ(c.only_in_base[0], "old/gone/text-1MiB/glibc");
+  EXPECT_EQ(c.only_in_head[0], "new/added/text-1MiB/glibc");
+  std::string text = membench::analyze::format_terminal(c, false);
+  EXPECT_NE(text.find("only in base"), std::string::npos);
+  EXPECT_NE(text.find("only in head"), std::string::npos);
+}
+
+TEST(Compare, DigestChangeIsReportedNotGated) {
+  Report base = make_report(), head = make_report();
+  find(head, "stream").output_digest = std::string(64, 'b');
+  Comparison c = compare_reports(base, head);
+  EXPECT_FALSE(c.has_regression());
+  const auto& cc = find(c, "hash/stream/text-1MiB/glibc");
+  EXPECT_TRUE(cc.digest_changed);
+  EXPECT_TRUE(cc.changed());
+  EXPECT_NE(membench::analyze::format_terminal(c, false).find("digest changed"), std::string::npos);
+}
+
+TEST(Compare, MissingMetricOnOneSideIsUnavailableNotRegression) {
+  Report base = make_report(), head = make_report();
+  find(head, "arena").allocations.reset();
+  Comparison c = compare_reports(base, head);
+  EXPECT_FALSE(c.has_regression());
+  EXPECT_EQ(metric(find(c, "tokenize/arena/text-1MiB/glibc"), "allocations.count").verdict, Verdict::unavailable);
+}
+
+TEST(Compare, TerminalColourOnlyWhenAsked) {
+  Report base = make_report(), head = make_report();
+  find(head, "stream").allocations->count += 3;
+  Comparison c = compare_reports(base, head);
+  EXPECT_EQ(membench::analyze::format_terminal(c, false).find('\033'), std::string::npos);
+  EXPECT_NE(membench::analyze::format_terminal(c, true).find("\033["), std::string::npos);
+}
+
+// ---- thresholds file --------------------------------------------------------------
+
+TEST(Thresholds, DefaultsFollowTheContract) {
+  Thresholds t;
+  EXPECT_DOUBLE_EQ(t.for_case("x", "allocations.count").relative, 0);
+  EXPECT_DOUBLE_EQ(t.for_case("x", "allocations.count").absolute, 0);
+  EXPECT_DOUBLE_EQ(t.for_case("x", "time.median_real_ns").relative, 0.05);
+  EXPECT_DOUBLE_EQ(t.for_case("x", "throughput.bytes_per_second").relative, 0.05);
+  EXPECT_DOUBLE_EQ(t.for_case("x", "memory.peak_rss_delta_bytes").relative, 0.05);
+  EXPECT_DOUBLE_EQ(t.for_case("x", "memory.peak_rss_delta_bytes").absolute, 256 * 1024);
+  EXPECT_DOUBLE_EQ(t.alpha, 0.05);
+  EXPECT_EQ(t.min_repetitions, 5u);
+}
+
+TEST(Thresholds, ParsesDefaultsGroupsAndOverrides) {
+  json j = json::parse(R"({
+    "defaults": {"time": 0.1, "allocations": {"relative": 0.01}, "allocations.count": 0,
+                 "rss": {"relative": 0.08, "absolute": 1048576}},
+    "significance": {"alpha": 0.01, "min_repetitions": 7},
+    "overrides": [
+      {"pattern": "^hash/", "metric": "memory.peak_rss_delta_bytes", "relative": 0.2, "absolute_bytes": 2097152},
+      {"pattern": "/jemalloc$", "metric": ["time", "throughput"], "ignore": true}
+    ]})");
+  Thresholds t = parse_thresholds(j, "t.json");
+  EXPECT_DOUBLE_EQ(t.for_case("tokenize/a/b/glibc", "time.median_real_ns").relative, 0.1);
+  // The single-metric entry wins over its group whatever the key order.
+  EXPECT_DOUBLE_EQ(t.for_case("tokenize/a/b/glibc", "allocations.count").relative, 0);
+  EXPECT_DOUBLE_EQ(t.for_case("tokenize/a/b/glibc", "allocations.bytes").relative, 0.01);
+  EXPECT_DOUBLE_EQ(t.for_case("tokenize/a/b/glibc", "memory.peak_rss_delta_bytes").absolute, 1048576);
+  EXPECT_DOUBLE_EQ(t.for_case("hash/a/b/glibc", "memory.peak_rss_delta_bytes").relative, 0.2);
+  EXPECT_DOUBLE_EQ(t.for_case("hash/a/b/glibc", "memory.peak_rss_delta_bytes").absolute, 2097152);
+  EXPECT_TRUE(t.for_case("hash/a/b/jemalloc", "throughput.bytes_per_second").ignore);
+  EXPECT_TRUE(t.for_case("hash/a/b/jemalloc", "time.median_real_ns").ignore);
+  EXPECT_FALSE(t.for_case("hash/a/b/glibc", "time.median_real_ns").ignore);
+  EXPECT_DOUBLE_EQ(t.alpha, 0.01);
+  EXPECT_EQ(t.min_repetitions, 7u);
+}
+
+TEST(Thresholds, UnknownMetricIsAnError) {
+  EXPECT_THROW(parse_thresholds(json::parse(R"({"defaults": {"allocations.cnt": 0}})"), "t.json"), ThresholdError);
+  EXPECT_THROW(parse_thresholds(json::parse(R"({"overrides": [{"pattern": "x", "metric": "speed", "relative": 1}]})"),
+                                "t.json"),
+               ThresholdError);
+  try {
+    parse_thresholds(json::parse(R"({"defaults": {"allocations.cnt": 0}})"), "t.json");
+  } catch (const ThresholdError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("t.json"), std::string::npos);
+    EXPECT_NE(what.find("allocations.cnt"), std::string::npos);
+    EXPECT_EQ(what.find('\n'), std::string::npos);
+  }
+}
+
+TEST(Thresholds, OtherMistakesAreErrors) {
+  const char* bad[] = {
+      R"([1, 2])",
+      R"({"default": {}})",
+      R"({"defaults": {"time": -0.1}})",
+      R"({"defaults": {"time": "5%"}})",
+      R"({"defaults": {"time": {"relativ": 0.1}}})",
+      R"({"overrides": [{"metric": "time", "relative": 0.1}]})",
+      R"({"overrides": [{"pattern": "([", "metric": "time", "relative": 0.1}]})",
+      R"({"overrides": [{"pattern": "x", "metric": "time"}]})",
+      R"({"significance": {"alpha": 1.5}})",
+  };
+  for (const char* text : bad)
+    EXPECT_THROW(parse_thresholds(json::parse(text), "t.json"), ThresholdError) << text;
+}
+
+TEST(Thresholds, OverrideToleratesAChangeForMatchingCasesOnly) {
+  Report base = make_report(), head = make_report();
+  find(head, "stream").allocations->count += 1;  // 5 -> 6: +20 %
+  find(head, "arena").allocations->count += 1;   // 12 -> 13: +8.3 %
+  Thresholds t = parse_thresholds(
+      json::parse(R"({"overrides": [{"pattern": "^hash/", "metric": "allocations.count", "relative": 0.5}]})"),
+      "t.json");
+  Comparison c = compare_reports(base, head, t);
+  EXPECT_EQ(c.regression_count(), 1);
+  EXPECT_EQ(metric(find(c, "hash/stream/text-1MiB/glibc"), "allocations.count").verdict, Verdict::within);
+  EXPECT_EQ(metric(find(c, "tokenize/arena/text-1MiB/glibc"), "allocations.count").verdict, Verdict::regressed);
+}
+
+}  // namespace
