@@ -767,10 +767,18 @@ std::vector<Row> rows_of(const Comparison& c) {
                       short_digest(cc.head_digest), "", "the strategy's output differs", Row::warn});
     }
     if (rows.size() == before) {
-      std::string note;
-      if (cc.metrics.empty()) note = "no figures compared";
-      else note = "all " + std::to_string(cc.metrics.size()) + " metrics within thresholds";
-      rows.push_back({"same", cc.id, "-", "", "", "", note, Row::dim});
+      // One line per unchanged case, showing its time as the figure that moves most.
+      Row r{"same", cc.id, "-", "", "", "", "", Row::dim};
+      if (cc.metrics.empty()) r.note = "no figures compared";
+      else r.note = "all " + std::to_string(cc.metrics.size()) + " metrics within thresholds";
+      for (const MetricChange& m : cc.metrics)
+        if (m.metric->kind == MetricKind::time) {
+          r.metric = m.metric->name;
+          r.base = format_value(m.metric->unit, m.base);
+          r.head = format_value(m.metric->unit, m.head);
+          r.change = format_relative(m.relative);
+        }
+      rows.push_back(r);
     }
   }
   return rows;
@@ -788,10 +796,12 @@ std::string label_with_commit(const std::string& label, const json& context) {
 std::string summary_line(const Comparison& c) {
   int n = c.regression_count();
   std::string s;
-  if (n == 0) s = "no regression in " + std::to_string(c.cases.size()) + " compared cases";
+  if (n == 0)
+    s = "no regression in " + std::to_string(c.cases.size()) + " compared case" + (c.cases.size() == 1 ? "" : "s");
   else
     s = std::to_string(n) + " regression" + (n == 1 ? "" : "s") + " in " +
-        std::to_string(c.regressed_case_count()) + " of " + std::to_string(c.cases.size()) + " cases";
+        std::to_string(c.regressed_case_count()) + " of " + std::to_string(c.cases.size()) + " case" +
+        (c.cases.size() == 1 ? "" : "s");
   int improved = 0;
   for (const CaseComparison& cc : c.cases) {
     if (cc.status_fixed()) ++improved;

@@ -42,7 +42,8 @@ std::string tiers(unsigned t) {
 bool cached(const datasets::DatasetDef& d) {
   struct stat st{};
   std::string path = datasets::data_dir() + "/" + d.name;
-  return ::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == d.size;
+  // A corpus (no generator) has no size until it is built.
+  return ::stat(path.c_str(), &st) == 0 && (!d.generate || static_cast<std::uint64_t>(st.st_size) == d.size);
 }
 
 int list_main(const std::vector<std::string>& args) {
@@ -73,7 +74,8 @@ int list_main(const std::vector<std::string>& args) {
                                 {"strategies", strategies}});
     }
     for (const auto* d = datasets::first_dataset(); d; d = d->next)
-      j["datasets"].push_back({{"name", d->name}, {"kind", d->kind}, {"bytes", d->size},
+      j["datasets"].push_back({{"name", d->name}, {"kind", d->kind},
+                               {"bytes", d->generate ? nlohmann::json(d->size) : nlohmann::json(nullptr)},
                                {"suites", tiers(d->tiers)}, {"description", d->description},
                                {"cached", cached(*d)}});
     std::printf("%s\n", j.dump(2).c_str());
@@ -113,7 +115,8 @@ int datasets_main(const std::vector<std::string>& args) {
   if (action == "list") {
     if (pos.size() > 1) throw UsageError("datasets list: unexpected argument '" + pos[1] + "'");
     for (const auto* d = datasets::first_dataset(); d; d = d->next)
-      std::printf("%-20s %-12s %12llu bytes  %-14s %s\n", d->name, d->kind, static_cast<unsigned long long>(d->size),
+      std::printf("%-20s %-12s %18s  %-14s %s\n", d->name, d->kind,
+                  d->generate ? (std::to_string(d->size) + " bytes").c_str() : "(from this system)",
                   tiers(d->tiers).c_str(), cached(*d) ? "cached" : "-");
     return 0;
   }

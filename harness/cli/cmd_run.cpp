@@ -44,6 +44,7 @@ int run_main(const std::vector<std::string>& args) {
       .option("repetitions", "timed repetitions per case (default 5; >= 5 lets compare test significance)")
       .option("min-time", "minimum seconds per timed repetition (default 0.1)")
       .flag("quick", "small datasets only")
+      .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)")
       .option("html", "also render the report to this HTML file")
       .option("gbench-json", "also write the timed results in Google Benchmark's JSON format")
@@ -76,6 +77,8 @@ int run_main(const std::vector<std::string>& args) {
   o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(5));
   o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.1);
   o.quick = p.has("quick");
+  o.scale = p.has("scale");
+  if (o.scale && !o.datasets.empty()) throw UsageError("--scale chooses the datasets itself; drop --dataset");
   o.timeout_seconds = p.number("timeout", 0.01, 86400).value_or(600);
   o.sample_interval_ms = p.number("sample-interval", 0.1, 1000).value_or(1.0);
   if (auto lim = p.value("memory-limit")) {

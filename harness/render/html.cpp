@@ -1554,9 +1554,9 @@ std::string compare_html(const an::Comparison& c) {
   o << "<div class=\"banner " << (n ? "bad" : "good") << "\" id=\"verdict\">";
   if (n)
     o << n << " regression" << (n == 1 ? "" : "s") << " in " << c.regressed_case_count() << " of " << c.cases.size()
-      << " cases";
+      << " case" << (c.cases.size() == 1 ? "" : "s");
   else
-    o << "No regression in " << c.cases.size() << " compared cases";
+    o << "No regression in " << c.cases.size() << " compared case" << (c.cases.size() == 1 ? "" : "s");
   o << "</div><nav class=\"toc\"><a href=\"#overview\">overview</a><a href=\"#cases\">cases</a>"
        "<a href=\"#context\">context</a></nav></header><main>";
   o << "<p class=\"meta\">Thresholds: " << esc(c.thresholds.describe()) << "</p>";

@@ -183,7 +183,16 @@ class Reader {
                                   const char* key) const {
     std::vector<std::uint64_t> out;
     if (!obj.contains(key)) return out;
-    for (double d : doubles(obj, where, key)) out.push_back(static_cast<std::uint64_t>(d));
+    const json& v = member(obj, where, key);
+    if (!v.is_array()) fail(where + "." + key, "is not an array");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::string at = where + "." + key + "[" + std::to_string(i) + "]";
+      const json& e = v[i];
+      if (e.is_number_unsigned()) out.push_back(e.get<std::uint64_t>());
+      else if (e.is_number_integer() && e.get<std::int64_t>() >= 0) out.push_back(e.get<std::uint64_t>());
+      else if (double d = number(e, at); d == std::floor(d) && d < 1.8e19) out.push_back(static_cast<std::uint64_t>(d));
+      else fail(at, "is not a non-negative integer");
+    }
     return out;
   }
 
@@ -238,7 +247,9 @@ Report from_json(const json& j, const std::string& source) {
       const json& t = e["time"];
       std::string w = at + ".time";
       TimeStats ts;
-      ts.repetitions = static_cast<int>(rd.u64(t, w, "repetitions"));
+      std::uint64_t repetitions = rd.u64(t, w, "repetitions");
+      if (repetitions > 1000000000) rd.fail(w + ".repetitions", "is out of range");
+      ts.repetitions = static_cast<int>(repetitions);
       ts.iterations = rd.u64_or(t, w, "iterations", 0);
       ts.real_ns = rd.doubles(t, w, "real_ns");
       ts.cpu_ns = rd.doubles(t, w, "cpu_ns");
@@ -320,9 +331,14 @@ Report from_json(const json& j, const std::string& source) {
       const json& slope = rd.member(e, at, "slope");
       const json& intercept = rd.member(e, at, "intercept");
       if (!slope.is_number() || !intercept.is_number()) rd.fail(at, "slope/intercept not numbers");
+      if (!std::isfinite(slope.get<double>()) || !std::isfinite(intercept.get<double>()))
+        rd.fail(at, "slope/intercept not finite");
       f.slope = slope.get<double>();
       f.intercept = intercept.get<double>();
-      if (e.contains("r2") && e["r2"].is_number()) f.r2 = e["r2"].get<double>();
+      if (e.contains("r2") && e["r2"].is_number()) {
+        f.r2 = e["r2"].get<double>();
+        if (!std::isfinite(f.r2)) rd.fail(at + ".r2", "is not finite");
+      }
       f.complexity = rd.str(e, at, "class");
       r.scaling.push_back(std::move(f));
     }

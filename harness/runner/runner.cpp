@@ -42,8 +42,10 @@ std::string jemalloc_library() {
 
 namespace {
 
-bool selected_by_default(const datasets::DatasetDef& d, bool quick) {
-  return d.tiers & (quick ? datasets::kQuick : datasets::kStandard);
+bool selected_by_default(const datasets::DatasetDef& d, const RunOptions& o) {
+  // --scale: every generated size short of the opt-in ones, for the fits.
+  if (o.scale) return d.generate && (d.tiers & (datasets::kQuick | datasets::kStandard));
+  return d.tiers & (o.quick ? datasets::kQuick : datasets::kStandard);
 }
 
 // A user file becomes a dataset named after its file name, made safe for a
@@ -128,7 +130,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
       sets = explicit_sets;
     } else {
       for (const auto* d = datasets::first_dataset(); d; d = d->next)
-        if (std::string_view(d->kind) == w->dataset_kind && selected_by_default(*d, o.quick))
+        if (std::string_view(d->kind) == w->dataset_kind && selected_by_default(*d, o))
           sets.push_back({d->name, "", d});
     }
     for (const Strategy* s = first_strategy(); s; s = s->next) {
@@ -146,7 +148,9 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
     const auto* da = datasets::find_dataset(a.dataset);
     const auto* db = datasets::find_dataset(b.dataset);
-    std::uint64_t sa = da ? da->size : 0, sb = db ? db->size : 0;
+    // Corpora (built from the system, size unknown until built) sort last.
+    auto size_of = [](const datasets::DatasetDef* d) { return !d ? 0 : d->generate ? d->size : UINT64_MAX; };
+    std::uint64_t sa = size_of(da), sb = size_of(db);
     if (a.dataset != b.dataset) return sa != sb ? sa < sb : a.dataset < b.dataset;
     return a.allocator < b.allocator;
   });
@@ -603,7 +607,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   std::string exe = self_executable();
   report::Report rep;
   rep.context = collect_context(options.command_line);
-  rep.context["suite"] = options.quick ? "quick" : (options.datasets.empty() ? "default" : "custom");
+  rep.context["suite"] = !options.datasets.empty() ? "custom" : options.scale ? "scale" : options.quick ? "quick" : "default";
   rep.context["filter"] = options.filter;
   rep.context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   rep.context["repetitions"] = options.repetitions;
@@ -631,6 +635,17 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
       dataset_info[c.dataset] = {{"path", path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
       // JSON strings are UTF-8: a path that is not keeps its exact bytes here.
       if (!valid_utf8(path)) dataset_info[c.dataset]["path_hex"] = hex_bytes(path);
+      // The content's digest: a corpus or a user file differs between machines.
+      const auto* def = datasets::find_dataset(c.dataset);
+      std::string sha = def && def->sha256 && *def->sha256 ? def->sha256 : "";
+      if (sha.empty()) {
+        try {
+          sha = datasets::file_sha256(c.dataset_path);
+        } catch (const std::exception&) {
+          // unreadable now: the cases say why
+        }
+      }
+      dataset_info[c.dataset]["sha256"] = sha;
     }
     if (progress.finished) progress.finished(i, cases.size(), r);
     rep.results.push_back(std::move(r));

@@ -19,6 +19,7 @@ struct RunOptions {
   int repetitions = 5;
   double min_time_seconds = 0.1;  // per repetition, Google Benchmark's MinTime
   bool quick = false;
+  bool scale = false;  // every non-opt-in size of each workload's datasets
   double timeout_seconds = 600;  // per case, all phases together
   std::uint64_t memory_limit = 0;  // per case; 0: none
   bool cold = false;

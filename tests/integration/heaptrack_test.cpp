@@ -61,5 +61,7 @@ TEST(Heaptrack, SeesCppAllocationsUnderJemalloc) {
   json rep = run_heaptracked("heaptrack_jemalloc", "jemalloc");
   expect_agreement(rep);
   for (const json& c : rep["results"])
-    if (c["strategy"] == "std_string") EXPECT_GT(c["heaptrack"]["calls"].get<int>(), 100);
+    if (c["strategy"] == "std_string") {
+      EXPECT_GT(c["heaptrack"]["calls"].get<int>(), 100);
+    }
 }

@@ -112,7 +112,8 @@ class HtmlBrowser : public ::testing::Test {
     if (!std::filesystem::exists(kChromium))
       GTEST_SKIP() << kChromium << " not found: install the chromium package (scripts/install-deps.sh) "
                    << "to check that HTML reports render in a browser";
-    dir_ = test_dir("html_browser");
+    // One directory per test: ctest runs the tests in parallel processes.
+    dir_ = test_dir(std::string("html_browser_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     browser_.dir = dir_;
   }
 
