@@ -90,7 +90,7 @@ MEMBENCH_DATASET(csv_4m, "csv-4MiB", "csv", 4ull << 20, kStandard, generate_csv,
 MEMBENCH_DATASET(csv_16m, "csv-16MiB", "csv", 16ull << 20, kStandard, generate_csv,
                  "6f256e8c4c017cb3fc73b87e305b76491d04b1a499bf239e28fb36e6c36dcb33",
                  "CSV-like rows, 1-8 fields with a 20-200 field tail, 16 MiB");
-MEMBENCH_DATASET(csv_64m, "csv-64MiB", "csv", 64ull << 20, kStandard, generate_csv,
+MEMBENCH_DATASET(csv_64m, "csv-64MiB", "csv", 64ull << 20, kLarge, generate_csv,
                  "4d91eb37d597f2377a5ff9f5dbd5d761d377e47a03a6fc3b2ebf84b775d165ed",
                  "CSV-like rows, 1-8 fields with a 20-200 field tail, 64 MiB");
 MEMBENCH_DATASET(csv_256m, "csv-256MiB", "csv", 256ull << 20, kLarge, generate_csv,

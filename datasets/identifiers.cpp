@@ -82,7 +82,7 @@ MEMBENCH_DATASET(identifiers_4m, "identifiers-4MiB", "identifiers", 4ull << 20, 
 MEMBENCH_DATASET(identifiers_16m, "identifiers-16MiB", "identifiers", 16ull << 20, kStandard, generate_identifiers,
                  "baf218583cc1b5568ab2c2c50acd0eb1af4ef5656b15f6ead97f37f85674f192",
                  "identifiers, one per line, 10% with spaces, 16 MiB");
-MEMBENCH_DATASET(identifiers_64m, "identifiers-64MiB", "identifiers", 64ull << 20, kStandard, generate_identifiers,
+MEMBENCH_DATASET(identifiers_64m, "identifiers-64MiB", "identifiers", 64ull << 20, kLarge, generate_identifiers,
                  "7f653784e9f85fa046b71d7b3d42f20432ef1deb279e97079b4ac890931f390c",
                  "identifiers, one per line, 10% with spaces, 64 MiB");
 MEMBENCH_DATASET(identifiers_256m, "identifiers-256MiB", "identifiers", 256ull << 20, kLarge, generate_identifiers,

@@ -107,7 +107,7 @@ MEMBENCH_DATASET(text_4m, "text-4MiB", "text", 4ull << 20, kQuick | kStandard, g
 MEMBENCH_DATASET(text_16m, "text-16MiB", "text", 16ull << 20, kStandard, generate_text,
                  "0062e22406cb0c717c403994f6c79c234da6df62d9bb0d13dc76060be42130ec",
                  "Zipf-distributed words, 16 MiB");
-MEMBENCH_DATASET(text_64m, "text-64MiB", "text", 64ull << 20, kStandard, generate_text,
+MEMBENCH_DATASET(text_64m, "text-64MiB", "text", 64ull << 20, kLarge, generate_text,
                  "562c3f8fc672e516bbb33b49043fd335fc659dd490c4d6c5a2f3a94d620e2cba",
                  "Zipf-distributed words, 64 MiB");
 MEMBENCH_DATASET(text_256m, "text-256MiB", "text", 256ull << 20, kLarge, generate_text,

@@ -12,7 +12,7 @@ if [[ -z "$cxx" ]]; then
   done
 fi
 if [[ -z "$cxx" ]]; then
-  echo "fuzz/build.sh: clang++ not found; install it with: scripts/install-deps.sh --with-fuzz" >&2
+  echo "fuzz/build.sh: clang++ not found; install it with: scripts/install-deps.sh" >&2
   exit 2
 fi
 mkdir -p "$out"

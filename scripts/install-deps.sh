@@ -14,6 +14,7 @@ packages=(
   heaptrack
   time coreutils
   chromium
+  clang libclang-rt-14-dev  # fuzz/build.sh: clang++ and its libFuzzer runtime
 )
 
 missing=()

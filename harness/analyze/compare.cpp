@@ -907,12 +907,17 @@ std::string format_markdown(const Comparison& c) {
   auto table = [&](const std::vector<const Row*>& selected) {
     out << "| verdict | case | metric | base | head | change | note |\n";
     out << "|---|---|---|--:|--:|--:|---|\n";
-    for (const Row* r : selected) {
+    // A pull-request comment has a size limit; the HTML page has every row.
+    const std::size_t limit = 150;
+    for (std::size_t i = 0; i < selected.size() && i < limit; ++i) {
+      const Row* r = selected[i];
       std::string verdict = r->tone == Row::bad ? "**" + md_cell(r->verdict) + "**" : md_cell(r->verdict);
       out << "| " << verdict << " | " << md_code(r->id) << " | " << md_cell(r->metric) << " | "
           << md_cell(r->base) << " | " << md_cell(r->head) << " | " << md_cell(r->change) << " | "
           << md_cell(r->note) << " |\n";
     }
+    if (selected.size() > limit)
+      out << "\n… and " << selected.size() - limit << " more rows (see the terminal output or the HTML page).\n";
     out << "\n";
   };
   std::vector<const Row*> bad, other;

@@ -42,7 +42,7 @@ int run_main(const std::vector<std::string>& args) {
       .option("dataset", "dataset NAME or a PATH to your own file", true)
       .option("allocator", "glibc, jemalloc or all (default glibc)")
       .option("repetitions", "timed repetitions per case (default 5; >= 5 lets compare test significance)")
-      .option("min-time", "minimum seconds per timed repetition (default 0.1)")
+      .option("min-time", "minimum seconds per timed repetition (default 0.05)")
       .flag("quick", "small datasets only")
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)")
@@ -75,7 +75,7 @@ int run_main(const std::vector<std::string>& args) {
   if (alloc != "glibc" && runner::jemalloc_library().empty())
     throw UsageError("--allocator " + alloc + ": jemalloc is not installed (apt-get install libjemalloc2)");
   o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(5));
-  o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.1);
+  o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.05);
   o.quick = p.has("quick");
   o.scale = p.has("scale");
   if (o.scale && !o.datasets.empty()) throw UsageError("--scale chooses the datasets itself; drop --dataset");

@@ -87,6 +87,9 @@ struct CaseResult {
   nlohmann::json allocator_stats;  // object, or null when not collected
   nlohmann::json heaptrack;        // object, or null without --heaptrack
   nlohmann::json extra;            // strategy- or workload-specific figures
+  // Fields this version does not know, kept so that rewriting a report
+  // (merge) loses nothing a newer runner added.
+  nlohmann::json unknown = nlohmann::json::object();
 };
 
 struct ScalingFit {

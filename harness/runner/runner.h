@@ -17,7 +17,7 @@ struct RunOptions {
   std::vector<std::string> datasets;  // names or paths; empty: the suite's
   std::vector<std::string> allocators{"glibc"};
   int repetitions = 5;
-  double min_time_seconds = 0.1;  // per repetition, Google Benchmark's MinTime
+  double min_time_seconds = 0.05;  // per repetition, Google Benchmark's MinTime
   bool quick = false;
   bool scale = false;  // every non-opt-in size of each workload's datasets
   double timeout_seconds = 600;  // per case, all phases together

@@ -61,6 +61,9 @@ inline CommandResult run_shell(const std::string& command_line) {
 
 inline CommandResult run_membench(const std::vector<std::string>& args, const std::string& prefix = "") {
   std::string cmd = prefix + shell_quote(MEMBENCH_BINARY);
-  for (const std::string& a : args) cmd += " " + shell_quote(a);
+  for (const std::string& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
   return run_shell(cmd);
 }

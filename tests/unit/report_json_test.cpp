@@ -41,6 +41,12 @@ TEST(ReportJson, RoundTripsEveryField) {
   EXPECT_EQ(to_json(back), j);
 }
 
+TEST(ReportJson, KeepsFieldsItDoesNotKnow) {
+  json j = to_json(sample());
+  j["results"][0]["future_metric"] = {{"x", 1}};
+  EXPECT_EQ(to_json(from_json(j)), j);
+}
+
 TEST(ReportJson, RejectsWhatIsNotAReport) {
   EXPECT_THROW(from_json(json::array()), ReportError);
   EXPECT_THROW(from_json(json{{"a", 1}}), ReportError);
