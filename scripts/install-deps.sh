@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libbenchmark-dev libgtest-dev googletest
-  libjemalloc-dev libjemalloc2
+  libjemalloc-dev libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0
   libboost-container-dev
   nlohmann-json3-dev
   libssl-dev openssl

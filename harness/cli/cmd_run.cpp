@@ -10,6 +10,7 @@
 #include "cli/run_outputs.h"
 #include "render/terminal.h"
 #include "report/json.h"
+#include "runner/allocators.h"
 #include "runner/child_process.h"
 #include "runner/heaptrack.h"
 #include "runner/runner.h"
@@ -40,7 +41,7 @@ int run_main(const std::vector<std::string>& args) {
   ArgParser p("run", "[options]");
   p.option("filter", "regular expression matched against case ids (workload/strategy/dataset/allocator)")
       .option("dataset", "dataset NAME or a PATH to your own file", true)
-      .option("allocator", "glibc, jemalloc or all (default glibc)")
+      .option("allocator", "glibc (default), jemalloc, tcmalloc, mimalloc, a comma list, or all (every one installed)")
       .option("repetitions", "timed repetitions per case (default 5; >= 5 lets compare test significance)")
       .option("min-time", "minimum seconds per timed repetition (default 0.05)")
       .flag("quick", "small datasets only")
@@ -69,11 +70,24 @@ int run_main(const std::vector<std::string>& args) {
   o.filter = p.value("filter").value_or("");
   o.datasets = p.values("dataset");
   std::string alloc = p.value("allocator").value_or("glibc");
-  if (alloc == "all") o.allocators = {"glibc", "jemalloc"};
-  else if (alloc == "glibc" || alloc == "jemalloc") o.allocators = {alloc};
-  else throw UsageError("--allocator '" + alloc + "' must be glibc, jemalloc or all");
-  if (alloc != "glibc" && runner::jemalloc_library().empty())
-    throw UsageError("--allocator " + alloc + ": jemalloc is not installed (apt-get install libjemalloc2)");
+  o.allocators.clear();
+  if (alloc == "all") {
+    for (const runner::AllocatorDef& a : runner::known_allocators())
+      if (runner::allocator_installed(a)) o.allocators.push_back(a.name);
+  } else {
+    std::size_t start = 0;
+    while (start <= alloc.size()) {
+      std::size_t comma = alloc.find(',', start);
+      std::string name = alloc.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const runner::AllocatorDef* def = runner::find_allocator(name);
+      if (!def) throw UsageError("--allocator '" + name + "' must be one of " + runner::allocator_names() + " or all");
+      if (!runner::allocator_installed(*def))
+        throw UsageError("--allocator " + name + ": not installed (apt-get install " + def->package + ")");
+      o.allocators.push_back(name);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
   o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(5));
   o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.05);
   o.quick = p.has("quick");

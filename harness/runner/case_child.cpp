@@ -222,6 +222,12 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
     const char* version = nullptr;
     size_t len = sizeof version;
     if (mallctl("version", &version, &len, nullptr, 0) == 0 && version) out.line("allocator_version", version);
+  } else if (auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(dlsym(RTLD_DEFAULT, "tc_version"))) {
+    out.line("allocator_version", tc_version(nullptr, nullptr, nullptr));
+  } else if (auto mi_version = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "mi_version"))) {
+    char v[32];
+    std::snprintf(v, sizeof v, "%d", mi_version());
+    out.line("allocator_version", v);
   } else {
     out.line("allocator_version", gnu_get_libc_version());
   }
@@ -303,10 +309,14 @@ int case_main(const std::vector<std::string>& args) {
     // provider tables to the first strategy that hashes).
     {
       // A whole digest cycle: OpenSSL fetches and caches more on final/re-init.
+      // Hashing real blocks also faults in the hash code's pages (file-backed
+      // RSS that would otherwise be charged to the first strategy that hashes).
       Sha256 warm_up;
-      warm_up.update("", 0);
+      static const char zeros[4096] = {};
+      warm_up.update(zeros, sizeof zeros);
       warm_up.finish();
     }
+    track::prefault_executable();
     Input input;
     input.path = a.input_path.c_str();
     Mapping loaded;

@@ -20,6 +20,7 @@
 #include "cli/command.h"
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
+#include "runner/allocators.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
 
@@ -32,13 +33,6 @@ std::string PlannedCase::id() const {
   return report::case_id(workload->name, strategy->name, dataset, allocator);
 }
 
-std::string jemalloc_library() {
-  for (const char* candidate : {MEMBENCH_JEMALLOC_PATH, "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
-                                "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2"}) {
-    if (candidate[0] && ::access(candidate, R_OK) == 0) return candidate;
-  }
-  return "";
-}
 
 namespace {
 
@@ -83,7 +77,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     }
   }
   for (const std::string& a : o.allocators)
-    if (a != "glibc" && a != "jemalloc") throw cli::UsageError("unknown allocator '" + a + "' (glibc, jemalloc, all)");
+    if (!find_allocator(a)) throw cli::UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
 
   // Explicit datasets: registered names or user files.
   struct Chosen {
@@ -464,11 +458,11 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
   if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
 
   std::vector<std::string> env;
-  if (c.allocator == "jemalloc") {
-    std::string lib = jemalloc_library();
+  if (const AllocatorDef* def = find_allocator(c.allocator); def && !def->libraries.empty()) {
+    std::string lib = allocator_library(*def);
     if (lib.empty()) {
       r.status = Status::skipped;
-      r.error = "jemalloc is not installed (libjemalloc2)";
+      r.error = c.allocator + " is not installed (" + def->package + ")";
       return r;
     }
     env.push_back("LD_PRELOAD=" + lib);
@@ -627,8 +621,8 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     if (int sig = pending_interrupt()) throw Interrupted{sig};
     if (progress.starting) progress.starting(i, cases.size(), c);
     CaseResult r = run_one(c, options, exe, calibrations);
-    if (r.allocator == "jemalloc" && r.allocator_stats.contains("version"))
-      rep.context["allocators"]["jemalloc"]["version"] = r.allocator_stats["version"];
+    if (r.allocator != "glibc" && r.allocator_stats.contains("version"))
+      rep.context["allocators"][r.allocator]["version"] = r.allocator_stats["version"];
     if (!dataset_info.contains(c.dataset)) {
       // A user file's path as given may be relative to where the run started.
       std::string path = c.user_file ? std::filesystem::absolute(c.dataset_path).string() : c.dataset_path;

@@ -58,7 +58,5 @@ struct Progress {
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress);
 
-// Where the jemalloc shared object is, or "" if it is not installed.
-std::string jemalloc_library();
 
 }  // namespace membench::runner

@@ -360,8 +360,11 @@ AllocationTotals stop_counting() {
 
 const char* underlying_allocator() {
   ensure_resolved();
-  // jemalloc exports mallctl; glibc does not.
-  return dlsym(RTLD_DEFAULT, "mallctl") ? "jemalloc" : "glibc";
+  // Each allocator exports a function of its own; glibc none of these.
+  if (dlsym(RTLD_DEFAULT, "mallctl")) return "jemalloc";
+  if (dlsym(RTLD_DEFAULT, "tc_malloc")) return "tcmalloc";
+  if (dlsym(RTLD_DEFAULT, "mi_malloc")) return "mimalloc";
+  return "glibc";
 }
 
 }  // namespace membench::track

@@ -64,6 +64,32 @@ bool ProcStatusReader::read(ProcMemory& out) const {
   return parse_proc_status(buf, static_cast<std::size_t>(n), out);
 }
 
+std::uint64_t prefault_executable() {
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return 0;
+  exe[n] = '\0';
+  std::FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (!maps) return 0;
+  std::uint64_t touched = 0;
+  char line[4096 + 128];
+  while (std::fgets(line, sizeof line, maps)) {
+    unsigned long start = 0, end = 0;
+    char perms[8] = {};
+    int path_at = 0;
+    if (std::sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3 || perms[0] != 'r') continue;
+    char* path = line + path_at;
+    path[std::strcspn(path, "\n")] = '\0';
+    if (std::strcmp(path, exe) != 0) continue;
+    for (unsigned long page = start; page < end; page += 4096) {
+      (void)*reinterpret_cast<volatile const char*>(page);
+      touched += 4096;
+    }
+  }
+  std::fclose(maps);
+  return touched;
+}
+
 bool reset_peak_rss() {
   int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;

@@ -35,6 +35,12 @@ class ProcStatusReader {
   int fd_ = -1;
 };
 
+// Touches every page of this executable's file mappings (code, constants),
+// so that a strategy running its code for the first time does not fault
+// those pages in (file-backed RSS that is not the strategy's data). Returns
+// the bytes touched.
+std::uint64_t prefault_executable();
+
 // Resets this process's VmHWM to its current RSS (writes 5 to clear_refs).
 bool reset_peak_rss();
 

@@ -361,7 +361,8 @@ void expect_refused_everywhere(const std::string& bad, const std::string& good, 
 // A run that must be refused before anything runs: exit 2, one line on
 // stderr holding `what`, no report.
 void expect_bad_run(const std::vector<std::string>& extra, const std::string& what) {
-  std::string dir = test_dir("bad_run");
+  // One directory per test: ctest runs tests in parallel.
+  std::string dir = test_dir(std::string("bad_run_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::string out = dir + "/report.json";
   std::vector<std::string> args{"run", "--out", out};
   args.insert(args.end(), extra.begin(), extra.end());

@@ -156,7 +156,7 @@ TEST(Runner, BadUsageIsExitTwoAndWritesNothing) {
            {"--repetitions", "-3"},
            {"--repetitions", "99999999999"},
            {"--memory-limit", "lots"},
-           {"--allocator", "tcmalloc"},
+           {"--allocator", "hoard"},
            {"--bogus"}}) {
     CommandResult r = run(extra);
     EXPECT_EQ(r.exit_code, 2) << extra[0];
