@@ -41,7 +41,9 @@ int run_report(const std::vector<std::string>& args) {
   // Read every input before writing anything: bad input leaves no output file.
   std::vector<report::Report> reports;
   for (const std::string& path : parser.positionals()) reports.push_back(report::read_report_file(path));
-  write_file_atomically(*out, render::html_report(reports));
+  // The heaptrack files the newest report names (stacks, recordings) are read
+  // here; the renderer only presents what it is given.
+  write_file_atomically(*out, render::html_report(reports, render::read_attachments(reports.back(), *out)));
   std::size_t cases = reports.back().results.size();
   std::printf("wrote %s (%zu case%s%s)\n", out->c_str(), cases, cases == 1 ? "" : "s",
               reports.size() > 1 ? (", trend over " + std::to_string(reports.size()) + " reports").c_str() : "");

@@ -1,8 +1,13 @@
 #include "render/html.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -105,6 +110,19 @@ input.case-filter{font:inherit;padding:4px 8px;width:300px;border:1px solid var(
 background:var(--bg);color:var(--fg)}
 details>summary{cursor:pointer;color:var(--accent);margin:8px 0;font-weight:600}
 td.spark-cell div{font-size:12px}
+tr.group th{background:var(--soft);font-size:13px;text-align:left;padding-top:8px}
+table.heaptrack th.pair{text-align:center;border-left:1px solid var(--line)}
+table.heaptrack td.ht,table.heaptrack th.ht{border-right:1px solid var(--line)}
+table.heaptrack td.ht{font-weight:600}
+table.heaptrack .diff{font-weight:400;font-size:11px}
+table.heaptrack .err{max-width:230px;min-width:0}
+table.heaptrack td,table.heaptrack th{padding:4px 6px}
+details.flame{margin:4px 0 10px}
+details.flame>summary{font-weight:400;color:var(--fg)}
+figure.flame-box{max-width:none}
+svg.flame g.f{cursor:pointer}
+svg.flame text{fill:#1d232a;font-size:11px;pointer-events:none}
+svg.flame g.f:hover rect{stroke:#1d232a;stroke-width:1}
 )CSS";
 
 // Progressive enhancement only: every figure is already in the HTML. The
@@ -241,6 +259,46 @@ const char* const kPageScript = R"JS(
     svg.addEventListener('mouseleave', function () { cursor.style.display = 'none'; readout.textContent = ''; });
   });
 
+  // Flame graphs: a click zooms to a frame, its ancestors span the width.
+  var flames = document.querySelectorAll('svg.flame');
+  Array.prototype.forEach.call(flames, function (svg) {
+    var W = +svg.getAttribute('data-width'), cw = +svg.getAttribute('data-char'), row = +svg.getAttribute('data-row');
+    var frames = Array.prototype.map.call(svg.querySelectorAll('g.f'), function (g) {
+      var title = g.querySelector('title');
+      return { g: g, r: g.querySelector('rect'), t: g.querySelector('text'), x: +g.getAttribute('data-x'),
+               w: +g.getAttribute('data-w'), d: +g.getAttribute('data-d'),
+               n: title ? title.textContent.split('\n')[0] : '' };
+    });
+    function label(f, px) {
+      var room = Math.floor((px - 6) / cw);
+      if (room < 3) return '';
+      return f.n.length <= room ? f.n : f.n.slice(0, room - 1) + '\u2026';
+    }
+    function zoom(z) {
+      var eps = 1e-5;  // fractions are written with six digits
+      frames.forEach(function (f) {
+        var x = null, w = 0;
+        if (f.d < z.d) {
+          if (f.x <= z.x + eps && f.x + f.w >= z.x + z.w - eps) { x = 0; w = 1; }
+        } else if (f.x >= z.x - eps && f.x + f.w <= z.x + z.w + eps) {
+          x = (f.x - z.x) / z.w; w = f.w / z.w;
+        }
+        if (x === null) { f.g.style.display = 'none'; return; }
+        f.g.style.display = '';
+        f.r.setAttribute('x', (x * W).toFixed(1));
+        f.r.setAttribute('width', Math.max(w * W - 1, 0.5).toFixed(1));
+        var text = label(f, w * W);
+        if (!f.t && text) {
+          f.t = document.createElementNS(svg.namespaceURI, 'text');
+          f.t.setAttribute('y', (f.d * row + 13).toFixed(1));
+          f.g.appendChild(f.t);
+        }
+        if (f.t) { f.t.setAttribute('x', (x * W + 3).toFixed(1)); f.t.textContent = text; }
+      });
+    }
+    frames.forEach(function (f) { f.g.addEventListener('click', function () { zoom(f); }); });
+  });
+
   var download = document.getElementById('download-json');
   if (download) {
     download.addEventListener('click', function () {
@@ -260,6 +318,7 @@ const char* const kPageScript = R"JS(
   ready.setAttribute('data-sortable-tables', String(sortable.length));
   ready.setAttribute('data-charts', String(document.querySelectorAll('svg.chart').length));
   ready.setAttribute('data-timelines', String(timelines.length));
+  ready.setAttribute('data-flames', String(flames.length));
   ready.setAttribute('data-cases', String((data.results || data.cases || []).length));
   document.body.appendChild(ready);
 })();
@@ -1117,7 +1176,581 @@ std::string extras_section(const std::vector<const CaseResult*>& cases) {
   return "<details><summary>Extra figures, allocator statistics, heaptrack</summary>" + body + "</details>";
 }
 
-std::string workload_section(const Report& r, const std::string& workload) {
+// ---- allocators ------------------------------------------------------------------------
+
+bool allocator_view_wanted(const Report& r) {
+  std::set<std::string> allocators;
+  for (const CaseResult& c : r.results) {
+    allocators.insert(c.allocator);
+    if (c.allocator_stats.is_object() && !c.allocator_stats.empty()) return true;
+  }
+  return allocators.size() > 1;
+}
+
+std::optional<double> json_number(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::optional<double> stat_of(const json& stats, const char* side, const char* key) {
+  if (!stats.is_object()) return std::nullopt;
+  auto it = stats.find(side);
+  if (it == stats.end()) return std::nullopt;
+  return json_number(*it, key);
+}
+
+// Some allocators answer glibc's mallinfo2 with zeros only: no figures, not a zero heap.
+bool stats_reported(const json& stats) {
+  for (const char* side : {"before", "after"}) {
+    if (!stats.is_object() || !stats.contains(side) || !stats[side].is_object()) continue;
+    for (const auto& v : stats[side])
+      if (v.is_number() && v.get<double>() != 0) return true;
+  }
+  return false;
+}
+
+// What the allocator itself holds, measured before and right after the
+// strategy: a difference of two snapshots, so it shows what the allocator
+// kept (retention), not its peak during the strategy.
+struct AllocatorFigure {
+  std::optional<double> delta;
+  std::string source;  // the allocator's own name for the figure
+  std::string title;
+};
+
+AllocatorFigure allocator_figure(const json& stats, std::initializer_list<const char*> keys) {
+  AllocatorFigure f;
+  if (!stats_reported(stats)) {
+    f.title = "this allocator reported no statistics";
+    return f;
+  }
+  for (const char* key : keys) {
+    auto before = stat_of(stats, "before", key), after = stat_of(stats, "after", key);
+    if (!before || !after) continue;
+    f.delta = *after - *before;
+    f.source = key;
+    f.title = std::string(key) + ": " + an::format_bytes(*before) + " before, " + an::format_bytes(*after) +
+              " right after the strategy";
+    return f;
+  }
+  f.title = "not among this allocator's statistics";
+  return f;
+}
+
+// Every before/after figure of the allocator, for a tooltip.
+std::string stats_title(const json& stats) {
+  std::string out;
+  if (!stats.is_object() || !stats.contains("after") || !stats["after"].is_object()) return out;
+  for (auto it = stats["after"].begin(); it != stats["after"].end(); ++it) {
+    if (!it->is_number()) continue;
+    auto before = stat_of(stats, "before", it.key().c_str());
+    out += (out.empty() ? "" : "\n") + it.key() + ": " + (before ? an::format_bytes(*before) : "?") + " -> " +
+           an::format_bytes(it->get<double>());
+  }
+  return out;
+}
+
+std::string version_of(const CaseResult& c) {
+  if (c.allocator_stats.is_object()) {
+    auto it = c.allocator_stats.find("version");
+    if (it != c.allocator_stats.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+// Bars in clusters: per group, per row one bar for each series, one scale.
+struct ClusterRow {
+  std::string label;
+  std::vector<std::optional<double>> values;
+  std::string missing;  // shown instead of bars when no value exists
+};
+struct ClusterGroup {
+  std::string name;
+  std::vector<ClusterRow> rows;
+};
+
+std::string cluster_chart(const std::string& title, const std::string& note,
+                          const std::vector<std::pair<std::string, std::string>>& series,  // name, colour
+                          const std::vector<ClusterGroup>& groups) {
+  const double W = 520, label_w = 92, value_w = 70, bar_h = 7, gap = 1, row_gap = 7, group_h = 20;
+  double max_v = 0;
+  for (const ClusterGroup& g : groups)
+    for (const ClusterRow& r : g.rows)
+      for (const auto& v : r.values)
+        if (v) max_v = std::max(max_v, *v);
+  if (!(max_v > 0)) max_v = 1;
+  std::ostringstream body;
+  double y = 4;
+  for (const ClusterGroup& g : groups) {
+    body << "<text class=\"group\" x=\"2\" y=\"" << fixed(y + 14) << "\">" << esc(g.name) << "</text>";
+    y += group_h;
+    for (const ClusterRow& r : g.rows) {
+      const double h = static_cast<double>(series.size()) * (bar_h + gap);
+      body << "<text x=\"" << label_w - 6 << "\" y=\"" << fixed(y + h / 2 + 4) << "\" text-anchor=\"end\">"
+           << esc(r.label) << "</text>";
+      if (!r.missing.empty()) {
+        body << "<text class=\"bad-text\" x=\"" << label_w << "\" y=\"" << fixed(y + h / 2 + 4) << "\">"
+             << esc(r.missing) << "</text>";
+      } else {
+        for (std::size_t s = 0; s < series.size(); ++s) {
+          double by = y + static_cast<double>(s) * (bar_h + gap);
+          const bool has = s < r.values.size() && r.values[s].has_value();
+          const double v = has ? r.values[s].value_or(0) : 0;
+          std::string text = has ? value_text(Fmt::bytes, v) : "not reported";
+          std::string tip = r.label + " · " + series[s].first + ": " + text;
+          double w = v > 0 ? std::max(v / max_v * (W - label_w - value_w), 1.0) : 0;
+          if (w > 0)
+            body << "<rect x=\"" << label_w << "\" y=\"" << fixed(by) << "\" width=\"" << fixed(w, 2)
+                 << "\" height=\"" << bar_h << "\" rx=\"1\" fill=\"" << series[s].second << "\"><title>"
+                 << esc(tip) << "</title></rect>";
+          body << "<text class=\"tick\" x=\"" << fixed(label_w + w + 3) << "\" y=\"" << fixed(by + bar_h - 0.5)
+               << "\" style=\"font-size:8.5px\">" << esc(text) << "<title>" << esc(tip) << "</title></text>";
+        }
+      }
+      y += h + row_gap;
+    }
+  }
+  std::ostringstream o;
+  o << "<figure class=\"chart-box\"><figcaption>" << esc(title);
+  if (!note.empty()) o << " <span class=\"note\">" << esc(note) << "</span>";
+  o << "</figcaption><svg class=\"chart clusters\" viewBox=\"0 0 " << W << " " << fixed(y + 2)
+    << "\" role=\"img\" aria-label=\"" << esc(title) << "\">" << body.str() << "</svg><div class=\"legend\">";
+  for (const auto& [name, colour] : series)
+    o << "<span class=\"sw\" style=\"background:" << colour << "\"></span>" << esc(name);
+  o << "</div></figure>";
+  return o.str();
+}
+
+const char* const kRequestedColour = "#59a14f";
+const char* const kHeldColour = "#e15759";
+
+std::string allocators_section(const std::vector<const CaseResult*>& cases) {
+  if (cases.empty()) return "";
+  // (strategy, dataset) groups in report order, allocators in report order within each.
+  std::vector<std::pair<std::string, std::string>> groups;
+  for (const CaseResult* c : cases)
+    if (std::find(groups.begin(), groups.end(), std::pair{c->strategy, c->dataset}) == groups.end())
+      groups.emplace_back(c->strategy, c->dataset);
+  bool any_thread_count = false, any_stats = false;
+  std::string measured;
+  for (const CaseResult* c : cases) {
+    any_thread_count |= json_number(c->allocator_stats, "thread_allocated_delta").has_value();
+    any_stats |= stats_reported(c->allocator_stats);
+    if (measured.empty() && c->allocator_stats.is_object() && c->allocator_stats.contains("measured") &&
+        c->allocator_stats["measured"].is_string())
+      measured = c->allocator_stats["measured"].get<std::string>();
+  }
+  std::ostringstream o;
+  o << "<h3>Allocators</h3><p class=\"meta\">Per strategy and dataset, one row per allocator: what the strategy "
+       "requested (membench's counts, the same under every allocator), what the process's resident memory grew "
+       "to, and what the allocator itself still held right after the strategy returned.";
+  if (any_stats)
+    o << " <em>Held after</em> is a difference of two snapshots of the allocator's own statistics"
+      << (measured.empty() ? "" : " (" + esc(measured) + ")")
+      << ", so it shows what the allocator kept (retention), not its peak.";
+  o << "</p><div class=\"scroll\"><table class=\"allocators\"><thead><tr><th>allocator</th><th>version</th>"
+       "<th>status</th><th class=\"num\" title=\"bytes the strategy requested in total\">bytes requested</th>";
+  if (any_thread_count)
+    o << "<th class=\"num\" title=\"the allocator's own count of bytes handed out to the thread during the "
+         "strategy (jemalloc thread.allocated difference): requests rounded up to its size classes\">allocator-"
+         "counted bytes</th>";
+  o << "<th class=\"num\" title=\"high-water mark of requested-and-not-freed bytes during the strategy\">peak live "
+       "(requested)</th><th class=\"num\" title=\"the process's peak RSS minus its RSS before the strategy\">peak "
+       "RSS &Delta;</th>";
+  if (any_stats)
+    o << "<th class=\"num\" title=\"the allocator's resident memory (jemalloc stats.resident) or memory obtained "
+         "from the system (glibc mallinfo2 system), right after the strategy minus right before\">held after "
+         "&Delta;</th><th class=\"num\" title=\"bytes in live allocations (jemalloc stats.active, glibc mallinfo2 "
+         "in_use), right after the strategy minus right before\">in use after &Delta;</th>";
+  o << "</tr></thead><tbody>";
+  const std::size_t columns = 6 + (any_thread_count ? 1 : 0) + (any_stats ? 2 : 0);
+
+  std::vector<std::string> strategies;
+  std::map<std::string, std::vector<ClusterGroup>> chart_groups;  // per strategy
+  for (const auto& [strategy, dataset] : groups) {
+    if (std::find(strategies.begin(), strategies.end(), strategy) == strategies.end()) strategies.push_back(strategy);
+    ClusterGroup cg;
+    cg.name = dataset;
+    o << "<tr class=\"group\"><th colspan=\"" << columns << "\">" << esc(strategy) << " <span class=\"meta\">· "
+      << esc(dataset) << "</span></th></tr>";
+    for (const CaseResult* c : cases) {
+      if (c->strategy != strategy || c->dataset != dataset) continue;
+      const bool ok = completed(*c);
+      std::string version = version_of(*c);
+      std::string short_version = version.size() > 18 ? version.substr(0, 17) + "…" : version;
+      o << "<tr data-case=\"" << esc(c->id) << "\"" << (ok ? "" : c->status == Status::skipped ? " class=\"skip\"" : " class=\"bad\"")
+        << "><td class=\"nw\"><strong>" << esc(c->allocator) << "</strong></td><td class=\"meta mono\" title=\""
+        << esc(version) << "\">" << esc(short_version) << "</td><td>" << status_badge(c->status) << "</td>";
+      auto alloc = [&](auto field) -> std::optional<double> {
+        if (!ok || !c->allocations) return std::nullopt;
+        return static_cast<double>((*c->allocations).*field);
+      };
+      std::optional<double> requested = alloc(&report::Allocations::bytes);
+      o << num_cell(requested, Fmt::bytes);
+      if (any_thread_count) {
+        std::optional<double> counted;
+        if (ok) counted = json_number(c->allocator_stats, "thread_allocated_delta");
+        std::string title;
+        const double req = requested.value_or(0);
+        if (counted && req > 0) title = fixed(counted.value_or(0) / req, 2) + "x the bytes requested";
+        o << num_cell(counted, Fmt::bytes, title);
+      }
+      std::optional<double> live = alloc(&report::Allocations::peak_live_bytes);
+      std::optional<double> rss;
+      if (ok && c->memory) rss = static_cast<double>(c->memory->peak_rss_delta_bytes);
+      o << num_cell(live, Fmt::bytes);
+      o << num_cell(rss, Fmt::bytes,
+                    c->memory ? "peak RSS " + an::format_bytes(static_cast<double>(c->memory->peak_rss_bytes)) : "");
+      AllocatorFigure held, in_use;
+      if (ok) {
+        held = allocator_figure(c->allocator_stats, {"resident", "system"});
+        in_use = allocator_figure(c->allocator_stats, {"active", "in_use"});
+      }
+      if (any_stats) {
+        std::string all = stats_title(c->allocator_stats);
+        for (const AllocatorFigure* f : {&held, &in_use}) {
+          if (!f->delta) {
+            o << "<td class=\"num na\" title=\"" << esc(f->title) << "\">&ndash;</td>";
+            continue;
+          }
+          o << "<td class=\"num\" data-v=\"" << sort_key(*f->delta) << "\" title=\""
+            << esc(f->title + (all.empty() ? "" : "\n\n" + all)) << "\">" << esc(an::format_bytes(*f->delta))
+            << " <span class=\"meta\">" << esc(f->source) << "</span></td>";
+        }
+      }
+      o << "</tr>";
+      ClusterRow row;
+      row.label = c->allocator;
+      if (!ok) row.missing = report::to_string(c->status);
+      row.values = {live, rss, held.delta};
+      cg.rows.push_back(std::move(row));
+    }
+    chart_groups[strategy].push_back(std::move(cg));
+  }
+  o << "</tbody></table></div>";
+  std::vector<std::pair<std::string, std::string>> series = {{"peak live (requested)", kRequestedColour},
+                                                             {"peak RSS Δ", kRssColour}};
+  if (any_stats) series.emplace_back("held after Δ (allocator)", kHeldColour);
+  o << "<div class=\"charts\">";
+  for (const std::string& s : strategies) {
+    std::vector<ClusterGroup>& gs = chart_groups[s];
+    if (!any_stats)
+      for (ClusterGroup& g : gs)
+        for (ClusterRow& r : g.rows) r.values.resize(2);
+    o << cluster_chart(s + ": requested vs held", "bytes; one scale per chart", series, gs);
+  }
+  o << "</div>";
+  return o.str();
+}
+
+// ---- heaptrack ---------------------------------------------------------------------------
+
+std::string url_path(const std::string& path) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : path) {
+    if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '/') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+std::string json_text(const json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Folded stacks as a tree: identical stacks merge, frames under a share of
+// the total are left out, so the page stays small.
+struct FlameNode {
+  std::string name;
+  std::uint64_t value = 0;
+  std::vector<FlameNode> children;
+  std::map<std::string, std::size_t> index;
+};
+
+struct Flame {
+  FlameNode root;
+  std::uint64_t dropped = 0;  // calls in frames below the threshold
+  std::size_t stacks = 0;     // lines read
+  std::size_t depth = 0;      // rows drawn below the root
+  bool cut = false;           // some stacks were deeper than drawn
+};
+
+constexpr double kFlameMinShare = 0.005;
+constexpr std::size_t kFlameMaxDepth = 64;
+
+Flame parse_flame(const std::string& text) {
+  Flame f;
+  f.root.name = "all";
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    std::size_t sp = line.find_last_of(" \t");
+    if (sp == std::string_view::npos) continue;
+    std::string count_text(line.substr(sp + 1));
+    char* stop = nullptr;
+    unsigned long long count = std::strtoull(count_text.c_str(), &stop, 10);
+    if (count_text.empty() || !stop || *stop != '\0' || count == 0) continue;
+    ++f.stacks;
+    f.root.value += count;
+    FlameNode* node = &f.root;
+    std::string_view stack = line.substr(0, sp);
+    std::size_t depth = 0;
+    while (!stack.empty()) {
+      std::size_t semi = stack.find(';');
+      std::string_view frame = stack.substr(0, semi);
+      stack = semi == std::string_view::npos ? std::string_view() : stack.substr(semi + 1);
+      while (!frame.empty() && frame.front() == ' ') frame.remove_prefix(1);
+      while (!frame.empty() && frame.back() == ' ') frame.remove_suffix(1);
+      if (frame.empty()) continue;
+      if (depth == kFlameMaxDepth) {
+        f.cut = true;
+        break;
+      }
+      ++depth;
+      std::string name(frame);
+      auto it = node->index.find(name);
+      std::size_t i;
+      if (it == node->index.end()) {
+        i = node->children.size();
+        node->index.emplace(name, i);
+        node->children.push_back(FlameNode{name, 0, {}, {}});
+      } else {
+        i = it->second;
+      }
+      node = &node->children[i];
+      node->value += count;
+    }
+  }
+  const double threshold = static_cast<double>(f.root.value) * kFlameMinShare;
+  std::function<std::size_t(FlameNode&)> prune = [&](FlameNode& n) -> std::size_t {
+    n.index.clear();
+    std::vector<FlameNode> kept;
+    for (FlameNode& c : n.children) {
+      if (static_cast<double>(c.value) < threshold) f.dropped += c.value;
+      else kept.push_back(std::move(c));
+    }
+    std::sort(kept.begin(), kept.end(), [](const FlameNode& a, const FlameNode& b) {
+      return a.value != b.value ? a.value > b.value : a.name < b.name;
+    });
+    n.children = std::move(kept);
+    std::size_t deepest = 0;
+    for (FlameNode& c : n.children) deepest = std::max(deepest, 1 + prune(c));
+    return deepest;
+  };
+  f.depth = prune(f.root);
+  return f;
+}
+
+std::string flame_colour(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char ch : name) h = (h ^ ch) * 16777619u;
+  return "hsl(" + std::to_string(8 + h % 44) + "," + std::to_string(62 + (h >> 8) % 22) + "%," +
+         std::to_string(60 + (h >> 16) % 14) + "%)";
+}
+
+// A label that fits w units, cut at a character boundary.
+std::string fit_label(const std::string& name, double w, double char_w) {
+  double room = (w - 6) / char_w;
+  if (room < 3) return "";
+  std::size_t n = static_cast<std::size_t>(room);
+  if (name.size() <= n) return name;
+  std::size_t cut = n - 1;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return name.substr(0, cut) + "…";
+}
+
+std::string short_fraction(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string flame_graph(const std::string& id, const std::string& caption, const Flame& f) {
+  const double W = 1200, row = 17, char_w = 6.3;
+  const double total = static_cast<double>(f.root.value);
+  const double H = static_cast<double>(f.depth + 1) * row + 2;
+  std::ostringstream body;
+  std::size_t frames = 0;
+  std::function<void(const FlameNode&, double, std::size_t)> draw = [&](const FlameNode& n, double x, std::size_t d) {
+    double fx = x / total, fw = static_cast<double>(n.value) / total;
+    double px = fx * W, pw = fw * W;
+    ++frames;
+    body << "<g class=\"f\" data-x=\"" << short_fraction(fx) << "\" data-w=\"" << short_fraction(fw) << "\" data-d=\"" << d
+         << "\"><title>" << esc(n.name) << "\n"
+         << esc(an::format_count(static_cast<double>(n.value))) << " allocation call" << (n.value == 1 ? "" : "s")
+         << " · " << esc(percent(fw)) << "</title><rect x=\"" << fixed(px) << "\" y=\""
+         << fixed(static_cast<double>(d) * row + 1) << "\" width=\"" << fixed(std::max(pw - 1, 0.5))
+         << "\" height=\"" << row - 1 << "\" fill=\"" << (d == 0 ? "#c5cad1" : flame_colour(n.name)) << "\"/>";
+    // Frames too narrow for a label get one from the script when zoomed.
+    if (std::string label = fit_label(n.name, pw, char_w); !label.empty())
+      body << "<text x=\"" << fixed(px + 3) << "\" y=\"" << fixed(static_cast<double>(d) * row + 13) << "\">"
+           << esc(label) << "</text>";
+    body << "</g>";
+    double cx = x;
+    for (const FlameNode& c : n.children) {
+      draw(c, cx, d + 1);
+      cx += static_cast<double>(c.value);
+    }
+  };
+  draw(f.root, 0, 0);
+  std::ostringstream o;
+  o << "<figure class=\"chart-box flame-box\" id=\"flame-" << esc(slug(id)) << "\"><figcaption>" << esc(caption)
+    << " <span class=\"note\">" << esc(an::format_count(total)) << " allocation calls in " << f.stacks
+    << " stacks, whole case process (start-up included, unlike the attributed figures above); "
+    << frames << " frames drawn";
+  if (f.dropped)
+    o << ", " << esc(an::format_count(static_cast<double>(f.dropped))) << " calls in frames under "
+      << fixed(kFlameMinShare * 100, 1) << "% of the total left out";
+  if (f.cut) o << ", stacks cut at " << kFlameMaxDepth << " frames";
+  o << ". Click a frame to zoom, the top row to reset.</span></figcaption>"
+    << "<svg class=\"chart flame\" viewBox=\"0 0 " << W << " " << fixed(H) << "\" data-width=\"" << W
+    << "\" data-char=\"" << char_w << "\" data-row=\"" << row << "\" role=\"img\" aria-label=\"" << esc("allocation flame graph of " + id)
+    << "\">" << body.str() << "</svg></figure>";
+  return o.str();
+}
+
+std::string heaptrack_section(const std::vector<const CaseResult*>& all, const ReportAttachments& att) {
+  std::vector<const CaseResult*> cases;
+  for (const CaseResult* c : all)
+    if (c->heaptrack.is_object() && !c->heaptrack.empty()) cases.push_back(c);
+  if (cases.empty()) return "";
+  struct Pair {
+    const char* title;
+    const char* heaptrack_key;
+    Fmt fmt;
+    bool judged;  // part of the agreement verdict
+    std::uint64_t report::Allocations::*field;
+  };
+  const Pair pairs[] = {
+      {"allocation calls", "calls", Fmt::count, true, &report::Allocations::count},
+      {"temporary", "temporary", Fmt::count, true, &report::Allocations::temporary},
+      {"peak live / peak heap", "peak_heap_bytes", Fmt::bytes, false, &report::Allocations::peak_live_bytes},
+      {"leaked", "leaked_bytes", Fmt::bytes, false, &report::Allocations::leaked_bytes},
+  };
+  int agree = 0, disagree = 0, errors = 0;
+  std::ostringstream rows;
+  std::vector<std::pair<const CaseResult*, Flame>> flames;
+  std::vector<std::pair<const CaseResult*, std::string>> notes;
+  for (const CaseResult* c : cases) {
+    const json& h = c->heaptrack;
+    auto a = att.by_case.find(c->id);
+    const CaseAttachment* attachment = a == att.by_case.end() ? nullptr : &a->second;
+    std::string error = json_text(h, "error");
+    std::optional<bool> agrees;
+    if (h.contains("agrees") && h["agrees"].is_boolean()) agrees = h["agrees"].get<bool>();
+    bool bad = !error.empty() || (agrees && !*agrees);
+    if (!error.empty()) ++errors;
+    else if (agrees && *agrees) ++agree;
+    else if (agrees) ++disagree;
+    rows << "<tr data-case=\"" << esc(c->id) << "\"" << (bad ? " class=\"bad\"" : "") << "><td class=\"nw\">"
+         << esc(c->strategy) << " <span class=\"meta\">· " << esc(c->dataset) << " · " << esc(c->allocator)
+         << "</span></td><td>";
+    if (!error.empty()) rows << "<span class=\"badge st-bad\">error</span><div class=\"err\">" << esc(error) << "</div>";
+    else if (!agrees) rows << "<span class=\"badge st-skip\">not compared</span>";
+    else if (*agrees) rows << "<span class=\"badge st-ok\">agrees</span>";
+    else
+      rows << "<span class=\"badge st-bad\">disagrees</span><div class=\"err\">"
+           << esc(json_text(h, "disagreement")) << "</div>";
+    rows << "</td>";
+    for (const Pair& p : pairs) {
+      std::optional<double> mine, theirs = error.empty() ? json_number(h, p.heaptrack_key) : std::nullopt;
+      if (c->allocations) mine = static_cast<double>((*c->allocations).*(p.field));
+      rows << num_cell(mine, p.fmt);
+      if (!theirs) {
+        rows << "<td class=\"num na ht\">&ndash;</td>";
+        continue;
+      }
+      const double h_value = theirs.value_or(0);
+      const double m_value = mine.value_or(0);
+      rows << "<td class=\"num ht";
+      if (mine && m_value != h_value) {
+        // The difference is written out: two figures that round alike can still differ.
+        double d = h_value - m_value;
+        std::string diff = std::string(d > 0 ? "+" : "") + (p.fmt == Fmt::bytes ? an::format_bytes(d) : an::format_count(d));
+        rows << (p.judged ? " v-bad" : " v-warn") << "\" title=\"heaptrack " << esc(diff) << " vs membench\">"
+             << esc(value_text(p.fmt, h_value)) << " <span class=\"diff\">(" << esc(diff) << ")</span></td>";
+      } else {
+        rows << "\"" << (mine ? " title=\"the same figure\"" : "") << ">" << esc(value_text(p.fmt, h_value)) << "</td>";
+      }
+    }
+    rows << "<td class=\"nw\">";
+    std::string recording = json_text(h, "recording");
+    if (attachment && !attachment->recording_link.empty())
+      rows << "<a href=\"" << esc(url_path(attachment->recording_link)) << "\" title=\"" << esc(recording)
+           << " (opens in heaptrack_gui)\">recording</a>";
+    else if (!recording.empty())
+      rows << "<span class=\"meta\" title=\"" << esc(recording) << " (not found when this page was written)\">"
+           << "recording</span>";
+    rows << "</td><td class=\"nw\">";
+    if (attachment && attachment->has_stacks) {
+      Flame f = parse_flame(attachment->stacks);
+      if (f.root.value > 0) {
+        rows << "<a href=\"#flame-" << esc(slug(c->id)) << "\">flame graph</a>";
+        flames.emplace_back(c, std::move(f));
+      } else {
+        rows << "<span class=\"meta\">no stacks in the file</span>";
+      }
+    } else if (attachment && !attachment->stacks_note.empty()) {
+      rows << "<span class=\"meta\" title=\"" << esc(attachment->stacks_note) << "\">no flame graph</span>";
+      notes.emplace_back(c, attachment->stacks_note);
+    } else {
+      rows << "<span class=\"meta\">&ndash;</span>";
+    }
+    rows << "</td></tr>";
+  }
+  std::ostringstream o;
+  o << "<h3>heaptrack</h3><p>";
+  o << cases.size() << " case" << (cases.size() == 1 ? "" : "s") << " recorded under heaptrack: ";
+  std::vector<std::string> parts;
+  if (agree) parts.push_back("<span class=\"v-good\">" + std::to_string(agree) + " agree</span>");
+  if (disagree)
+    parts.push_back("<span class=\"v-bad\">" + std::to_string(disagree) + " disagree" + "</span>");
+  if (errors) parts.push_back("<span class=\"v-bad\">" + std::to_string(errors) + " failed</span>");
+  std::size_t uncompared = cases.size() - static_cast<std::size_t>(agree + disagree + errors);
+  if (uncompared) parts.push_back(std::to_string(uncompared) + " not compared");
+  for (std::size_t i = 0; i < parts.size(); ++i) o << (i ? ", " : "") << parts[i];
+  o << " with membench's own counts. <span class=\"meta\">heaptrack's figures are attributed to the strategy: the "
+       "case's recording minus that of a do-nothing calibration run. Agreement is judged on allocation calls and "
+       "temporary allocations; byte figures that differ are marked but not judged.</span></p>";
+  o << "<div class=\"scroll\"><table class=\"heaptrack\"><thead><tr><th rowspan=\"2\">case</th>"
+       "<th rowspan=\"2\">agreement</th>";
+  for (const Pair& p : pairs) o << "<th colspan=\"2\" class=\"pair\">" << esc(p.title) << "</th>";
+  o << "<th rowspan=\"2\" colspan=\"2\">files</th></tr><tr>";
+  for (std::size_t i = 0; i < std::size(pairs); ++i)
+    o << "<th class=\"num\">membench</th><th class=\"num ht\">heaptrack</th>";
+  o << "</tr></thead><tbody>" << rows.str() << "</tbody></table></div>";
+  if (!flames.empty() || !notes.empty()) {
+    o << "<h4>Allocation flame graphs <span class=\"meta\">(" << flames.size()
+      << "): allocation calls per call stack, root at the top, wider is more calls</span></h4>";
+    bool first = true;
+    for (const auto& [c, f] : flames) {
+      o << "<details class=\"flame\"" << (first ? " open" : "") << "><summary>" << esc(c->strategy)
+        << " <span class=\"meta\">· " << esc(c->dataset) << " · " << esc(c->allocator) << "</span></summary>"
+        << flame_graph(c->id, c->id, f) << "</details>";
+      first = false;
+    }
+    for (const auto& [c, note] : notes)
+      o << "<p class=\"meta\">No flame graph for <span class=\"mono\">" << esc(c->id) << "</span>: " << esc(note)
+        << "</p>";
+  }
+  return o.str();
+}
+
+std::string workload_section(const Report& r, const std::string& workload, const ReportAttachments& att) {
   std::vector<const CaseResult*> cases;
   for (const CaseResult& c : r.results)
     if (c.workload == workload) cases.push_back(&c);
@@ -1135,6 +1768,8 @@ std::string workload_section(const Report& r, const std::string& workload) {
     o << "<p><input class=\"case-filter\" type=\"search\" placeholder=\"filter rows (text or regex)\" "
          "aria-label=\"filter rows\"></p>";
     o << results_table(cases) << bar_charts(cases) << timelines(cases);
+    if (allocator_view_wanted(r)) o << allocators_section(cases);
+    o << heaptrack_section(cases, att);
   }
   o << scaling_section(fits) << extras_section(cases) << "</section>";
   return o.str();
@@ -1168,6 +1803,8 @@ std::string legend_section() {
 <dt>throughput</dt><dd>Input bytes divided by the median real time.</dd>
 <dt>timeline</dt><dd>RSS, anonymous and file-backed memory of the memory run, sampled from outside the process at a fixed interval; the dashed line is the baseline RSS. Hover a chart for the values at a point in time.</dd>
 <dt>memory vs input size</dt><dd>The metric measured at three or more input sizes with a least-squares line through the points: <span class="badge cls-1">O(1)</span> stays flat as the input grows, <span class="badge cls-n">O(n)</span> grows with it, <span class="badge cls-q">O(?)</span> fits neither well.</dd>
+<dt>allocators</dt><dd>With more than one allocator in a run, each case is repeated under each. <em>peak live (requested)</em> is what the strategy asked for, the same under every allocator; <em>peak RSS &Delta;</em> is what the process really grew by, so the gap between them is the allocator's overhead and fragmentation at the peak. <em>held after &Delta;</em> is the allocator's own figure (jemalloc: resident bytes; glibc: memory obtained from the system) right after the strategy returned minus right before it started: memory it kept after the strategy freed everything, not its peak. <em>in use after &Delta;</em> (jemalloc: active; glibc: in use) is what was still allocated. <em>allocator-counted bytes</em> (jemalloc) is the bytes it handed out, requests rounded up to its size classes.</dd>
+<dt>heaptrack</dt><dd>With <code>run --heaptrack</code> each case also runs under heaptrack, and heaptrack's own figures for the strategy (its recording minus a do-nothing calibration run's) stand beside membench's: allocation calls, temporary allocations, peak heap, leaked bytes. The two count independently; calls and temporary must agree exactly, and a case where they do not is marked red. The recording opens in heaptrack_gui. The flame graph shows the allocation calls of the whole case process by call stack, root at the top; frames under 0.5&nbsp;% of the total are left out.</dd>
 <dt>status</dt><dd><span class="badge st-ok">ok</span> completed; <span class="badge st-bad">failed</span> crashed or threw; <span class="badge st-bad">timeout</span> exceeded the time limit; <span class="badge st-bad">oom</span> exceeded the memory limit; <span class="badge st-bad">mismatch</span> its output differs from the other strategies of the workload; <span class="badge st-skip">skipped</span> not run.</dd>
 </dl></section>)";
 }
@@ -1186,6 +1823,17 @@ std::string summary_chips(const Report& r) {
     if (it == by_status.end()) continue;
     o << "<span class=\"" << status_class(s) << "\">" << it->second << " " << it->first << "</span>";
   }
+  int disagree = 0, heaptrack_errors = 0;
+  for (const CaseResult& c : r.results) {
+    if (!c.heaptrack.is_object()) continue;
+    if (c.heaptrack.contains("error")) ++heaptrack_errors;
+    else if (c.heaptrack.contains("agrees") && c.heaptrack["agrees"] == false) ++disagree;
+  }
+  if (disagree)
+    o << "<span class=\"st-bad\">" << disagree << " heaptrack disagreement" << (disagree == 1 ? "" : "s") << "</span>";
+  if (heaptrack_errors)
+    o << "<span class=\"st-bad\">" << heaptrack_errors << " heaptrack error" << (heaptrack_errors == 1 ? "" : "s")
+      << "</span>";
   o << "</div>";
   return o.str();
 }
@@ -1522,7 +2170,9 @@ std::string embed_json(const json& j) {
   return out;
 }
 
-std::string html_report(const std::vector<Report>& reports) {
+std::string html_report(const std::vector<Report>& reports) { return html_report(reports, ReportAttachments{}); }
+
+std::string html_report(const std::vector<Report>& reports, const ReportAttachments& attachments) {
   if (reports.empty()) return page_start("membench report") + "<main><p>No report.</p></main>" + page_end(json::object());
   const Report& main_report = reports.back();
   std::vector<std::string> workloads = workloads_of(main_report);
@@ -1539,7 +2189,7 @@ std::string html_report(const std::vector<Report>& reports) {
   o << problems_box(main_report);
   if (reports.size() > 1) o << trend_section(reports);
   if (main_report.results.empty()) o << "<p>This report holds no results.</p>";
-  for (const std::string& wl : workloads) o << workload_section(main_report, wl);
+  for (const std::string& wl : workloads) o << workload_section(main_report, wl, attachments);
   o << context_section(main_report.context) << legend_section() << "</main>";
   o << page_end(report::to_json(main_report));
   return o.str();
@@ -1608,6 +2258,51 @@ std::string compare_html(const an::Comparison& c) {
     << "</section>" << legend_section() << "</main>";
   o << page_end(an::comparison_to_json(c));
   return o.str();
+}
+
+ReportAttachments read_attachments(const Report& report, const std::string& html_path,
+                                   std::uintmax_t max_stacks_bytes) {
+  namespace fs = std::filesystem;
+  ReportAttachments out;
+  std::error_code ec;
+  fs::path page_dir = fs::absolute(fs::path(html_path), ec).parent_path();
+  if (!ec) page_dir = fs::weakly_canonical(page_dir, ec);
+  if (ec) page_dir.clear();
+  for (const CaseResult& c : report.results) {
+    if (!c.heaptrack.is_object()) continue;
+    CaseAttachment a;
+    std::string recording = json_text(c.heaptrack, "recording");
+    if (!recording.empty() && !page_dir.empty()) {
+      std::error_code e;
+      fs::path p = fs::weakly_canonical(fs::absolute(recording, e), e);
+      if (!e && fs::is_regular_file(p, e)) {
+        fs::path rel = p.lexically_relative(page_dir);
+        if (!rel.empty()) a.recording_link = rel.generic_string();
+      }
+    }
+    std::string stacks = json_text(c.heaptrack, "flamegraph");
+    if (!stacks.empty()) {
+      std::error_code e;
+      if (!fs::is_regular_file(stacks, e)) {
+        a.stacks_note = "the stacks file " + stacks + " was not found";
+      } else if (std::uintmax_t size = fs::file_size(stacks, e); e || size > max_stacks_bytes) {
+        a.stacks_note = "the stacks file " + stacks + " is larger than " +
+                        an::format_bytes(static_cast<double>(max_stacks_bytes)) + ", not embedded";
+      } else {
+        std::ifstream in(stacks, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) a.stacks_note = "the stacks file " + stacks + " could not be read";
+        else if (text.size() > max_stacks_bytes) a.stacks_note = "the stacks file " + stacks + " grew while read";
+        else {
+          a.has_stacks = true;
+          a.stacks = std::move(text);
+        }
+      }
+    }
+    if (a.recording_link.empty() && !a.has_stacks && a.stacks_note.empty()) continue;
+    out.by_case[c.id] = std::move(a);
+  }
+  return out;
 }
 
 }  // namespace membench::render

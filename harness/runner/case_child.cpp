@@ -143,7 +143,9 @@ void report_allocator_stats(ResultWriter& out, const char* prefix) {
       std::snprintf(key, sizeof key, "%s.thread_allocated", prefix);
       out.line(key, thread_allocated);
     }
-  } else {
+  } else if (std::strcmp(track::underlying_allocator(), "glibc") == 0) {
+    // mallinfo2 describes glibc's own heap; under tcmalloc or mimalloc it
+    // would report zeros, so nothing is reported for them.
     struct mallinfo2 mi = mallinfo2();
     std::snprintf(key, sizeof key, "%s.in_use", prefix);
     out.line(key, static_cast<std::uint64_t>(mi.uordblks + mi.hblkhd));

@@ -141,7 +141,7 @@ inline std::size_t slot_of(std::uintptr_t key) {
   return static_cast<std::size_t>(((key >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits));
 }
 
-void table_insert(std::uintptr_t key, std::uint64_t size) {
+[[gnu::noinline]] void table_insert(std::uintptr_t key, std::uint64_t size) {
   if (counter.used >= kTableLimit) {
     counter.overflow = true;
     return;
@@ -160,7 +160,7 @@ void table_insert(std::uintptr_t key, std::uint64_t size) {
 
 // Removes key and returns its size; false when the block was allocated before
 // the window (not ours to account for).
-bool table_erase(std::uintptr_t key, std::uint64_t& size) {
+[[gnu::noinline]] bool table_erase(std::uintptr_t key, std::uint64_t& size) {
   std::size_t i = slot_of(key);
   while (counter.table[i].key != key) {
     if (counter.table[i].key == 0) return false;
@@ -185,7 +185,7 @@ bool table_erase(std::uintptr_t key, std::uint64_t& size) {
   return true;
 }
 
-void note_allocation_locked(void* p, std::size_t size) {
+[[gnu::always_inline]] inline void note_allocation_locked(void* p, std::size_t size) {
   ++counter.count;
   counter.bytes += size;
   counter.live += size;
@@ -195,7 +195,7 @@ void note_allocation_locked(void* p, std::size_t size) {
   counter.pending_size = size;
 }
 
-void note_free_locked(void* p) {
+[[gnu::always_inline]] inline void note_free_locked(void* p) {
   auto key = reinterpret_cast<std::uintptr_t>(p);
   std::uint64_t size = 0;
   if (key == counter.pending) {
@@ -211,12 +211,29 @@ void note_free_locked(void* p) {
 
 inline bool counting() { return __builtin_expect(counter.active.load(std::memory_order_relaxed), 0); }
 
+// Only the thread that opened the window can close it while the process is
+// single-threaded, so there the flag needs no second look under a lock.
 inline void* note_allocation(void* p, std::size_t size) {
-  if (p && counting()) {
-    Guard g;
-    if (counting()) note_allocation_locked(p, size);
+  if (counting() && p) {
+    if (__libc_single_threaded) {
+      note_allocation_locked(p, size);
+    } else {
+      Guard g;
+      if (counting()) note_allocation_locked(p, size);
+    }
   }
   return p;
+}
+
+inline void note_free(void* p) {
+  if (counting()) {
+    if (__libc_single_threaded) {
+      note_free_locked(p);
+    } else {
+      Guard g;
+      if (counting()) note_free_locked(p);
+    }
+  }
 }
 
 }  // namespace
@@ -241,10 +258,7 @@ void* calloc(std::size_t n, std::size_t size) {
 
 void free(void* p) {
   if (!p || in_bootstrap(p)) return;
-  if (counting()) {
-    Guard g;
-    if (counting()) note_free_locked(p);
-  }
+  note_free(p);
   real.free(p);
 }
 

@@ -62,6 +62,55 @@ json sample_report() {
           {"scaling", scaling}};
 }
 
+// An allocator matrix run with heaptrack: each strategy under three
+// allocators, heaptrack's figures beside membench's (one disagreeing), and
+// recordings and folded stacks written beside the report.
+json matrix_report(const std::string& dir) {
+  json results = json::array();
+  for (const std::string strategy : {"full_read", "stream"})
+    for (const std::string allocator : {"glibc", "jemalloc", "tcmalloc"}) {
+      json c = sample_case(strategy, "text-4MiB", strategy == "stream" ? 5 : 6);
+      std::string id = "hash/" + strategy + "/text-4MiB/" + allocator;
+      c["id"] = id;
+      c["allocator"] = allocator;
+      c.erase("timeline");
+      if (allocator == "jemalloc")
+        c["allocator_stats"] = {
+            {"version", "5.3.0"},
+            {"measured", "in the memory run, right before and right after the strategy"},
+            {"before", {{"allocated", 231448}, {"active", 364544}, {"resident", 3289088}, {"mapped", 6926336}}},
+            {"after", {{"allocated", 231448}, {"active", 364544}, {"resident", 7483392}, {"mapped", 11120640}}},
+            {"thread_allocated_delta", 4300000}};
+      else if (allocator == "glibc")
+        c["allocator_stats"] = {{"version", "2.36"},
+                                {"before", {{"in_use", 214096}, {"system", 270336}}},
+                                {"after", {{"in_use", 214096}, {"system", 4464640}}}};
+      else
+        c["allocator_stats"] = {{"version", "gperftools 2.10"}};
+      std::string base = dir + "/heaptrack." + strategy + "." + allocator;
+      std::ofstream(base + ".zst", std::ios::binary) << "recording";
+      std::ofstream stacks(base + ".stacks.txt", std::ios::binary);
+      stacks << "_start;__libc_start_main;main;membench::case_main();setup_dataset();malloc; 4000\n";
+      for (int i = 0; i < 30; ++i)  // start-up noise, each far under 0.5 % of the total
+        stacks << "_start;_dl_init;call_init;0x7f00000" << i << ";malloc; 1\n";
+      stacks << "_start;__libc_start_main;main;membench::case_main();run_" << strategy
+             << "(membench::Input const&);std::vector<char, std::allocator<char> >::_M_default_append(unsigned long);"
+                "operator new(unsigned long);malloc; " << (strategy == "stream" ? 5 : 6) << "000\n";
+      std::uint64_t calls = c["allocations"]["count"].get<std::uint64_t>() + (strategy == "stream" && allocator == "tcmalloc" ? 2 : 0);
+      c["heaptrack"] = {{"recording", base + ".zst"}, {"flamegraph", base + ".stacks.txt"}, {"calls", calls},
+                        {"temporary", 2}, {"peak_heap_bytes", 4194400}, {"leaked_bytes", 0},
+                        {"agrees", calls == c["allocations"]["count"].get<std::uint64_t>()},
+                        {"raw", {{"case", {{"calls", calls + 4909}}}, {"calibration", {{"calls", 4909}}}}}};
+      if (!c["heaptrack"]["agrees"].get<bool>())
+        c["heaptrack"]["disagreement"] = "membench counted 5 allocations (2 temporary), heaptrack 7 (2)";
+      results.push_back(c);
+    }
+  json r = sample_report();
+  r["results"] = results;
+  r["scaling"] = json::array();
+  return r;
+}
+
 struct Browser {
   std::string dir;  // a fresh profile per run: no state carried between tests
   int runs = 0;
@@ -80,9 +129,9 @@ struct Browser {
     return run_shell(flags() + " --dump-dom " + shell_quote("file://" + page));
   }
 
-  CommandResult screenshot(const std::string& page, const std::string& png) {
-    return run_shell(flags() + " --hide-scrollbars --window-size=1400,2400 --screenshot=" + shell_quote(png) + " " +
-                     shell_quote("file://" + page));
+  CommandResult screenshot(const std::string& page, const std::string& png, int height = 2400) {
+    return run_shell(flags() + " --hide-scrollbars --window-size=1400," + std::to_string(height) +
+                     " --screenshot=" + shell_quote(png) + " " + shell_quote("file://" + page));
   }
 };
 
@@ -175,6 +224,48 @@ TEST_F(HtmlBrowser, TrendAndComparePagesRender) {
   EXPECT_NE(c.out.find("head RSS"), std::string::npos);
   auto shot = browser_.screenshot(compare, std::string(MEMBENCH_TEST_WORK_DIR) + "/compare.png");
   EXPECT_EQ(shot.exit_code, 0) << shot.err;
+}
+
+TEST_F(HtmlBrowser, AllocatorAndHeaptrackSectionsRender) {
+  std::string in = write_json(dir_ + "/matrix.json", matrix_report(dir_));
+  std::string page = dir_ + "/matrix.html";
+  auto r = membench({"report", in, "-o", page});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  auto dom = browser_.dump_dom(page);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  expect_script_ran_cleanly(dom.out);
+  EXPECT_NE(dom.out.find("<h3>Allocators</h3>"), std::string::npos);
+  EXPECT_NE(dom.out.find("class=\"chart clusters\""), std::string::npos);
+  EXPECT_NE(dom.out.find("<table class=\"heaptrack\">"), std::string::npos);
+  EXPECT_NE(dom.out.find(">disagrees<"), std::string::npos);
+  // One flame graph per case, each found by the script; recordings linked relative to the page.
+  EXPECT_NE(dom.out.find("data-flames=\"6\""), std::string::npos);
+  EXPECT_NE(dom.out.find("href=\"heaptrack.stream.tcmalloc.zst\""), std::string::npos);
+  EXPECT_EQ(dom.out.find("0x7f000001"), std::string::npos) << "frames under 0.5 % should be left out";
+
+  // A click on a frame zooms: frames outside it are hidden, and nothing fails.
+  std::string html = read_text(page);
+  std::size_t end = html.rfind("</body>");
+  ASSERT_NE(end, std::string::npos);
+  html.insert(end,
+              "<script>Array.prototype.filter.call(document.querySelectorAll('svg.flame')[0].querySelectorAll('g.f'),"
+              " function (g) { return g.querySelector('title').textContent.indexOf('setup_dataset') === 0; })[0]"
+              ".dispatchEvent(new MouseEvent('click', {bubbles: true}));"
+              "document.body.setAttribute('data-zoomed', '1');</script>");
+  std::string zoom_page = dir_ + "/zoom.html";
+  std::ofstream(zoom_page, std::ios::binary) << html;
+  auto z = browser_.dump_dom(zoom_page);
+  expect_script_ran_cleanly(z.out);
+  EXPECT_NE(z.out.find("data-zoomed=\"1\""), std::string::npos);
+  EXPECT_NE(z.out.find("style=\"display: none;\""), std::string::npos);
+
+  std::string png = std::string(MEMBENCH_TEST_WORK_DIR) + "/report-allocators.png";
+  std::filesystem::remove(png);
+  auto shot = browser_.screenshot(page, png, 3200);
+  EXPECT_EQ(shot.exit_code, 0) << shot.err;
+  ASSERT_TRUE(std::filesystem::exists(png));
+  EXPECT_GT(std::filesystem::file_size(png), 20000u);
 }
 
 // The checks above are only worth something if a failing script, or an
