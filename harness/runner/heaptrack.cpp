@@ -123,8 +123,11 @@ HeaptrackFigures analyse_recording(const std::string& recording, const std::opti
   f.peak_heap_bytes = costs("peak").first;
   f.leaked_bytes = costs("leaked").first;
   if (flamegraph_path) {
-    auto [_, stacks] = costs("allocations");
-    capture("cp " + quote(tmp) + " " + quote(*flamegraph_path), status);
+    // Only the stacks through the case child's strategy frame: the flame
+    // graph shows the strategy's allocations, not start-up's.
+    capture(print + " --filter-bt-function run_heaptrack_phase --flamegraph-cost-type allocations -F " +
+                quote(*flamegraph_path) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1",
+            status);
   }
   ::unlink(tmp.c_str());
   return f;

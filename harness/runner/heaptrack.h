@@ -31,7 +31,9 @@ HeaptrackFigures parse_heaptrack_summary(const std::string& text, std::vector<st
 std::uint64_t sum_flamegraph_costs(const std::string& text);
 
 // Runs heaptrack_print on a recording; throws std::runtime_error on failure.
-// When flamegraph_path is set, also writes the allocation-count flame graph there.
+// When flamegraph_path is set, also writes there the allocation-count flame
+// graph of the strategy's own stacks (those through the case child's
+// run_heaptrack_phase frame).
 HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path);
 
 // "1.22M" -> 1220000 (heaptrack prints decimal SI prefixes).
