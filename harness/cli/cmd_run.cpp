@@ -113,6 +113,8 @@ int run_main(const std::vector<std::string>& args) {
   if (gbench) check_writable(*gbench, "--gbench-json");
   if (o.heaptrack) {
     if (runner::heaptrack_program().empty()) throw UsageError("--heaptrack: heaptrack is not installed (apt-get install heaptrack)");
+    if (runner::sanitizer_build())
+      throw UsageError("--heaptrack: not available in a sanitizer build (heaptrack's preloaded library cannot come before the sanitizer's runtime)");
     std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
     o.heaptrack_dir = std::filesystem::absolute(dir.empty() ? "." : dir).string();
   }

@@ -459,6 +459,11 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
 
   std::vector<std::string> env;
   if (const AllocatorDef* def = find_allocator(c.allocator); def && !def->libraries.empty()) {
+    if (sanitizer_build()) {
+      r.status = Status::skipped;
+      r.error = "a sanitizer build cannot preload " + c.allocator + " (the sanitizer's runtime must come first)";
+      return r;
+    }
     std::string lib = allocator_library(*def);
     if (lib.empty()) {
       r.status = Status::skipped;

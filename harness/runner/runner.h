@@ -9,6 +9,7 @@
 
 #include "core/strategy.h"
 #include "report/model.h"
+#include "util/sanitizer.h"
 
 namespace membench::runner {
 
@@ -57,6 +58,8 @@ struct Progress {
 // running child), then checks digests and fits scaling.
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress);
+
+using membench::sanitizer_build;
 
 
 }  // namespace membench::runner

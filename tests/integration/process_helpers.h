@@ -12,11 +12,25 @@
 #include <string>
 #include <vector>
 
+#include "util/sanitizer.h"
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
+
+// The suite is built like the binary it tests. Under the sanitizers (make
+// test-sanitize) the allocation counter is compiled out (reports carry
+// context.allocation_counter false and no "allocations"), RSS includes the
+// sanitizer's shadow memory, RLIMIT_DATA cannot hold that shadow, and nothing
+// can be preloaded into a case (other allocators, heaptrack).
+using membench::sanitizer_build;
+
+#define MEMBENCH_SKIP_IN_SANITIZER_BUILD(why) \
+  do {                                        \
+    if (sanitizer_build()) GTEST_SKIP() << "sanitizer build: " << why; \
+  } while (0)
 
 inline std::string shell_quote(const std::string& s) {
   std::string q = "'";

@@ -26,7 +26,6 @@
 #include <optional>
 #include <regex>
 #include <set>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -42,21 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 // Only a safety net against a test hanging forever; no expectation depends on it.
 constexpr double kSafetySeconds = 300;
-
-// The suite is built with the same options as the binary under test.
-bool sanitizer_build() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
 
 json load(const std::string& path) { return json::parse(read_text(path)); }
 
@@ -327,7 +311,9 @@ void expect_readable_report(const std::string& path) {
   EXPECT_EQ(r.exit_code, 0) << "report: " << r.err;
   CommandResult m = run_membench({"merge", path, "-o", dir + "/readable-merged.json"});
   EXPECT_EQ(m.exit_code, 0) << "merge: " << m.err;
-  if (m.exit_code == 0) EXPECT_EQ(load(dir + "/readable-merged.json")["results"].size(), load(path)["results"].size());
+  if (m.exit_code == 0) {
+    EXPECT_EQ(load(dir + "/readable-merged.json")["results"].size(), load(path)["results"].size());
+  }
   std::filesystem::remove(dir + "/readable.html");
   std::filesystem::remove(dir + "/readable-merged.json");
 }
@@ -448,7 +434,9 @@ TEST(ReliabilityFaults, KillNineLeavesTheEarlierReportAndNoCaseBehind) {
   pid_t reaped = ::waitpid(child, &child_status, 0);
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
   EXPECT_TRUE(child_gone) << "the case child outlived the killed runner";
-  if (reaped == child) EXPECT_TRUE(WIFSIGNALED(child_status) && WTERMSIG(child_status) == SIGKILL);
+  if (reaped == child) {
+    EXPECT_TRUE(WIFSIGNALED(child_status) && WTERMSIG(child_status) == SIGKILL);
+  }
   EXPECT_EQ(read_text(out), earlier);
   EXPECT_EQ(entries(out_dir), std::set<std::string>{"report.json"});
 }
@@ -513,7 +501,7 @@ TEST(ReliabilityFaults, TimedOutCaseReportIsReadable) {
 }
 
 TEST(ReliabilityFaults, OutOfMemoryCaseReportIsReadable) {
-  if (sanitizer_build()) GTEST_SKIP() << "RLIMIT_DATA (--memory-limit) cannot hold ASan's shadow memory";
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("RLIMIT_DATA (--memory-limit) cannot hold ASan's shadow memory");
   std::string dir = test_dir("oom_report");
   std::string out = dir + "/report.json";
   CommandResult r = run_membench({"run", "--filter", "^selftest/allocate_forever/", "--dataset", small_input(dir),
@@ -571,13 +559,14 @@ TEST(ReliabilityFaults, FileTruncatedWhileMappedFailsTheCaseWithAReason) {
     return children.empty() ? pid_t{-1} : children.front();
   });
   int status = run.wait();
-  if (!truncated) GTEST_SKIP() << "the case finished before the file could be truncated";
   ASSERT_TRUE(WIFEXITED(status)) << run.err();
-  EXPECT_EQ(WEXITSTATUS(status), 1) << run.err();
   json rep = load(out);
   ASSERT_EQ(rep["results"].size(), 1u);
   json c = rep["results"][0];
-  if (c["status"] == "ok") GTEST_SKIP() << "the mapping was read before the truncation took effect";
+  // Lost the race: the whole file was read before the truncation.
+  if (c["status"] == "ok") GTEST_SKIP() << "the case read the file before it could be truncated";
+  ASSERT_TRUE(truncated) << "the case failed without the file being truncated: " << c["error"];
+  EXPECT_EQ(WEXITSTATUS(status), 1) << run.err();
   EXPECT_EQ(c["status"], "failed");
   EXPECT_NE(c["error"].get<std::string>().find("shrank while it was mapped (SIGBUS at byte"), std::string::npos)
       << c["error"];
@@ -592,9 +581,10 @@ TEST(ReliabilityFaults, HashCommandReportsAFileTruncatedWhileMapped) {
   Background hash({"hash", "--strategy", "mmap", race.path}, dir + "/hash");
   bool truncated = race.truncate_when_mapped(hash, [&] { return hash.pid(); });
   int status = hash.wait();
-  if (!truncated || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
-    GTEST_SKIP() << "the hash finished before the file could be truncated";
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  // Lost the race: the whole file was hashed before the truncation.
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the hash finished before the file could be truncated";
+  ASSERT_TRUE(truncated) << "hash failed without the file being truncated: " << hash.err();
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_EQ(line_count(hash.err()), 1) << hash.err();
   EXPECT_NE(hash.err().find("big.bin: the file shrank while it was mapped (SIGBUS at byte"), std::string::npos)
@@ -741,9 +731,10 @@ TEST(ReliabilityInput, DatasetAppendedToDuringRunCompletes) {
   for (const json& c : rep["results"]) {
     std::string s = c["status"];
     EXPECT_TRUE(s == "ok" || s == "mismatch") << c["id"] << ": " << s << " " << c["error"];
-    if (s == "mismatch")
+    if (s == "mismatch") {
       EXPECT_NE(c["error"].get<std::string>().find("the dataset changed during the run"), std::string::npos)
           << c["error"];
+    }
   }
   EXPECT_EQ(rep["context"]["datasets"]["file:appended.txt"]["changed_during_run"], true);
   expect_readable_report(out);
@@ -943,7 +934,9 @@ TEST(ReliabilityReports, ReportsWithNoCommonCase) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   CommandResult m = run_membench({"merge", a, b, "-o", f.dir + "/m.json"});
   EXPECT_EQ(m.exit_code, 0) << m.err;
-  if (m.exit_code == 0) EXPECT_EQ(load(f.dir + "/m.json")["results"].size(), 2u);
+  if (m.exit_code == 0) {
+    EXPECT_EQ(load(f.dir + "/m.json")["results"].size(), 2u);
+  }
 }
 
 TEST(ReliabilityReports, ThresholdsWithUnknownMetricIsExitTwo) {
