@@ -18,31 +18,14 @@
 #include "render/terminal.h"
 #include "report/json.h"
 #include "runner/child_process.h"
+#include "util/shell.h"
 
 namespace membench::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs a shell command; returns its stdout (and stderr when asked) and wall seconds.
-std::string shell(const std::string& cmd, double* seconds = nullptr) {
-  auto t0 = Clock::now();
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(cmd.c_str(), "r"), &::pclose);
-  std::string out;
-  if (pipe) {
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  }
-  if (seconds) *seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  return out;
-}
+std::string shell(const std::string& cmd, double* seconds = nullptr) { return shell_capture(cmd, nullptr, seconds); }
 
 struct Row {
   std::string figure, measured, target, verdict;
@@ -72,7 +55,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   }
   std::string exe = runner::self_executable();
   std::string work = p.value("work").value_or("build/selfbench");
-  shell("mkdir -p " + quote(work));
+  shell("mkdir -p " + shell_quote(work));
   std::string large_name = p.value("large").value_or("text-1GiB");
   const auto* large = datasets::find_dataset(large_name);
   const auto* medium = datasets::find_dataset("text-64MiB");
@@ -92,11 +75,11 @@ int selfbench_main(const std::vector<std::string>& args) {
 
   // sha256sum on the large file, warm cache, best of 3.
   std::fprintf(stderr, "sha256sum ...\n");
-  shell("cat " + quote(large_path) + " >/dev/null");
+  shell("cat " + shell_quote(large_path) + " >/dev/null");
   double best = 1e30;
   for (int i = 0; i < 3; ++i) {
     double s = 0;
-    shell("sha256sum " + quote(large_path) + " >/dev/null", &s);
+    shell("sha256sum " + shell_quote(large_path) + " >/dev/null", &s);
     best = std::min(best, s);
   }
   double sha256sum_bps = large_bytes / best;
@@ -105,8 +88,8 @@ int selfbench_main(const std::vector<std::string>& args) {
   // membench's hash strategies on the medium and the large file.
   std::fprintf(stderr, "membench run (hash strategies) ...\n");
   std::string hash_json = work + "/hash.json";
-  shell(quote(exe) + " run --filter '^hash/(full_read|stream|stream-1MiB|overlap|mmap|mmap-populate)/' --dataset " +
-        medium->name + " --dataset " + large->name + " --repetitions 3 --min-time 0.5 --out " + quote(hash_json) +
+  shell(shell_quote(exe) + " run --filter '^hash/(full_read|stream|stream-1MiB|overlap|mmap|mmap-populate)/' --dataset " +
+        medium->name + " --dataset " + large->name + " --repetitions 3 --min-time 0.5 --out " + shell_quote(hash_json) +
         " >/dev/null 2>&1");
   report::Report hash = report::read_report_file(hash_json);
   for (const char* strategy : {"stream", "stream-1MiB", "overlap", "mmap-populate", "mmap", "full_read"}) {
@@ -135,7 +118,7 @@ int selfbench_main(const std::vector<std::string>& args) {
 
   // peak_rss_bytes against /usr/bin/time -v for the same work.
   std::fprintf(stderr, "/usr/bin/time -v ...\n");
-  std::string tv = shell("/usr/bin/time -v " + quote(exe) + " hash --strategy full_read " + quote(medium_path) +
+  std::string tv = shell("/usr/bin/time -v " + shell_quote(exe) + " hash --strategy full_read " + shell_quote(medium_path) +
                          " 2>&1 >/dev/null");
   double time_v = 0;
   if (std::regex_search(tv, m, std::regex("Maximum resident set size \\(kbytes\\): ([0-9]+)")))
@@ -150,24 +133,24 @@ int selfbench_main(const std::vector<std::string>& args) {
 
   // Allocation counting overhead, and heaptrack's on the same loop.
   std::fprintf(stderr, "allocation counter overhead ...\n");
-  std::string cb = shell(quote(exe) + " __counter-bench --iterations 10000000 --rounds 7");
+  std::string cb = shell(shell_quote(exe) + " __counter-bench --iterations 10000000 --rounds 7");
   double ratio = 0;
   if (std::regex_search(cb, m, std::regex("ratio ([0-9.]+)"))) ratio = std::stod(m[1]);
   rows.push_back({"counting on / off, 10 M new+delete", fmt("%.3fx", ratio), "<= 1.10x",
                   ratio <= 1.10 ? "MET" : "MISSED"});
   if (!shell("command -v heaptrack").empty()) {
     double plain = 0, traced = 0;
-    std::string loop = quote(exe) + " __counter-bench --mode off --iterations 1000000 --rounds 1";
+    std::string loop = shell_quote(exe) + " __counter-bench --mode off --iterations 1000000 --rounds 1";
     shell(loop + " >/dev/null 2>&1", &plain);
-    shell("cd " + quote(work) + " && heaptrack -o heaptrack.selfbench " + loop + " >/dev/null 2>&1", &traced);
-    shell("rm -f " + quote(work) + "/heaptrack.selfbench*");
+    shell("cd " + shell_quote(work) + " && heaptrack -o heaptrack.selfbench " + loop + " >/dev/null 2>&1", &traced);
+    shell("rm -f " + shell_quote(work) + "/heaptrack.selfbench*");
     rows.push_back({"heaptrack on / off, 1 M new+delete (whole process)", fmt("%.1fx", traced / plain), "(reference)", ""});
   }
 
   if (!p.has("skip-suite")) {
     std::fprintf(stderr, "default suite (make bench) ...\n");
     double s = 0;
-    shell(quote(exe) + " run --out " + quote(work + "/suite.json") + " >/dev/null 2>&1", &s);
+    shell(shell_quote(exe) + " run --out " + shell_quote(work + "/suite.json") + " >/dev/null 2>&1", &s);
     rows.push_back({"default suite wall time", fmt("%.0f s", s), "<= 180 s", s <= 180 ? "MET" : "MISSED"});
   }
 

@@ -1,5 +1,7 @@
 #include "runner/context.h"
 
+#include "util/shell.h"
+
 #include <gnu/libc-version.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -9,7 +11,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <memory>
 #include <thread>
 
 #include "track/alloc_counter.h"
@@ -17,12 +18,9 @@
 namespace membench::runner {
 namespace {
 
+// A command's first line of output, without trailing blanks.
 std::string command_output(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(cmd.c_str(), "r"), &::pclose);
-  if (!pipe) return "";
-  std::string out;
-  std::array<char, 256> buf;
-  while (std::fgets(buf.data(), buf.size(), pipe.get())) out += buf.data();
+  std::string out = shell_capture(cmd);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
@@ -54,9 +52,9 @@ nlohmann::json collect_context(const std::vector<std::string>& command_line) {
   c["created_utc"] = utc_now();
   c["membench_version"] = MEMBENCH_VERSION;
   std::string src = MEMBENCH_SOURCE_DIR;
-  std::string commit = command_output("git -C '" + src + "' rev-parse HEAD 2>/dev/null");
+  std::string commit = command_output("git -C " + shell_quote(src) + " rev-parse HEAD 2>/dev/null");
   if (!commit.empty()) {
-    bool dirty = !command_output("git -C '" + src + "' status --porcelain --untracked-files=no 2>/dev/null").empty();
+    bool dirty = !command_output("git -C " + shell_quote(src) + " status --porcelain --untracked-files=no 2>/dev/null").empty();
     c["git_commit"] = commit + (dirty ? "-dirty" : "");
   } else {
     c["git_commit"] = nullptr;

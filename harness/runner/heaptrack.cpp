@@ -1,38 +1,16 @@
 #include "runner/heaptrack.h"
 
+#include "util/shell.h"
+
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
 namespace membench::runner {
-namespace {
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string capture(const std::string& cmd, int& status) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(cmd.c_str(), "r"), &::pclose);
-  std::string out;
-  if (!pipe) {
-    status = -1;
-    return out;
-  }
-  char buf[8192];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  status = ::pclose(pipe.release());
-  return out;
-}
-
-}  // namespace
 
 nlohmann::json HeaptrackFigures::to_json() const {
   return {{"calls", calls},
@@ -103,8 +81,8 @@ std::uint64_t sum_flamegraph_costs(const std::string& text) {
 
 HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path) {
   int status = 0;
-  std::string print = "heaptrack_print -f " + quote(recording);
-  std::string summary = capture(print + " -p 0 -a 0 -T 0 -l 0 2>&1", status);
+  std::string print = "heaptrack_print -f " + shell_quote(recording);
+  std::string summary = shell_capture(print + " -p 0 -a 0 -T 0 -l 0 2>&1", &status);
   if (status != 0) throw std::runtime_error("heaptrack_print failed on " + recording);
   std::vector<std::string> missing;
   HeaptrackFigures f = parse_heaptrack_summary(summary, missing);
@@ -115,19 +93,17 @@ HeaptrackFigures analyse_recording(const std::string& recording, const std::opti
   if (fd < 0) throw std::runtime_error("cannot create a temporary file");
   ::close(fd);
   std::string tmp = tmpl;
-  auto costs = [&](const char* type) {
-    capture(print + " --flamegraph-cost-type " + type + " -F " + quote(tmp) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1", status);
-    std::string stacks = capture("cat " + quote(tmp), status);
-    return std::pair{sum_flamegraph_costs(stacks), stacks};
+  auto cost = [&](const char* type) {
+    shell_capture(print + " --flamegraph-cost-type " + type + " -F " + shell_quote(tmp) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1");
+    return sum_flamegraph_costs(shell_capture("cat " + shell_quote(tmp)));
   };
-  f.peak_heap_bytes = costs("peak").first;
-  f.leaked_bytes = costs("leaked").first;
+  f.peak_heap_bytes = cost("peak");
+  f.leaked_bytes = cost("leaked");
   if (flamegraph_path) {
     // Only the stacks through the case child's strategy frame: the flame
     // graph shows the strategy's allocations, not start-up's.
-    capture(print + " --filter-bt-function run_heaptrack_phase --flamegraph-cost-type allocations -F " +
-                quote(*flamegraph_path) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1",
-            status);
+    shell_capture(print + " --filter-bt-function run_heaptrack_phase --flamegraph-cost-type allocations -F " +
+                  shell_quote(*flamegraph_path) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1");
   }
   ::unlink(tmp.c_str());
   return f;
