@@ -33,7 +33,9 @@ compare: build
 	$(MEMBENCH) compare $(BASE) $(HEAD)
 
 heaptrack: build
-	$(MEMBENCH) run --heaptrack --filter '$(FILTER)' --out reports/heaptrack.json
+	@test -n "$(FILTER)" || { echo "usage: make heaptrack FILTER=regex (e.g. FILTER='^tokenize/std_string/text-1MiB/')" >&2; exit 2; }
+	@mkdir -p reports
+	$(MEMBENCH) run --heaptrack --filter '$(FILTER)' --out reports/heaptrack.json --html reports/heaptrack.html
 
 nightly: build
 	scripts/nightly.sh
