@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -104,9 +105,10 @@ std::string summary_table(const report::Report& rep) {
       any_failed = true;
       out << report::to_string(r.status) << ": " << r.id << ": " << r.error << "\n";
     }
+  bool first_fit = true;
   for (const report::ScalingFit& f : rep.scaling)
     if (f.metric == "memory.peak_rss_delta_bytes") {
-      if (&f == &rep.scaling.front()) out << "\n";
+      if (std::exchange(first_fit, false)) out << "\n";
       char line[256];
       std::snprintf(line, sizeof line, "scaling %s/%s/%s: peak RSS Δ %s (slope %.3f, R² %.2f)\n", f.workload.c_str(),
                     f.strategy.c_str(), f.allocator.c_str(), f.complexity.c_str(), f.slope, f.r2);
