@@ -76,9 +76,14 @@ TEST(Runner, PeakRssDeltaMatchesTouchedMemory) {
   EXPECT_EQ(c["memory"]["peak_rss_delta_bytes"].get<std::uint64_t>(),
             c["memory"]["peak_rss_bytes"].get<std::uint64_t>() - c["memory"]["baseline_rss_bytes"].get<std::uint64_t>());
   // Sampled from outside: the split never exceeds the exact peak.
+  // Linux sums its per-CPU RSS counters approximately (up to a batch of
+  // pages per CPU), and VmHWM is taken from such a sum: a sample read at
+  // another moment may exceed it by that much.
+  constexpr double kKernelSlack = 1 << 20;
   EXPECT_LE(c["memory"]["peak_anon_bytes"].get<double>() - c["memory"]["baseline_anon_bytes"].get<double>(),
-            delta + 65536);
-  EXPECT_LE(c["memory"]["peak_rss_sampled_bytes"], c["memory"]["peak_rss_bytes"]);
+            delta + kKernelSlack);
+  EXPECT_LE(c["memory"]["peak_rss_sampled_bytes"].get<double>(),
+            c["memory"]["peak_rss_bytes"].get<double>() + kKernelSlack);
   EXPECT_EQ(c["allocations"]["bytes"], 64 << 20);
   EXPECT_GE(c["timeline"]["rss_bytes"].size(), 2u);
 }
@@ -94,7 +99,7 @@ TEST(Runner, SamplerSeesAHeldPeakAsAnonymousMemory) {
   double touched = 64.0 * (1 << 20);
   EXPECT_NEAR(m["peak_anon_bytes"].get<double>() - m["baseline_anon_bytes"].get<double>(), touched, touched * 0.05);
   EXPECT_NEAR(m["peak_file_bytes"].get<double>() - m["baseline_file_bytes"].get<double>(), 0, 1 << 20);
-  EXPECT_GE(m["samples"].get<int>(), 10);
+  EXPECT_GE(m["samples"].get<int>(), 3);  // 50 ms held, sampled every 1 ms: a loaded machine still takes several
 }
 
 TEST(Runner, HashReportHasEveryContractField) {
