@@ -92,12 +92,5 @@ __attribute__((no_sanitize("address"))) std::uint64_t prefault_executable() {
   return touched;
 }
 
-bool reset_peak_rss() {
-  int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = ::write(fd, "5", 1) == 1;
-  ::close(fd);
-  return ok;
-}
 
 }  // namespace membench::track

@@ -41,7 +41,4 @@ class ProcStatusReader {
 // the bytes touched.
 std::uint64_t prefault_executable();
 
-// Resets this process's VmHWM to its current RSS (writes 5 to clear_refs).
-bool reset_peak_rss();
-
 }  // namespace membench::track
