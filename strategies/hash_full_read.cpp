@@ -19,7 +19,7 @@ std::uint64_t run_full_read(const Input& in, const Params&, OutputSink& out) {
   if (::fstat(fd.get(), &st) != 0) read_failed(in.path);
   // A regular file's size is known; a pipe grows the buffer as it goes.
   std::size_t capacity = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 1 << 16;
-  std::unique_ptr<char[]> buffer(new char[capacity]);
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
   std::size_t size = 0;
   for (;;) {
     if (size == capacity) {
@@ -32,7 +32,7 @@ std::uint64_t run_full_read(const Input& in, const Params&, OutputSink& out) {
         read_failed(in.path);
       }
       if (n == 0) break;
-      std::unique_ptr<char[]> bigger(new char[capacity * 2]);
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity * 2);
       std::memcpy(bigger.get(), buffer.get(), size);
       std::memcpy(bigger.get() + size, probe, static_cast<std::size_t>(n));
       buffer = std::move(bigger);

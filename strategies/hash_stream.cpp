@@ -13,7 +13,7 @@ namespace {
 std::uint64_t run_stream(const Input& in, const Params& params, OutputSink& out) {
   Sha256 hasher;
   auto size = static_cast<std::size_t>(params.get("buffer_bytes", 8192));
-  std::unique_ptr<char[]> buffer(new char[size]);
+  auto buffer = std::make_unique_for_overwrite<char[]>(size);
   UniqueFd fd = open_input(in.path);
   for (;;) {
     ssize_t n = ::read(fd.get(), buffer.get(), size);

@@ -25,7 +25,7 @@ void benchmark_keep(const void* p) { asm volatile("" : : "g"(p) : "memory"); }
 // tests expect exactly that much more resident memory.
 std::uint64_t touch(const Input&, const Params& p, OutputSink&) {
   auto bytes = static_cast<std::size_t>(p.get("mib", 64)) << 20;
-  std::unique_ptr<char[]> block(new char[bytes]);
+  auto block = std::make_unique_for_overwrite<char[]>(bytes);
   for (std::size_t i = 0; i < bytes; i += 4096) block[i] = static_cast<char>(i >> 12);
   benchmark_keep(block.get());
   // Holding the peak lets the outside sampler see it (the anon/file split).
@@ -53,7 +53,7 @@ std::uint64_t hang(const Input&, const Params&, OutputSink&) {
 std::uint64_t allocate_forever(const Input&, const Params&, OutputSink&) {
   std::vector<std::unique_ptr<char[]>> blocks;
   for (;;) {
-    blocks.emplace_back(new char[16 << 20]);
+    blocks.push_back(std::make_unique_for_overwrite<char[]>(16 << 20));
     std::memset(blocks.back().get(), 1, 16 << 20);
   }
 }

@@ -35,7 +35,7 @@ TEST(ProcStatus, SelfReadSeesTouchedMemory) {
   ProcMemory before, after;
   ASSERT_TRUE(self.read(before));
   constexpr std::size_t kBytes = 32 << 20;
-  std::unique_ptr<char[]> block(new char[kBytes]);
+  auto block = std::make_unique_for_overwrite<char[]>(kBytes);
   std::memset(block.get(), 1, kBytes);
   ASSERT_TRUE(self.read(after));
   EXPECT_GE(after.anon_bytes, before.anon_bytes + kBytes * 95 / 100);
