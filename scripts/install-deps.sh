@@ -15,6 +15,7 @@ packages=(
   time coreutils
   chromium
   clang libclang-rt-14-dev  # fuzz/build.sh: clang++ and its libFuzzer runtime
+  libbenchmark-tools python3-scipy  # Google Benchmark's compare.py, run on --gbench-json by a test
 )
 
 missing=()
