@@ -105,7 +105,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   // cannot beat 1 / (1/limit + 1/read rate), whatever it does.
   std::fprintf(stderr, "8 KiB reads ...\n");
   double read_bps = 0;
-  for (int i = 0; i < 3; ++i) read_bps = std::max(read_bps, large_bytes / read_seconds(large_path, 8192));
+  for (int i = 0; i < 5; ++i) read_bps = std::max(read_bps, large_bytes / read_seconds(large_path, 8192));
   double serial_bound = limit > 0 ? 1 / (1 / limit + 1 / read_bps) : 0;
   rows.push_back({"8 KiB read() alone, " + std::string(large->name) + " (warm cache)", render::format_rate(read_bps),
                   "", ""});
@@ -123,12 +123,15 @@ int selfbench_main(const std::vector<std::string>& args) {
     const auto* c = find(hash, std::string("hash/") + strategy + "/" + large->name + "/glibc");
     if (!c || !c->throughput) continue;
     double bps = c->throughput->bytes_per_second;
-    rows.push_back({std::string("hash/") + strategy + " throughput, " + large->name, render::format_rate(bps),
-                    ">= 0.95x limit, >= 4x sha256sum",
-                    fmt("%.2fx limit, ", bps / limit) + fmt("%.1fx sha256sum", bps / sha256sum_bps) +
-                        (std::string(strategy).starts_with("stream") ? fmt(", %.2fx serial bound", bps / serial_bound)
-                                                                     : "") +
-                        (bps >= 0.95 * limit && bps >= 4 * sha256sum_bps ? "  MET" : "  MISSED")});
+    std::string name = strategy;
+    // The target is stream's (and overlap's, the strategy that exists to
+    // reach it); the other strategies are shown against the same references.
+    bool targeted = name == "stream" || name == "overlap";
+    std::string verdict = fmt("%.2fx limit, ", bps / limit) + fmt("%.1fx sha256sum", bps / sha256sum_bps);
+    if (name.starts_with("stream")) verdict += fmt(", %.2fx serial bound", bps / serial_bound);
+    if (targeted) verdict += bps >= 0.95 * limit && bps >= 4 * sha256sum_bps ? "  MET" : "  MISSED";
+    rows.push_back({"hash/" + name + " throughput, " + large->name, render::format_rate(bps),
+                    targeted ? ">= 0.95x limit, >= 4x sha256sum" : "", verdict});
   }
   for (const auto* ds : {medium, large}) {
     const auto* c = find(hash, std::string("hash/stream/") + ds->name + "/glibc");
