@@ -192,8 +192,14 @@ int selfbench_main(const std::vector<std::string>& args) {
     w1 = std::max(w1, r.measured.size());
     w2 = std::max(w2, r.target.size());
   }
-  std::string cpu = shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-");
-  std::printf("machine:%s cores: %s kernel: %s", cpu.c_str(), shell("nproc").c_str(), shell("uname -r").c_str());
+  auto trimmed = [](std::string s) {
+    s.erase(0, s.find_first_not_of(" \t\n"));
+    s.erase(s.find_last_not_of(" \t\n") + 1);
+    return s;
+  };
+  std::printf("machine: %s, %s cores, kernel %s\n",
+              trimmed(shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-")).c_str(),
+              trimmed(shell("nproc")).c_str(), trimmed(shell("uname -r")).c_str());
   std::printf("%-*s  %-*s  %-*s  %s\n", int(w0), "figure", int(w1), "measured", int(w2), "target", "verdict");
   for (const Row& r : rows)
     std::printf("%-*s  %-*s  %-*s  %s\n", int(w0), r.figure.c_str(), int(w1), r.measured.c_str(), int(w2),
