@@ -141,11 +141,32 @@ int run_merge(const std::vector<std::string>& args) {
 
   // The context is the first shard's; what differed per shard is kept beside it.
   if (shards.size() > 1) {
+    // Each shard describes the datasets, allocators and workloads its own
+    // cases used: the merged report gets the union, so every case finds its
+    // entry. An entry two shards describe differently stays per shard.
+    std::set<std::string> unioned;
+    for (const char* key : {"datasets", "allocators", "workloads"}) {
+      json all = json::object();
+      bool consistent = true;
+      for (const Shard& s : shards) {
+        json part = s.report.context.value(key, json::object());
+        if (!part.is_object()) consistent = false;
+        if (!consistent) break;
+        for (auto it = part.begin(); it != part.end(); ++it) {
+          if (all.contains(it.key()) && all[it.key()] != it.value()) consistent = false;
+          else all[it.key()] = it.value();
+        }
+      }
+      if (!consistent) continue;
+      merged.context[key] = std::move(all);
+      unioned.insert(key);
+    }
     std::set<std::string> differing;
     for (const Shard& s : shards)
       for (auto it = s.report.context.begin(); it != s.report.context.end(); ++it)
         for (const Shard& t : shards)
-          if (t.report.context.value(it.key(), json()) != it.value()) differing.insert(it.key());
+          if (!unioned.count(it.key()) && t.report.context.value(it.key(), json()) != it.value())
+            differing.insert(it.key());
     json per_shard = json::array();
     for (const Shard& s : shards) {
       json entry = json::object();

@@ -663,6 +663,15 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     dataset_info[name]["bytes_at_end"] = now.bytes;
   }
   rep.context["datasets"] = dataset_info;
+  // What a reader of the report needs to judge a workload's strategies
+  // against each other, without this build's registry at hand.
+  nlohmann::json workload_info = nlohmann::json::object();
+  for (const CaseResult& r : rep.results)
+    if (const Workload* w = find_workload(r.workload); w && !workload_info.contains(r.workload))
+      workload_info[r.workload] = {{"description", w->description},
+                                   {"reference_strategy", w->reference_strategy},
+                                   {"item_unit", w->item_unit}};
+  rep.context["workloads"] = workload_info;
   check_digests(rep.results, changed);
   rep.scaling = analyze::fit_scaling(rep.results);
   return rep;

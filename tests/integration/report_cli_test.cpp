@@ -318,6 +318,12 @@ TEST(MergeCli, JoinsTwoShards) {
   json s2 = shard(2, 2, {make_case("tokenize", "arena", 12)});
   s1["scaling"] = json::array({scaling});
   s2["scaling"] = json::array({scaling});
+  // Each shard describes only what its own cases used.
+  s1["context"]["datasets"] = {{"text-1MiB", {{"bytes", 1048576}, {"sha256", "aa"}}}};
+  s2["context"]["datasets"] = {{"text-1MiB", {{"bytes", 1048576}, {"sha256", "aa"}}},
+                               {"csv-1MiB", {{"bytes", 1048576}, {"sha256", "bb"}}}};
+  s1["context"]["workloads"] = {{"hash", {{"reference_strategy", "stream"}}}};
+  s2["context"]["workloads"] = {{"tokenize", {{"reference_strategy", "std_string"}}}};
   std::string a = write(dir, "s1.json", s1), b = write(dir, "s2.json", s2), out = dir + "/merged.json";
   auto r = run_cli({"merge", b, a, "-o", out});  // any order
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -329,6 +335,11 @@ TEST(MergeCli, JoinsTwoShards) {
   EXPECT_EQ(merged["context"]["merged_shards"], json({"1/2", "2/2"}));
   EXPECT_FALSE(merged["context"].contains("shard"));
   EXPECT_EQ(merged["context"]["shard_contexts"][1]["host"], "runner-2");
+  EXPECT_EQ(merged["context"]["datasets"].size(), 2u);
+  EXPECT_EQ(merged["context"]["datasets"]["csv-1MiB"]["sha256"], "bb");
+  EXPECT_EQ(merged["context"]["workloads"]["hash"]["reference_strategy"], "stream");
+  EXPECT_EQ(merged["context"]["workloads"]["tokenize"]["reference_strategy"], "std_string");
+  EXPECT_FALSE(merged["context"]["shard_contexts"][1].contains("datasets"));  // the union holds them
   // The merged report is a valid report: it compares cleanly with the unsharded run.
   EXPECT_EQ(run_cli({"compare", write(dir, "whole.json", make_report()), out}).exit_code, 0);
 }

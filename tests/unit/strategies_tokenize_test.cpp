@@ -2,7 +2,10 @@
 // edge-case and generated inputs; each reports its key's footprint.
 #include <string>
 
+#include <set>
+
 #include "strategies_test_support.h"
+#include "strategies/tokenize_common.h"
 
 namespace membench::catalogue_test {
 namespace {
@@ -71,6 +74,33 @@ TEST(TokenizeStrategies, ArenaAllocatesFarLessOftenThanTheHeapTable) {
   std::uint64_t heap = allocations_of(*find_strategy("tokenize", "std_string"), text);
   std::uint64_t arena = allocations_of(*find_strategy("tokenize", "arena"), text);
   EXPECT_LT(arena * 20, heap);
+}
+
+// The owning-key strategies share string_view's table (same nodes, same
+// bucket arrays, same sort vector), so what they allocate beyond it is one
+// block per distinct word their key cannot hold inline: std::string past 15
+// bytes, boost::container::string past 22, compact_string past 23. The text
+// generator's tail of long words makes all three counts non-zero.
+TEST(TokenizeStrategies, OwningKeysAllocateExactlyForWordsPastTheirInlineCapacity) {
+  if (!track::counter_available()) GTEST_SKIP() << "built without the allocation counter";
+  std::string text = generated_prefix(*smallest_of_kind("text"), 256 * 1024);
+  std::set<std::string_view> distinct;
+  membench::catalogue::tokenize::for_each_word(text, [&](std::string_view w) { distinct.insert(w); });
+  auto longer_than = [&](std::size_t inline_capacity) {
+    return static_cast<std::uint64_t>(
+        std::count_if(distinct.begin(), distinct.end(), [&](std::string_view w) { return w.size() > inline_capacity; }));
+  };
+  std::uint64_t borrowed = allocations_of(*find_strategy("tokenize", "string_view"), text);
+  struct Expectation {
+    const char* strategy;
+    std::size_t inline_capacity;
+  };
+  for (Expectation e : {Expectation{"std_string", 15}, {"boost_string", 22}, {"compact_string", 23}}) {
+    std::uint64_t heap_keys = longer_than(e.inline_capacity);
+    EXPECT_GT(heap_keys, 0u) << e.strategy;
+    EXPECT_EQ(allocations_of(*find_strategy("tokenize", e.strategy), text) - borrowed, heap_keys) << e.strategy;
+  }
+  EXPECT_LT(longer_than(23), longer_than(15));
 }
 
 }  // namespace
