@@ -20,7 +20,7 @@ build: deps $(BUILD)/build.ninja
 
 bench: build
 	@mkdir -p reports
-	$(MEMBENCH) run --out reports/latest.json --html reports/latest.html
+	$(MEMBENCH) run --out reports/latest.json --html reports/latest.html --markdown reports/latest.md
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

@@ -48,6 +48,7 @@ int run_main(const std::vector<std::string>& args) {
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)")
       .option("html", "also render the report to this HTML file")
+      .option("markdown", "also write the results as Markdown tables (one per workload and dataset)")
       .option("gbench-json", "also write the timed results in Google Benchmark's JSON format")
       .option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
       .option("timeout", "seconds per case, all runs together (default 600)")
@@ -108,9 +109,10 @@ int run_main(const std::vector<std::string>& args) {
 
   std::string out_path = p.value("out").value_or("membench-report.json");
   check_writable(out_path, "--out");
-  std::optional<std::string> html = p.value("html"), gbench = p.value("gbench-json");
-  if (html) check_writable(*html, "--html");
-  if (gbench) check_writable(*gbench, "--gbench-json");
+  RunOutputs outputs{p.value("html"), p.value("markdown"), p.value("gbench-json")};
+  if (outputs.html) check_writable(*outputs.html, "--html");
+  if (outputs.markdown) check_writable(*outputs.markdown, "--markdown");
+  if (outputs.gbench_json) check_writable(*outputs.gbench_json, "--gbench-json");
   if (o.heaptrack) {
     if (runner::heaptrack_program().empty()) throw UsageError("--heaptrack: heaptrack is not installed (apt-get install heaptrack)");
     if (runner::sanitizer_build())
@@ -153,9 +155,12 @@ int run_main(const std::vector<std::string>& args) {
       std::fprintf(stderr, "membench: warning: dataset %s changed during the run (%s -> %s bytes); its cases read it as they found it\n",
                    name.c_str(), d["bytes_at_start"].dump().c_str(), d["bytes_at_end"].dump().c_str());
   report::write_report_file(rep, out_path);
-  write_run_outputs(rep, html, gbench);
+  write_run_outputs(rep, outputs);
   std::printf("%s", render::summary_table(rep).c_str());
-  std::fprintf(stderr, "report: %s%s%s\n", out_path.c_str(), html ? ", " : "", html ? html->c_str() : "");
+  std::string written = out_path;
+  for (const auto& extra : {outputs.html, outputs.markdown, outputs.gbench_json})
+    if (extra) written += ", " + *extra;
+  std::fprintf(stderr, "report: %s\n", written.c_str());
   for (const report::CaseResult& r : rep.results)
     if (r.status != report::Status::ok && r.status != report::Status::skipped) return 1;
   return 0;

@@ -1,5 +1,5 @@
-// The optional outputs of `run` beside its JSON report (HTML, Google
-// Benchmark JSON), each written atomically.
+// The optional outputs of `run` beside its JSON report (HTML, Markdown,
+// Google Benchmark JSON), each written atomically.
 #pragma once
 
 #include <optional>
@@ -9,7 +9,10 @@
 
 namespace membench::cli {
 
-void write_run_outputs(const report::Report& report, const std::optional<std::string>& html_path,
-                       const std::optional<std::string>& gbench_json_path);
+struct RunOutputs {
+  std::optional<std::string> html, markdown, gbench_json;
+};
+
+void write_run_outputs(const report::Report& report, const RunOutputs& outputs);
 
 }  // namespace membench::cli

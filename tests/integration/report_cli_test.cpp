@@ -287,6 +287,30 @@ TEST(ReportCli, SeveralReportsMakeATrendPage) {
   EXPECT_NE(html.find("1 regression between consecutive runs"), std::string::npos);
 }
 
+TEST(ReportCli, MarkdownTablesForTheNewestReport) {
+  std::string dir = test_dir("report_markdown");
+  json rep = make_report();
+  rep["context"]["workloads"] = {{"hash", {{"reference_strategy", "stream"}, {"description", "SHA-256"}}}};
+  std::string in = write(dir, "in.json", rep), md = dir + "/results.md", html = dir + "/out.html";
+  // Both outputs at once, filtered to the hash cases.
+  auto r = run_cli({"report", in, "--markdown", md, "-o", html, "--filter", "^hash/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string text = read_text(md);
+  EXPECT_NE(text.find("### hash · text-1MiB"), std::string::npos) << text;
+  EXPECT_NE(text.find("| `stream` |"), std::string::npos) << text;
+  EXPECT_LT(text.find("| `stream` |"), text.find("| `full_read` |"));  // the reference leads
+  EXPECT_NE(text.find("| 1.20× more |"), std::string::npos) << text;  // 6 allocations against stream's 5
+  EXPECT_EQ(text.find("tokenize"), std::string::npos) << text;     // filtered out
+  std::string page = read_text(html);
+  EXPECT_NE(page.find("hash/full_read/text-1MiB/glibc"), std::string::npos);
+  EXPECT_EQ(page.find("tokenize/arena/text-1MiB/glibc"), std::string::npos);
+  // "-": the tables on stdout, nothing else there.
+  auto to_stdout = run_cli({"report", in, "--markdown", "-"});
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  EXPECT_EQ(to_stdout.out.rfind("### ", 0), 0u) << to_stdout.out;
+  EXPECT_NE(to_stdout.out.find("### tokenize · text-1MiB"), std::string::npos);
+}
+
 TEST(ReportCli, BadInputWritesNoOutput) {
   std::string dir = test_dir("report_bad");
   std::string good = write(dir, "good.json", make_report());
@@ -296,6 +320,12 @@ TEST(ReportCli, BadInputWritesNoOutput) {
   EXPECT_EQ(run_cli({"report", good}).exit_code, 2);  // no -o
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_EQ(run_cli({"report", "-o", out}).exit_code, 2);  // no input
+  EXPECT_FALSE(std::filesystem::exists(out));
+  std::string md = dir + "/out.md";
+  expect_bad_input(run_cli({"report", good, "--markdown", md, "-o", out, "--filter", "("}), "--filter");
+  expect_bad_input(run_cli({"report", good, "--markdown", md, "--filter", "^nothing/"}), "matches no case");
+  expect_bad_input(run_cli({"report", good, write_text(dir, "bad2.json", "{}"), "--markdown", md}), "bad2.json");
+  EXPECT_FALSE(std::filesystem::exists(md));
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 

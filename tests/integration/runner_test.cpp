@@ -105,10 +105,18 @@ TEST(Runner, SamplerSeesAHeldPeakAsAnonymousMemory) {
 TEST(Runner, HashReportHasEveryContractField) {
   std::string dir = test_dir("hash_report");
   std::string out = dir + "/report.json";
+  std::string markdown = dir + "/report.md";
   CommandResult r = run_membench({"run", "--filter", "^hash/(stream|full_read|mmap)/", "--dataset", "text-1MiB",
-                                  "--repetitions", "2", "--min-time", "0.01", "--out", out});
+                                  "--repetitions", "2", "--min-time", "0.01", "--out", out, "--markdown", markdown});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json rep = load(out);
+  // The workloads' reference strategies travel with the report, and the
+  // Markdown tables compare with them.
+  EXPECT_EQ(rep["context"]["workloads"]["hash"]["reference_strategy"], "stream");
+  std::string tables = read_text(markdown);
+  EXPECT_NE(tables.find("### hash · text-1MiB (1.0 MiB) · glibc"), std::string::npos) << tables;
+  EXPECT_NE(tables.find("Reference strategy: `stream`."), std::string::npos) << tables;
+  EXPECT_NE(tables.find("| `full_read` |"), std::string::npos) << tables;
   EXPECT_EQ(rep["schema"], "membench.report/1");
   for (const char* key : {"created_utc", "membench_version", "git_commit", "host", "cpu_model", "cores", "kernel",
                           "compiler", "compiler_flags", "build_type", "command_line", "allocators"})
