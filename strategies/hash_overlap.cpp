@@ -32,18 +32,22 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins for up to `spin` before sleeping on the futex. A sleeping waiter makes
-// the other side pay for a wake-up syscall, and on a VM that is an
-// inter-processor interrupt: measured at about a tenth of the hashing
-// thread's time when the reader slept once per half ring. The reader waits
-// about one half ring's hashing time (~70 us at 1.8 GB/s), so a short spin
-// keeps both threads awake without burning a core when the other side stalls.
-void wait_until(const Counter& counter, auto done, std::chrono::microseconds spin = std::chrono::microseconds(500)) {
-  auto deadline = std::chrono::steady_clock::now() + spin;
-  for (unsigned i = 1;; ++i) {
+// Waits in three steps. A sleeping waiter makes the other side pay for a
+// wake-up syscall, and on a VM that is an inter-processor interrupt: measured
+// at about a tenth of the hashing thread's time when the reader slept once per
+// half ring. So a waiter first spins briefly (the other side is usually about
+// to publish: the reader waits about one half ring's hashing, ~70 us), then
+// yields (if both threads share one core, the other one runs at once instead
+// of after our time slice), and sleeps on the futex only after `patience`.
+void wait_until(const Counter& counter, auto done, std::chrono::microseconds patience = std::chrono::microseconds(200)) {
+  for (int i = 0; i < 1024; ++i) {
     if (done(counter.load(std::memory_order_acquire))) return;
     cpu_relax();
-    if (i % 256 == 0 && std::chrono::steady_clock::now() > deadline) break;
+  }
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done(counter.load(std::memory_order_acquire))) return;
+    std::this_thread::yield();
   }
   for (std::uint32_t seen = counter.load(std::memory_order_acquire); !done(seen);
        seen = counter.load(std::memory_order_acquire))
