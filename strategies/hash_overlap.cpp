@@ -72,6 +72,7 @@ std::uint64_t run_overlap(const Input& in, const Params& params, OutputSink& out
   Counter filled{0};   // slots the reader has published
   Counter drained{0};  // slots the hasher has released
   int read_errno = 0;  // published with the last slot
+  std::atomic<bool> abandoned{false};  // the hasher failed: the reader stops
 
   std::thread reader([&] {
     for (std::uint32_t k = 0;; ++k) {
@@ -80,6 +81,7 @@ std::uint64_t run_overlap(const Input& in, const Params& params, OutputSink& out
       // past k - half is at most k - 1, which it reaches without the reader.
       if (k - drained.load(std::memory_order_acquire) == slots)
         wait_until(drained, [&](std::uint32_t d) { return k - d <= half; });
+      if (abandoned.load(std::memory_order_acquire)) return;
       char* slot = ring.get() + (k % slots) * slot_bytes;
       std::size_t size = 0;
       bool last = false;
@@ -100,14 +102,24 @@ std::uint64_t run_overlap(const Input& in, const Params& params, OutputSink& out
     }
   });
 
-  for (std::uint32_t k = 0;; ++k) {
-    wait_until(filled, [&](std::uint32_t f) { return f != k; });
-    SlotInfo slot = info[k % slots];
-    hasher.update(ring.get() + (k % slots) * slot_bytes, slot.bytes);
-    bool last = slot.last;
-    drained.store(k + 1, std::memory_order_release);
-    if ((k + 1) % half == 0) drained.notify_one();
-    if (last) break;
+  try {
+    for (std::uint32_t k = 0;; ++k) {
+      wait_until(filled, [&](std::uint32_t f) { return f != k; });
+      SlotInfo slot = info[k % slots];
+      hasher.update(ring.get() + (k % slots) * slot_bytes, slot.bytes);
+      bool last = slot.last;
+      drained.store(k + 1, std::memory_order_release);
+      if ((k + 1) % half == 0) drained.notify_one();
+      if (last) break;
+    }
+  } catch (...) {
+    // Release the whole ring so a waiting reader wakes, sees the flag and
+    // ends; a joinable std::thread must not be destroyed.
+    abandoned.store(true, std::memory_order_release);
+    drained.fetch_add(slots, std::memory_order_acq_rel);
+    drained.notify_one();
+    reader.join();
+    throw;
   }
   reader.join();
   if (read_errno != 0) {
