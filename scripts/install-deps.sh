@@ -11,7 +11,7 @@ packages=(
   libboost-container-dev
   nlohmann-json3-dev
   libssl-dev openssl
-  heaptrack
+  heaptrack zstd  # heaptrack compresses its recordings with zstd when it is there, else gzip
   time coreutils
   chromium
   clang libclang-rt-14-dev  # fuzz/build.sh: clang++ and its libFuzzer runtime

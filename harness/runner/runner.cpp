@@ -378,10 +378,19 @@ std::string recording_base(const RunOptions& o, const std::string& name) {
   return (o.heaptrack_dir.empty() ? std::string(".") : o.heaptrack_dir) + "/heaptrack." + safe;
 }
 
+// heaptrack compresses its recording with zstd when the zstd program is
+// installed and with gzip otherwise, and names the file after the compressor.
+constexpr const char* kRecordingSuffixes[] = {".zst", ".gz"};
+
 // One run of the case's work under heaptrack (calibrate: without the strategy).
+// `recording` receives the path of the file heaptrack wrote.
 HeaptrackFigures heaptrack_run(const PlannedCase& c, const RunOptions& o, const std::string& exe,
                                const std::vector<std::string>& env, double timeout, bool calibrate,
-                               const std::string& base, bool with_flamegraph, std::string& error) {
+                               const std::string& base, bool with_flamegraph, std::string& recording,
+                               std::string& error) {
+  // A recording left by an earlier run, under the other suffix, must not be
+  // mistaken for this run's.
+  for (const char* suffix : kRecordingSuffixes) std::filesystem::remove(base + suffix);
   std::vector<std::string> argv{heaptrack_program(), "-o", base};
   std::vector<std::string> child = child_argv(c, "heaptrack", o, exe);
   argv.insert(argv.end(), child.begin(), child.end());
@@ -393,8 +402,15 @@ HeaptrackFigures heaptrack_run(const PlannedCase& c, const RunOptions& o, const 
     error = v.error;
     return {};
   }
+  recording.clear();
+  for (const char* suffix : kRecordingSuffixes)
+    if (std::filesystem::exists(base + suffix)) recording = base + suffix;
+  if (recording.empty()) {
+    error = "heaptrack wrote no recording at " + base + ".zst or .gz";
+    return {};
+  }
   try {
-    return analyse_recording(base + ".zst", with_flamegraph ? std::optional(base + ".stacks.txt") : std::nullopt);
+    return analyse_recording(recording, with_flamegraph ? std::optional(base + ".stacks.txt") : std::nullopt);
   } catch (const std::exception& e) {
     error = e.what();
     return {};
@@ -407,7 +423,9 @@ void attach_heaptrack(CaseResult& r, const PlannedCase& c, const RunOptions& o, 
   std::string error;
   std::string cal_key = std::string(c.workload->name) + "/calibration/" + c.dataset + "/" + c.allocator;
   if (!calibrations.count(cal_key)) {
-    HeaptrackFigures cal = heaptrack_run(c, o, exe, env, timeout, true, recording_base(o, cal_key), false, error);
+    std::string cal_recording;
+    HeaptrackFigures cal =
+        heaptrack_run(c, o, exe, env, timeout, true, recording_base(o, cal_key), false, cal_recording, error);
     if (!error.empty()) {
       r.heaptrack = {{"error", error}};
       return;
@@ -416,13 +434,14 @@ void attach_heaptrack(CaseResult& r, const PlannedCase& c, const RunOptions& o, 
   }
   const HeaptrackFigures& cal = calibrations[cal_key];
   std::string base = recording_base(o, r.id);
-  HeaptrackFigures whole = heaptrack_run(c, o, exe, env, timeout, false, base, true, error);
+  std::string recording;
+  HeaptrackFigures whole = heaptrack_run(c, o, exe, env, timeout, false, base, true, recording, error);
   if (!error.empty()) {
     r.heaptrack = {{"error", error}};
     return;
   }
   auto minus = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
-  r.heaptrack = {{"recording", base + ".zst"},
+  r.heaptrack = {{"recording", recording},
                  {"flamegraph", base + ".stacks.txt"},
                  {"calls", minus(whole.calls, cal.calls)},
                  {"temporary", minus(whole.temporary, cal.temporary)},

@@ -67,3 +67,32 @@ TEST(Heaptrack, SeesCppAllocationsUnderJemalloc) {
       EXPECT_GT(c["heaptrack"]["calls"].get<int>(), 100);
     }
 }
+
+// heaptrack compresses with zstd only when the zstd program is installed,
+// and with gzip otherwise (a fresh machine without zstd): the recording is
+// then a .gz file, and the figures are read from it all the same.
+TEST(Heaptrack, WithoutZstdTheRecordingIsGzip) {
+  if (!have_heaptrack()) GTEST_SKIP() << "heaptrack is not installed";
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("heaptrack cannot be preloaded before ASan, and the counter it is checked against is compiled out");
+  std::string dir = test_dir("heaptrack_gzip");
+  // Every program of /usr/bin but zstd (Debian's /bin is /usr/bin).
+  std::filesystem::path bin = std::filesystem::path(dir) / "bin";
+  std::filesystem::create_directories(bin);
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/bin")) {
+    std::string name = entry.path().filename().string();
+    if (name != "zstd") std::filesystem::create_symlink(entry.path(), bin / name);
+  }
+  std::string out = dir + "/report.json";
+  CommandResult r = run_membench({"run", "--heaptrack", "--filter", "^tokenize/std_string/", "--dataset",
+                                  mixed_input(dir), "--repetitions", "1", "--min-time", "0.01", "--out", out},
+                                 "PATH=" + shell_quote(bin.string()) + " ");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json rep = json::parse(read_text(out));
+  ASSERT_EQ(rep["results"].size(), 1u);
+  const json& h = rep["results"][0]["heaptrack"];
+  ASSERT_FALSE(h.contains("error")) << h.value("error", "");
+  std::string recording = h["recording"];
+  EXPECT_TRUE(recording.ends_with(".gz")) << recording;
+  EXPECT_TRUE(std::filesystem::exists(recording)) << recording;
+  EXPECT_TRUE(h["agrees"].get<bool>()) << h.value("disagreement", "");
+}
