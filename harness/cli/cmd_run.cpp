@@ -157,6 +157,7 @@ int run_main(const std::vector<std::string>& args) {
   report::write_report_file(rep, out_path);
   write_run_outputs(rep, outputs);
   std::printf("%s", render::summary_table(rep).c_str());
+  std::fflush(stdout);  // the table before the closing line on stderr, also when both go to one file
   std::string written = out_path;
   for (const auto& extra : {outputs.html, outputs.markdown, outputs.gbench_json})
     if (extra) written += ", " + *extra;
