@@ -49,11 +49,8 @@ bool identical_fit(const report::ScalingFit& a, const report::ScalingFit& b) {
 
 int run_merge(const std::vector<std::string>& args) {
   ArgParser parser("merge", "IN.json... -o OUT.json");
-  parser.option("o", "the merged report to write");
-  parser.option("out", "same as -o");
-  std::vector<std::string> rewritten;
-  for (const std::string& a : args) rewritten.push_back(a == "-o" ? "--o" : a);
-  parser.parse(rewritten);
+  parser.option("out", "the merged report to write").alias('o');
+  parser.parse(args);
   if (parser.help_requested()) {
     std::printf(
         "usage: membench merge IN.json... -o OUT.json\n\n"
@@ -66,8 +63,7 @@ int run_merge(const std::vector<std::string>& args) {
         "  --help                  show this help\n");
     return 0;
   }
-  if (parser.has("o") && parser.has("out")) throw UsageError("merge: give -o or --out, not both");
-  std::optional<std::string> out = parser.has("o") ? parser.value("o") : parser.value("out");
+  std::optional<std::string> out = parser.value("out");
   if (!out || out->empty()) throw UsageError("merge: -o OUT.json is required (see --help)");
   if (parser.positionals().empty()) throw UsageError("merge: no input report given (see --help)");
 

@@ -27,17 +27,10 @@ void keep_matching(report::Report& rep, const std::regex& filter) {
 
 int run_report(const std::vector<std::string>& args) {
   ArgParser parser("report", "IN.json [IN2.json ...] [-o OUT.html] [--markdown OUT.md] [--filter REGEX]");
-  parser.option("o", "the HTML file to write (one self-contained page)");
-  parser.option("out", "same as -o");
+  parser.option("out", "the HTML file to write (one self-contained page)").alias('o');
   parser.option("markdown", "also (or only) write the newest report's results as Markdown tables");
   parser.option("filter", "only the cases whose id matches (ECMAScript regex)");
-  // ArgParser knows long options only; "-o" is the contract's spelling.
-  std::vector<std::string> rewritten;
-  for (const std::string& a : args) {
-    if (a == "-o") rewritten.push_back("--o");
-    else rewritten.push_back(a);
-  }
-  parser.parse(rewritten);
+  parser.parse(args);
   if (parser.help_requested()) {
     std::printf(
         "usage: membench report IN.json [IN2.json ...] [-o OUT.html] [--markdown OUT.md] [--filter REGEX]\n\n"
@@ -52,8 +45,7 @@ int run_report(const std::vector<std::string>& args) {
         "  --help                  show this help\n");
     return 0;
   }
-  if (parser.has("o") && parser.has("out")) throw UsageError("report: give -o or --out, not both");
-  std::optional<std::string> out = parser.has("o") ? parser.value("o") : parser.value("out");
+  std::optional<std::string> out = parser.value("out");
   std::optional<std::string> markdown = parser.value("markdown");
   if (out && out->empty()) throw UsageError("report: -o needs a file name");
   if (markdown && markdown->empty()) throw UsageError("report: --markdown needs a file name (or -)");

@@ -40,6 +40,11 @@ ArgParser& ArgParser::flag(std::string name, std::string help) {
   return *this;
 }
 
+ArgParser& ArgParser::alias(char short_name) {
+  specs_.back().short_name = short_name;
+  return *this;
+}
+
 const ArgParser::Spec* ArgParser::find(std::string_view name) const {
   for (const Spec& s : specs_)
     if (s.name == name) return &s;
@@ -62,14 +67,22 @@ void ArgParser::parse(const std::vector<std::string>& args) {
       help_ = true;
       continue;
     }
-    if (a.rfind("--", 0) != 0) throw UsageError(command_ + ": unknown option '" + a + "' (see --help)");
-    std::string name = a.substr(2);
+    const Spec* spec = nullptr;
+    std::string name;
     std::optional<std::string> inline_value;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      inline_value = name.substr(eq + 1);
-      name.resize(eq);
+    if (a.rfind("--", 0) != 0) {
+      for (const Spec& s : specs_)
+        if (a.size() == 2 && s.short_name == a[1]) spec = &s;
+      if (!spec) throw UsageError(command_ + ": unknown option '" + a + "' (see --help)");
+      name = spec->name;
+    } else {
+      name = a.substr(2);
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        inline_value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      spec = find(name);
     }
-    const Spec* spec = find(name);
     if (!spec) throw UsageError(command_ + ": unknown option '--" + name + "' (see --help)");
     if (!spec->takes_value) {
       if (inline_value) throw UsageError(command_ + ": option '--" + name + "' takes no value");
@@ -94,7 +107,8 @@ std::string ArgParser::help_text() const {
   out << "usage: membench " << command_ << " " << usage_ << "\n";
   if (!specs_.empty()) out << "\noptions:\n";
   for (const Spec& s : specs_) {
-    std::string left = "  --" + s.name + (s.takes_value ? " VALUE" : "");
+    std::string left = std::string(s.short_name ? std::string("  -") + s.short_name + ", --" : "  --") + s.name +
+                       (s.takes_value ? " VALUE" : "");
     out << left;
     if (left.size() < 26) out << std::string(26 - left.size(), ' ');
     else out << "\n" << std::string(26, ' ');

@@ -43,6 +43,9 @@ class ArgParser {
 
   ArgParser& option(std::string name, std::string help, bool repeatable = false);
   ArgParser& flag(std::string name, std::string help);
+  // A one-letter spelling of the option declared last ("-o" for "--out");
+  // its value is read under the long name.
+  ArgParser& alias(char short_name);
   // Parses; throws UsageError for unknown options or missing values.
   void parse(const std::vector<std::string>& args);
 
@@ -62,6 +65,7 @@ class ArgParser {
   struct Spec {
     std::string name, help;
     bool takes_value, repeatable;
+    char short_name = 0;
   };
   const Spec* find(std::string_view name) const;
 
