@@ -604,21 +604,6 @@ json comparison_to_json(const Comparison& c) {
 
 // ---- formatting ----------------------------------------------------------------------
 
-std::string format_bytes(double bytes) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = std::fabs(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[48];
-  const char* sign = bytes < 0 ? "-" : "";
-  if (u == 0) std::snprintf(buf, sizeof buf, "%s%.0f B", sign, v);
-  else std::snprintf(buf, sizeof buf, "%s%.*f %s", sign, v < 10 ? 2 : 1, v, units[u]);
-  return buf;
-}
-
 std::string format_duration_ns(double ns) {
   double v = std::fabs(ns);
   char buf[48];
@@ -628,21 +613,6 @@ std::string format_duration_ns(double ns) {
   else if (v < 1e9) std::snprintf(buf, sizeof buf, "%s%.2f ms", sign, v / 1e6);
   else std::snprintf(buf, sizeof buf, "%s%.3f s", sign, v / 1e9);
   return buf;
-}
-
-std::string format_count(double n) {
-  char buf[64];
-  if (std::fabs(n) >= 1e18 || n != std::floor(n)) {
-    std::snprintf(buf, sizeof buf, "%.4g", n);
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(n));
-  std::string digits = buf, out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
 }
 
 std::string format_relative(double relative) {
@@ -660,7 +630,7 @@ std::string format_value(MetricUnit unit, double value) {
     case MetricUnit::count: return format_count(value);
     case MetricUnit::bytes: return format_bytes(value);
     case MetricUnit::nanoseconds: return format_duration_ns(value);
-    case MetricUnit::bytes_per_second: return format_bytes(value) + "/s";
+    case MetricUnit::bytes_per_second: return format_rate(value);
     case MetricUnit::items_per_second:
       if (std::fabs(value) >= 1e9) std::snprintf(buf, sizeof buf, "%.2f G items/s", value / 1e9);
       else if (std::fabs(value) >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M items/s", value / 1e6);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/model.h"
+#include "util/format.h"
 
 namespace membench::analyze {
 
@@ -140,9 +141,7 @@ std::string format_markdown(const Comparison& c);
 
 // Human formatting shared with the renderers.
 std::string format_value(MetricUnit unit, double value);
-std::string format_bytes(double bytes);       // "1.5 MiB"
 std::string format_duration_ns(double ns);    // "1.25 ms"
-std::string format_count(double n);           // "1,234,567"
 std::string format_relative(double relative); // "+5.0%", "new", "-100.0%"
 std::string format_delta(MetricUnit unit, double delta);  // signed, in the metric's unit
 

@@ -18,7 +18,6 @@
 
 #include "cli/command.h"
 #include "datasets/dataset.h"
-#include "render/terminal.h"
 #include "report/json.h"
 #include "runner/child_process.h"
 #include "util/fd.h"
@@ -86,7 +85,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   std::smatch m;
   double limit = 0;
   if (std::regex_search(speed, m, std::regex("sha256\\s+([0-9.]+)k"))) limit = std::stod(m[1]) * 1000;
-  rows.push_back({"SHA-256 limit (openssl speed -evp sha256 -bytes 8192)", render::format_rate(limit), "", ""});
+  rows.push_back({"SHA-256 limit (openssl speed -evp sha256 -bytes 8192)", format_rate(limit), "", ""});
 
   // sha256sum on the large file, warm cache, best of 3.
   std::fprintf(stderr, "sha256sum ...\n");
@@ -98,7 +97,7 @@ int selfbench_main(const std::vector<std::string>& args) {
     best = std::min(best, s);
   }
   double sha256sum_bps = large_bytes / best;
-  rows.push_back({"sha256sum, " + std::string(large->name) + " (warm cache)", render::format_rate(sha256sum_bps), "", ""});
+  rows.push_back({"sha256sum, " + std::string(large->name) + " (warm cache)", format_rate(sha256sum_bps), "", ""});
 
   // What reading alone costs with stream's 8 KiB buffer (page cache to user
   // memory, one syscall per block): a single thread that reads, then hashes,
@@ -107,9 +106,9 @@ int selfbench_main(const std::vector<std::string>& args) {
   double read_bps = 0;
   for (int i = 0; i < 5; ++i) read_bps = std::max(read_bps, large_bytes / read_seconds(large_path, 8192));
   double serial_bound = limit > 0 ? 1 / (1 / limit + 1 / read_bps) : 0;
-  rows.push_back({"8 KiB read() alone, " + std::string(large->name) + " (warm cache)", render::format_rate(read_bps),
+  rows.push_back({"8 KiB read() alone, " + std::string(large->name) + " (warm cache)", format_rate(read_bps),
                   "", ""});
-  rows.push_back({"serial read-then-hash bound, 1/(1/limit + 1/read)", render::format_rate(serial_bound), "",
+  rows.push_back({"serial read-then-hash bound, 1/(1/limit + 1/read)", format_rate(serial_bound), "",
                   fmt("%.2fx limit", serial_bound / limit)});
 
   // membench's hash strategies on the medium and the large file.
@@ -130,7 +129,7 @@ int selfbench_main(const std::vector<std::string>& args) {
     std::string verdict = fmt("%.2fx limit, ", bps / limit) + fmt("%.1fx sha256sum", bps / sha256sum_bps);
     if (name.starts_with("stream")) verdict += fmt(", %.2fx serial bound", bps / serial_bound);
     if (targeted) verdict += bps >= 0.95 * limit && bps >= 4 * sha256sum_bps ? "  MET" : "  MISSED";
-    rows.push_back({"hash/" + name + " throughput, " + large->name, render::format_rate(bps),
+    rows.push_back({"hash/" + name + " throughput, " + large->name, format_rate(bps),
                     targeted ? ">= 0.95x limit, >= 4x sha256sum" : "", verdict});
   }
   for (const auto* ds : {medium, large}) {

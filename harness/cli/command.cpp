@@ -187,20 +187,5 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   return n * mult;
 }
 
-std::string format_bytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  double v = bytes;
-  bool negative = v < 0;
-  if (negative) v = -v;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[48];
-  if (u == 0) std::snprintf(buf, sizeof buf, "%s%.0f B", negative ? "-" : "", v);
-  else std::snprintf(buf, sizeof buf, "%s%.1f %s", negative ? "-" : "", v, units[u]);
-  return buf;
-}
 
 }  // namespace membench::cli

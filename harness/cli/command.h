@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/format.h"
+
 namespace membench::cli {
 
 // Bad usage or bad input: main prints "membench: <what>" and exits 2.
@@ -78,7 +80,6 @@ class ArgParser {
 
 // Parses sizes such as "8192", "64KiB", "1MiB", "2GiB", "512M", "10k".
 std::optional<std::uint64_t> parse_size(std::string_view text);
-std::string format_bytes(double bytes);  // "64.0 MiB"
 
 }  // namespace membench::cli
 

@@ -441,8 +441,7 @@ std::string trim_number(double v) {
 
 std::string tick_text(Fmt f, double v) {
   switch (f) {
-    case Fmt::bytes:
-    case Fmt::bytes_per_second: {
+    case Fmt::bytes: {
       static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
       double a = std::fabs(v);
       int u = 0;
@@ -450,8 +449,12 @@ std::string tick_text(Fmt f, double v) {
         a /= 1024;
         ++u;
       }
-      return (v < 0 ? "-" : "") + trim_number(a) + " " + units[u] + (f == Fmt::bytes_per_second ? "/s" : "");
+      return (v < 0 ? "-" : "") + trim_number(a) + " " + units[u];
     }
+    case Fmt::bytes_per_second:  // decimal, as format_rate writes rates everywhere
+      if (std::fabs(v) >= 1e9) return trim_number(v / 1e9) + " GB/s";
+      if (std::fabs(v) >= 1e6) return trim_number(v / 1e6) + " MB/s";
+      return trim_number(v / 1e3) + " kB/s";
     case Fmt::ms:
       if (std::fabs(v) >= 1000) return trim_number(v / 1000) + " s";
       return trim_number(v) + " ms";
@@ -468,11 +471,11 @@ std::string tick_text(Fmt f, double v) {
 
 std::string value_text(Fmt f, double v) {
   switch (f) {
-    case Fmt::bytes: return an::format_bytes(v);
-    case Fmt::bytes_per_second: return an::format_bytes(v) + "/s";
+    case Fmt::bytes: return format_bytes(v);
+    case Fmt::bytes_per_second: return format_rate(v);
     case Fmt::ms: return fixed(v, 0) + " ms";
     case Fmt::ns: return an::format_duration_ns(v);
-    case Fmt::count: return an::format_count(v);
+    case Fmt::count: return format_count(v);
     case Fmt::plain: return trim_number(v);
   }
   return trim_number(v);
@@ -785,8 +788,8 @@ std::string generic_cell(const std::string& key, const json* v) {
   if (!v || v->is_null()) return "<td class=\"num na\" data-v=\"\">&ndash;</td>";
   if (v->is_number()) {
     double d = v->get<double>();
-    std::string text = looks_like_bytes(key) ? an::format_bytes(d)
-                       : (v->is_number_integer() || v->is_number_unsigned()) ? an::format_count(d)
+    std::string text = looks_like_bytes(key) ? format_bytes(d)
+                       : (v->is_number_integer() || v->is_number_unsigned()) ? format_count(d)
                                                                              : trim_number(d);
     return "<td class=\"num\" data-v=\"" + sort_key(d) + "\" title=\"" + esc(v->dump()) + "\">" + esc(text) + "</td>";
   }
@@ -911,7 +914,7 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
     o << "<td class=\"nw\">" << esc(c->strategy) << "</td><td class=\"nw\">" << esc(c->dataset)
       << "</td><td class=\"nw\">" << esc(c->allocator) << "</td>";
     o << num_cell(static_cast<double>(c->input_bytes), Fmt::bytes,
-                  c->input_items ? an::format_count(static_cast<double>(c->input_items)) + " items" : "");
+                  c->input_items ? format_count(static_cast<double>(c->input_items)) + " items" : "");
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
     o << "</td>";
@@ -921,15 +924,15 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
     };
     std::string rss_title;
     if (c->memory)
-      rss_title = "peak " + an::format_bytes(static_cast<double>(c->memory->peak_rss_bytes)) + ", baseline " +
-                  an::format_bytes(static_cast<double>(c->memory->baseline_rss_bytes)) + ", faults " +
-                  an::format_count(static_cast<double>(c->memory->minor_faults)) + " minor / " +
-                  an::format_count(static_cast<double>(c->memory->major_faults)) + " major";
+      rss_title = "peak " + format_bytes(static_cast<double>(c->memory->peak_rss_bytes)) + ", baseline " +
+                  format_bytes(static_cast<double>(c->memory->baseline_rss_bytes)) + ", faults " +
+                  format_count(static_cast<double>(c->memory->minor_faults)) + " minor / " +
+                  format_count(static_cast<double>(c->memory->major_faults)) + " major";
     o << num_cell(mem(&report::MemoryStats::peak_rss_delta_bytes), Fmt::bytes, rss_title);
     o << num_cell(anon_delta(*c), Fmt::bytes,
-                  c->memory ? "peak " + an::format_bytes(static_cast<double>(c->memory->peak_anon_bytes)) : "");
+                  c->memory ? "peak " + format_bytes(static_cast<double>(c->memory->peak_anon_bytes)) : "");
     o << num_cell(file_delta(*c), Fmt::bytes,
-                  c->memory ? "peak " + an::format_bytes(static_cast<double>(c->memory->peak_file_bytes)) : "");
+                  c->memory ? "peak " + format_bytes(static_cast<double>(c->memory->peak_file_bytes)) : "");
     auto alloc = [&](auto field) -> std::optional<double> {
       if (!c->allocations) return std::nullopt;
       return static_cast<double>((*c->allocations).*field);
@@ -1128,7 +1131,7 @@ std::string scaling_section(const std::vector<const ScalingFit*>& fits) {
       pts.markers = true;
       for (const auto& [x, y] : f->points) {
         pts.points.emplace_back(x, y);
-        pts.titles.push_back(f->strategy + "/" + f->allocator + " at " + an::format_bytes(x) + ": " +
+        pts.titles.push_back(f->strategy + "/" + f->allocator + " at " + format_bytes(x) + ": " +
                              value_text(chart.y_fmt, y));
       }
       LineSeries fit;
@@ -1231,7 +1234,7 @@ AllocatorFigure allocator_figure(const json& stats, std::initializer_list<const 
     if (!before || !after) continue;
     f.delta = *after - *before;
     f.source = key;
-    f.title = std::string(key) + ": " + an::format_bytes(*before) + " before, " + an::format_bytes(*after) +
+    f.title = std::string(key) + ": " + format_bytes(*before) + " before, " + format_bytes(*after) +
               " right after the strategy";
     return f;
   }
@@ -1246,8 +1249,8 @@ std::string stats_title(const json& stats) {
   for (auto it = stats["after"].begin(); it != stats["after"].end(); ++it) {
     if (!it->is_number()) continue;
     auto before = stat_of(stats, "before", it.key().c_str());
-    out += (out.empty() ? "" : "\n") + it.key() + ": " + (before ? an::format_bytes(*before) : "?") + " -> " +
-           an::format_bytes(it->get<double>());
+    out += (out.empty() ? "" : "\n") + it.key() + ": " + (before ? format_bytes(*before) : "?") + " -> " +
+           format_bytes(it->get<double>());
   }
   return out;
 }
@@ -1402,7 +1405,7 @@ std::string allocators_section(const std::vector<const CaseResult*>& cases) {
       if (ok && c->memory) rss = static_cast<double>(c->memory->peak_rss_delta_bytes);
       o << num_cell(live, Fmt::bytes);
       o << num_cell(rss, Fmt::bytes,
-                    c->memory ? "peak RSS " + an::format_bytes(static_cast<double>(c->memory->peak_rss_bytes)) : "");
+                    c->memory ? "peak RSS " + format_bytes(static_cast<double>(c->memory->peak_rss_bytes)) : "");
       AllocatorFigure held, in_use;
       if (ok) {
         held = allocator_figure(c->allocator_stats, {"resident", "system"});
@@ -1416,7 +1419,7 @@ std::string allocators_section(const std::vector<const CaseResult*>& cases) {
             continue;
           }
           o << "<td class=\"num\" data-v=\"" << sort_key(*f->delta) << "\" title=\""
-            << esc(f->title + (all.empty() ? "" : "\n\n" + all)) << "\">" << esc(an::format_bytes(*f->delta))
+            << esc(f->title + (all.empty() ? "" : "\n\n" + all)) << "\">" << esc(format_bytes(*f->delta))
             << " <span class=\"meta\">" << esc(f->source) << "</span></td>";
         }
       }
@@ -1591,7 +1594,7 @@ std::string flame_graph(const std::string& id, const std::string& caption, const
     ++frames;
     body << "<g class=\"f\" data-x=\"" << short_fraction(fx) << "\" data-w=\"" << short_fraction(fw) << "\" data-d=\"" << d
          << "\"><title>" << esc(n.name) << "\n"
-         << esc(an::format_count(static_cast<double>(n.value))) << " allocation call" << (n.value == 1 ? "" : "s")
+         << esc(format_count(static_cast<double>(n.value))) << " allocation call" << (n.value == 1 ? "" : "s")
          << " · " << esc(percent(fw)) << "</title><rect x=\"" << fixed(px) << "\" y=\""
          << fixed(static_cast<double>(d) * row + 1) << "\" width=\"" << fixed(std::max(pw - 1, 0.5))
          << "\" height=\"" << row - 1 << "\" fill=\"" << (d == 0 ? "#c5cad1" : flame_colour(n.name)) << "\"/>";
@@ -1609,11 +1612,11 @@ std::string flame_graph(const std::string& id, const std::string& caption, const
   draw(f.root, 0, 0);
   std::ostringstream o;
   o << "<figure class=\"chart-box flame-box\" id=\"flame-" << esc(slug(id)) << "\"><figcaption>" << esc(caption)
-    << " <span class=\"note\">" << esc(an::format_count(total)) << " allocation calls in " << f.stacks
+    << " <span class=\"note\">" << esc(format_count(total)) << " allocation calls in " << f.stacks
     << " stacks through the strategy (heaptrack's backtraces under the case's strategy frame); "
     << frames << " frames drawn";
   if (f.dropped)
-    o << ", " << esc(an::format_count(static_cast<double>(f.dropped))) << " calls in frames under "
+    o << ", " << esc(format_count(static_cast<double>(f.dropped))) << " calls in frames under "
       << fixed(kFlameMinShare * 100, 1) << "% of the total left out";
   if (f.cut) o << ", stacks cut at " << kFlameMaxDepth << " frames";
   o << ". Click a frame to zoom, the top row to reset.</span></figcaption>"
@@ -1680,7 +1683,7 @@ std::string heaptrack_section(const std::vector<const CaseResult*>& all, const R
       if (mine && m_value != h_value) {
         // The difference is written out: two figures that round alike can still differ.
         double d = h_value - m_value;
-        std::string diff = std::string(d > 0 ? "+" : "") + (p.fmt == Fmt::bytes ? an::format_bytes(d) : an::format_count(d));
+        std::string diff = std::string(d > 0 ? "+" : "") + (p.fmt == Fmt::bytes ? format_bytes(d) : format_count(d));
         rows << (p.judged ? " v-bad" : " v-warn") << "\" title=\"heaptrack " << esc(diff) << " vs membench\">"
              << esc(value_text(p.fmt, h_value)) << " <span class=\"diff\">(" << esc(diff) << ")</span></td>";
       } else {
@@ -2287,7 +2290,7 @@ ReportAttachments read_attachments(const Report& report, const std::string& html
         a.stacks_note = "the stacks file " + stacks + " was not found";
       } else if (std::uintmax_t size = fs::file_size(stacks, e); e || size > max_stacks_bytes) {
         a.stacks_note = "the stacks file " + stacks + " is larger than " +
-                        an::format_bytes(static_cast<double>(max_stacks_bytes)) + ", not embedded";
+                        format_bytes(static_cast<double>(max_stacks_bytes)) + ", not embedded";
       } else {
         std::ifstream in(stacks, std::ios::binary);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -28,16 +28,9 @@ std::string cell(std::string text) {
   return out;
 }
 
-std::string bytes(std::uint64_t v) { return cli::format_bytes(static_cast<double>(v)); }
+std::string bytes(std::uint64_t v) { return format_bytes(static_cast<double>(v)); }
+std::string count(std::uint64_t v) { return format_count(static_cast<double>(v)); }
 
-std::string with_thousands(std::uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string ratio_text(double r) {
   char buf[32];
@@ -50,7 +43,7 @@ std::string allocations_vs(std::uint64_t mine, std::uint64_t reference) {
   if (mine == reference) return "same";
   if (mine == 0) return "none";
   // Appending, not "literal" + string: GCC 12 warns falsely (-Wrestrict) on that.
-  if (reference == 0) return std::string("+").append(with_thousands(mine)).append(" (reference: none)");
+  if (reference == 0) return std::string("+").append(count(mine)).append(" (reference: none)");
   double r = static_cast<double>(mine) / static_cast<double>(reference);
   return r < 1 ? ratio_text(1 / r) + " fewer" : ratio_text(r) + " more";
 }
@@ -67,7 +60,7 @@ std::string notes_of(const CaseResult& c) {
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it) {
     if (is_bookkeeping(it.key())) continue;
     if (!notes.empty()) notes += ", ";
-    notes += it.key() + " " + (it.value().is_number_unsigned() ? with_thousands(it.value().get<std::uint64_t>())
+    notes += it.key() + " " + (it.value().is_number_unsigned() ? count(it.value().get<std::uint64_t>())
                                                                 : it.value().dump());
   }
   return notes;
@@ -142,10 +135,10 @@ std::string results_markdown(const report::Report& rep) {
       }
       const bool has_allocations = counted && c->allocations.has_value();
       out << " " << (c->memory ? bytes(c->memory->peak_rss_delta_bytes) : "-") << " | "
-          << (has_allocations ? with_thousands(c->allocations->count) : "-") << " | "
+          << (has_allocations ? count(c->allocations->count) : "-") << " | "
           << (has_allocations ? bytes(c->allocations->bytes) : "-") << " | "
           << (has_allocations ? bytes(c->allocations->peak_live_bytes) : "-") << " | "
-          << (has_allocations ? with_thousands(c->allocations->temporary) : "-") << " | "
+          << (has_allocations ? count(c->allocations->temporary) : "-") << " | "
           << (c->throughput ? format_rate(c->throughput->bytes_per_second) : "-") << " |";
       if (compare) {
         if (c == reference) {

@@ -12,18 +12,10 @@ namespace membench::render {
 
 using report::CaseResult;
 
-std::string format_rate(double bps) {
-  char buf[32];
-  if (bps >= 1e9) std::snprintf(buf, sizeof buf, "%.2f GB/s", bps / 1e9);
-  else if (bps >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB/s", bps / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.0f kB/s", bps / 1e3);
-  return buf;
-}
-
 namespace {
 
 std::string delta(std::uint64_t peak, std::uint64_t base) {
-  return cli::format_bytes(peak > base ? static_cast<double>(peak - base) : 0.0);
+  return format_bytes(peak > base ? static_cast<double>(peak - base) : 0.0);
 }
 
 }  // namespace
@@ -36,7 +28,7 @@ std::string case_summary(const CaseResult& r) {
     return s.str();
   }
   if (r.throughput) s << "  " << format_rate(r.throughput->bytes_per_second);
-  if (r.memory) s << "  peak RSS +" << cli::format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
+  if (r.memory) s << "  peak RSS +" << format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
   if (r.allocations) s << "  allocs " << r.allocations->count;
   return s.str();
 }
@@ -53,7 +45,7 @@ std::string summary_table(const report::Report& rep) {
     row.cells.push_back(r.id);
     row.cells.push_back(report::to_string(r.status));
     if (r.memory) {
-      row.cells.push_back(cli::format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes)));
+      row.cells.push_back(format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes)));
       row.cells.push_back(delta(r.memory->peak_anon_bytes, r.memory->baseline_anon_bytes));
       row.cells.push_back(delta(r.memory->peak_file_bytes, r.memory->baseline_file_bytes));
     } else {
@@ -61,10 +53,10 @@ std::string summary_table(const report::Report& rep) {
     }
     if (r.allocations) {
       row.cells.push_back(std::to_string(r.allocations->count));
-      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->bytes)));
-      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->peak_live_bytes)));
+      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->bytes)));
+      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->peak_live_bytes)));
       row.cells.push_back(std::to_string(r.allocations->temporary));
-      row.cells.push_back(cli::format_bytes(static_cast<double>(r.allocations->leaked_bytes)));
+      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->leaked_bytes)));
     } else {
       row.cells.insert(row.cells.end(), 5, "-");
     }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "report/model.h"
+#include "util/format.h"
 
 namespace membench::render {
 
@@ -14,7 +15,5 @@ std::string summary_table(const report::Report& report);
 
 // "ok  1.92 GB/s  ΔRSS 8.0 KiB  allocs 3" — the figures of one finished case.
 std::string case_summary(const report::CaseResult& result);
-
-std::string format_rate(double bytes_per_second);  // "1.92 GB/s"
 
 }  // namespace membench::render

@@ -114,7 +114,7 @@ TEST(Runner, HashReportHasEveryContractField) {
   // Markdown tables compare with them.
   EXPECT_EQ(rep["context"]["workloads"]["hash"]["reference_strategy"], "stream");
   std::string tables = read_text(markdown);
-  EXPECT_NE(tables.find("### hash · text-1MiB (1.0 MiB) · glibc"), std::string::npos) << tables;
+  EXPECT_NE(tables.find("### hash · text-1MiB (1.00 MiB) · glibc"), std::string::npos) << tables;
   EXPECT_NE(tables.find("Reference strategy: `stream`."), std::string::npos) << tables;
   EXPECT_NE(tables.find("| `full_read` |"), std::string::npos) << tables;
   EXPECT_EQ(rep["schema"], "membench.report/1");

@@ -60,7 +60,7 @@ std::string section(const std::string& text, const std::string& heading) {
 TEST(MarkdownResults, OneTablePerWorkloadAndDatasetSmallestFirst) {
   std::string md = membench::render::results_markdown(make_report());
   auto fields = md.find("### fields · csv-1MiB");
-  auto small = md.find("### tokenize · text-1MiB (1.0 MiB) · glibc");
+  auto small = md.find("### tokenize · text-1MiB (1.00 MiB) · glibc");
   auto large = md.find("### tokenize · text-16MiB (16.0 MiB) · glibc");
   ASSERT_NE(fields, std::string::npos) << md;
   ASSERT_NE(small, std::string::npos) << md;
@@ -73,12 +73,12 @@ TEST(MarkdownResults, ReferenceLeadsAndOthersAreComparedWithIt) {
   std::string t = section(membench::render::results_markdown(make_report()), "### tokenize · text-16MiB");
   ASSERT_FALSE(t.empty());
   EXPECT_NE(t.find("Reference strategy: `std_string`."), std::string::npos) << t;
-  auto reference_row = t.find("| `std_string` | 8.0 MiB | 83,005 |");
+  auto reference_row = t.find("| `std_string` | 8.00 MiB | 83,005 |");
   ASSERT_NE(reference_row, std::string::npos) << t;
   EXPECT_LT(reference_row, t.find("| `arena` |"));  // the reference leads its group
   EXPECT_NE(t.find("| (reference) | (reference) |"), std::string::npos) << t;
   // 83,005 / 10 allocations: 8300× fewer; 2 MiB less peak RSS.
-  EXPECT_NE(t.find("| 8300× fewer | −2.0 MiB |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| 8300× fewer | −2.00 MiB |"), std::string::npos) << t;
   EXPECT_NE(t.find("| 2.00× more | same |"), std::string::npos) << t;
   // The strategy's own notes, without the runner's bookkeeping.
   EXPECT_NE(t.find("key_sizeof 32"), std::string::npos) << t;
@@ -103,7 +103,7 @@ TEST(MarkdownResults, WithoutAReferenceThereAreNoComparisonColumns) {
   std::string t = section(membench::render::results_markdown(make_report()), "### fields · csv-1MiB");
   // fields' reference (vector) did not run on csv-1MiB here.
   EXPECT_EQ(t.find("vs reference"), std::string::npos) << t;
-  EXPECT_NE(t.find("| `small_vector` | 1.0 MiB | 0 |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| `small_vector` | 1.00 MiB | 0 |"), std::string::npos) << t;
   EXPECT_NE(t.find("rows \\| fields."), std::string::npos) << t;
 }
 
@@ -111,7 +111,7 @@ TEST(MarkdownResults, ReportWithoutCounterShowsDashes) {
   Report r = make_report();
   r.context["allocation_counter"] = false;
   std::string t = section(membench::render::results_markdown(r), "### tokenize · text-1MiB");
-  EXPECT_NE(t.find("| `std_string` | 1.0 MiB | - | - | - | - | 1.50 GB/s |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| `std_string` | 1.00 MiB | - | - | - | - | 1.50 GB/s |"), std::string::npos) << t;
 }
 
 TEST(MarkdownResults, EmptyReport) { EXPECT_EQ(membench::render::results_markdown(Report{}), "No results.\n"); }
