@@ -23,6 +23,7 @@
 #include "runner/allocators.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
+#include "util/sha256.h"
 
 namespace membench::runner {
 
@@ -608,16 +609,6 @@ bool valid_utf8(const std::string& s) {
   }
 }
 
-std::string hex_bytes(const std::string& s) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
 }  // namespace
 
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
@@ -652,7 +643,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
       std::string path = c.user_file ? std::filesystem::absolute(c.dataset_path).string() : c.dataset_path;
       dataset_info[c.dataset] = {{"path", path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
       // JSON strings are UTF-8: a path that is not keeps its exact bytes here.
-      if (!valid_utf8(path)) dataset_info[c.dataset]["path_hex"] = hex_bytes(path);
+      if (!valid_utf8(path)) dataset_info[c.dataset]["path_hex"] = to_hex(path);
       // The content's digest: a corpus or a user file differs between machines.
       const auto* def = datasets::find_dataset(c.dataset);
       std::string sha = def && def->sha256 && *def->sha256 ? def->sha256 : "";

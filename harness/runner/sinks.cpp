@@ -29,15 +29,7 @@ void DigestCapture::write(const void* data, std::size_t size) {
   bytes_.append(static_cast<const char*>(data), size);
 }
 
-std::string DigestCapture::hex() const {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string s;
-  for (unsigned char c : bytes_) {
-    s += digits[c >> 4];
-    s += digits[c & 0xf];
-  }
-  return s;
-}
+std::string DigestCapture::hex() const { return to_hex(bytes_); }
 
 std::pair<std::string, std::uint64_t> run_for_digest(const Strategy& strategy, const Input& input) {
   HashingSink sink;

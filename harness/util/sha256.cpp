@@ -27,14 +27,19 @@ Digest Sha256::finish() {
   return out;
 }
 
-std::string to_hex(const Digest& digest) {
+std::string to_hex(std::string_view bytes) {
   static constexpr char hex[] = "0123456789abcdef";
-  std::string s(digest.size() * 2, '0');
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    s[2 * i] = hex[digest[i] >> 4];
-    s[2 * i + 1] = hex[digest[i] & 0xf];
+  std::string s(bytes.size() * 2, '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    s[2 * i] = hex[b >> 4];
+    s[2 * i + 1] = hex[b & 0xf];
   }
   return s;
+}
+
+std::string to_hex(const Digest& digest) {
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 Digest sha256_of(std::string_view data) {

@@ -28,6 +28,7 @@ class Sha256 {
 };
 
 std::string to_hex(const Digest& digest);
+std::string to_hex(std::string_view bytes);  // lower-case, two digits a byte
 Digest sha256_of(std::string_view data);
 
 }  // namespace membench

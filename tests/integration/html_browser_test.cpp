@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process_helpers.h"
+#include "../common/text_search.h"
 
 namespace {
 
@@ -140,21 +141,6 @@ std::string write_json(const std::string& path, const json& j) {
   return path;
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
-
-CommandResult membench(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(MEMBENCH_BINARY);
-  for (const std::string& a : args) {
-    cmd += ' ';
-    cmd += shell_quote(a);
-  }
-  return run_shell(cmd);
-}
-
 class HtmlBrowser : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -179,7 +165,7 @@ void expect_script_ran_cleanly(const std::string& dom) {
 TEST_F(HtmlBrowser, ReportRendersWithItsScript) {
   std::string in = write_json(dir_ + "/report.json", sample_report());
   std::string page = dir_ + "/report.html";
-  auto r = membench({"report", in, "-o", page});
+  auto r = run_membench({"report", in, "-o", page});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   auto dom = browser_.dump_dom(page);
@@ -190,8 +176,8 @@ TEST_F(HtmlBrowser, ReportRendersWithItsScript) {
   EXPECT_EQ(dom.out.find("data-sortable-tables=\"0\""), std::string::npos);
   EXPECT_NE(dom.out.find("data-cases=\"5\""), std::string::npos);
   EXPECT_NE(dom.out.find("data-timelines=\"5\""), std::string::npos);
-  EXPECT_GE(count(dom.out, "aria-sort=\"none\""), 18u);
-  EXPECT_GE(count(dom.out, "<svg class=\"chart"), 9u);
+  EXPECT_GE(count_occurrences(dom.out, "aria-sort=\"none\""), 18u);
+  EXPECT_GE(count_occurrences(dom.out, "<svg class=\"chart"), 9u);
   EXPECT_NE(dom.out.find("<rect"), std::string::npos);
   EXPECT_NE(dom.out.find("<polyline"), std::string::npos);
   EXPECT_NE(dom.out.find("child killed by signal 11"), std::string::npos);
@@ -210,8 +196,8 @@ TEST_F(HtmlBrowser, TrendAndComparePagesRender) {
   newer["results"][1]["allocations"]["count"] = 7;
   std::string a = write_json(dir_ + "/a.json", older), b = write_json(dir_ + "/b.json", newer);
   std::string trend = dir_ + "/trend.html", compare = dir_ + "/compare.html";
-  ASSERT_EQ(membench({"report", a, b, "-o", trend}).exit_code, 0);
-  ASSERT_EQ(membench({"compare", a, b, "--html", compare}).exit_code, 1);
+  ASSERT_EQ(run_membench({"report", a, b, "-o", trend}).exit_code, 0);
+  ASSERT_EQ(run_membench({"compare", a, b, "--html", compare}).exit_code, 1);
 
   auto t = browser_.dump_dom(trend);
   expect_script_ran_cleanly(t.out);
@@ -229,7 +215,7 @@ TEST_F(HtmlBrowser, TrendAndComparePagesRender) {
 TEST_F(HtmlBrowser, AllocatorAndHeaptrackSectionsRender) {
   std::string in = write_json(dir_ + "/matrix.json", matrix_report(dir_));
   std::string page = dir_ + "/matrix.html";
-  auto r = membench({"report", in, "-o", page});
+  auto r = run_membench({"report", in, "-o", page});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   auto dom = browser_.dump_dom(page);
@@ -273,7 +259,7 @@ TEST_F(HtmlBrowser, AllocatorAndHeaptrackSectionsRender) {
 TEST_F(HtmlBrowser, ErrorsAndNetworkLoadsAreDetected) {
   std::string in = write_json(dir_ + "/report.json", sample_report());
   std::string page = dir_ + "/report.html";
-  ASSERT_EQ(membench({"report", in, "-o", page}).exit_code, 0);
+  ASSERT_EQ(run_membench({"report", in, "-o", page}).exit_code, 0);
   std::string html = read_text(page);
   std::size_t end = html.rfind("</body>");
   ASSERT_NE(end, std::string::npos);

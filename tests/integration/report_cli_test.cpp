@@ -17,15 +17,6 @@ using nlohmann::json;
 
 // Like run_membench(), with the command line built by appends: GCC 12's
 // -Wrestrict misfires on `" " + std::string` once inlined here.
-CommandResult run_cli(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(MEMBENCH_BINARY);
-  for (const std::string& a : args) {
-    cmd += ' ';
-    cmd += shell_quote(a);
-  }
-  return run_shell(cmd);
-}
-
 json make_case(const std::string& workload, const std::string& strategy, std::uint64_t allocations,
                double median_ns = 1e6) {
   std::string id = workload + "/" + strategy + "/text-1MiB/glibc";
@@ -116,7 +107,7 @@ void expect_self_contained_html(const std::string& html) {
 TEST(CompareCli, IdenticalReportsExitZero) {
   std::string dir = test_dir("compare_same");
   std::string base = write(dir, "base.json", make_report());
-  auto r = run_cli({"compare", base, base});
+  auto r = run_membench({"compare", base, base});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("no regression"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find('\033'), std::string::npos);  // not a terminal: no colour
@@ -128,7 +119,7 @@ TEST(CompareCli, OneMoreAllocationExitsOneNamingCaseAndMetric) {
   head["results"][1]["allocations"]["count"] = 6;
   std::string b = write(dir, "base.json", make_report()), h = write(dir, "head.json", head);
   std::string md = dir + "/summary.md", html = dir + "/compare.html";
-  auto r = run_cli({"compare", b, h, "--markdown", md, "--html", html});
+  auto r = run_membench({"compare", b, h, "--markdown", md, "--html", html});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("hash/stream/text-1MiB/glibc"), std::string::npos);
   EXPECT_NE(r.out.find("allocations.count"), std::string::npos);
@@ -175,47 +166,47 @@ TEST(CompareCli, BadInputsExitTwoWithOneLineNamingTheFile) {
   std::string good = write(dir, "good.json", make_report());
   std::string text = make_report().dump();
 
-  expect_bad_input(run_cli({"compare", good, write_text(dir, "notjson.json", "hello, world\n")}), "notjson.json",
+  expect_bad_input(run_membench({"compare", good, write_text(dir, "notjson.json", "hello, world\n")}), "notjson.json",
                    "not valid JSON");
-  expect_bad_input(run_cli({"compare", write_text(dir, "truncated.json", text.substr(0, text.size() / 2)), good}),
+  expect_bad_input(run_membench({"compare", write_text(dir, "truncated.json", text.substr(0, text.size() / 2)), good}),
                    "truncated.json");
   json other = make_report();
   other["schema"] = "membench.report/2";
-  expect_bad_input(run_cli({"compare", good, write(dir, "schema.json", other)}), "schema.json",
+  expect_bad_input(run_membench({"compare", good, write(dir, "schema.json", other)}), "schema.json",
                    "membench.report/2");
   json foreign = {{"benchmarks", json::array()}, {"context", json::object()}};
-  expect_bad_input(run_cli({"compare", good, write(dir, "foreign.json", foreign)}), "foreign.json",
+  expect_bad_input(run_membench({"compare", good, write(dir, "foreign.json", foreign)}), "foreign.json",
                    "not a membench report");
   // NaN has no JSON spelling: writers emit null, or the bare word.
   json nan_figure = make_report();
   nan_figure["results"][0]["allocations"]["bytes"] = nullptr;
-  expect_bad_input(run_cli({"compare", good, write(dir, "nan.json", nan_figure)}), "nan.json", "bytes");
+  expect_bad_input(run_membench({"compare", good, write(dir, "nan.json", nan_figure)}), "nan.json", "bytes");
   std::string bare_nan = text;
   bare_nan.replace(bare_nan.find("\"cv\":0.015"), 10, "\"cv\":NaN");
-  expect_bad_input(run_cli({"compare", good, write_text(dir, "nan2.json", bare_nan)}), "nan2.json");
+  expect_bad_input(run_membench({"compare", good, write_text(dir, "nan2.json", bare_nan)}), "nan2.json");
   json negative = make_report();
   negative["results"][1]["memory"]["peak_rss_delta_bytes"] = -5;
-  expect_bad_input(run_cli({"compare", good, write(dir, "negative.json", negative)}), "negative.json",
+  expect_bad_input(run_membench({"compare", good, write(dir, "negative.json", negative)}), "negative.json",
                    "peak_rss_delta_bytes");
   json missing = make_report();
   missing["results"][2]["allocations"].erase("count");
-  expect_bad_input(run_cli({"compare", good, write(dir, "missing.json", missing)}), "missing.json", "count");
+  expect_bad_input(run_membench({"compare", good, write(dir, "missing.json", missing)}), "missing.json", "count");
   json disjoint = make_report();
   for (json& c : disjoint["results"]) {
     c["dataset"] = "other";
     c["id"] = c["workload"].get<std::string>() + "/" + c["strategy"].get<std::string>() + "/other/glibc";
   }
-  expect_bad_input(run_cli({"compare", good, write(dir, "disjoint.json", disjoint)}), "disjoint.json",
+  expect_bad_input(run_membench({"compare", good, write(dir, "disjoint.json", disjoint)}), "disjoint.json",
                    "no case");
-  expect_bad_input(run_cli({"compare", good, dir + "/does-not-exist.json"}), "does-not-exist.json");
+  expect_bad_input(run_membench({"compare", good, dir + "/does-not-exist.json"}), "does-not-exist.json");
 }
 
 TEST(CompareCli, UsageErrorsExitTwo) {
   std::string dir = test_dir("compare_usage");
   std::string good = write(dir, "good.json", make_report());
-  EXPECT_EQ(run_cli({"compare", good}).exit_code, 2);
-  EXPECT_EQ(run_cli({"compare", good, good, "--frobnicate"}).exit_code, 2);
-  auto help = run_cli({"compare", "--help"});
+  EXPECT_EQ(run_membench({"compare", good}).exit_code, 2);
+  EXPECT_EQ(run_membench({"compare", good, good, "--frobnicate"}).exit_code, 2);
+  auto help = run_membench({"compare", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("thresholds file"), std::string::npos);
 }
@@ -228,11 +219,11 @@ TEST(CompareCli, ThresholdsFile) {
   std::string tolerant = write(dir, "tolerant.json",
                                json::parse(R"({"overrides": [{"pattern": "^hash/full_read/",
                                    "metric": "allocations.count", "relative": 0.25}]})"));
-  EXPECT_EQ(run_cli({"compare", b, h, "--thresholds", tolerant}).exit_code, 0);
-  EXPECT_EQ(run_cli({"compare", b, h}).exit_code, 1);
+  EXPECT_EQ(run_membench({"compare", b, h, "--thresholds", tolerant}).exit_code, 0);
+  EXPECT_EQ(run_membench({"compare", b, h}).exit_code, 1);
   std::string unknown = write(dir, "unknown.json", json::parse(R"({"defaults": {"allocations.cont": 0}})"));
-  expect_bad_input(run_cli({"compare", b, h, "--thresholds", unknown}), "unknown.json", "allocations.cont");
-  expect_bad_input(run_cli({"compare", b, h, "--thresholds", write_text(dir, "broken.json", "{")}), "broken.json");
+  expect_bad_input(run_membench({"compare", b, h, "--thresholds", unknown}), "unknown.json", "allocations.cont");
+  expect_bad_input(run_membench({"compare", b, h, "--thresholds", write_text(dir, "broken.json", "{")}), "broken.json");
 }
 
 TEST(CompareCli, StatusRegressionAndOneSidedCases) {
@@ -242,7 +233,7 @@ TEST(CompareCli, StatusRegressionAndOneSidedCases) {
   head["results"][2]["error"] = "exceeded --memory-limit";
   base["results"].push_back(make_case("old", "gone", 1));
   head["results"].push_back(make_case("new", "added", 1));
-  auto r = run_cli({"compare", write(dir, "b.json", base), write(dir, "h.json", head)});
+  auto r = run_membench({"compare", write(dir, "b.json", base), write(dir, "h.json", head)});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("exceeded --memory-limit"), std::string::npos);
   EXPECT_NE(r.out.find("only in base"), std::string::npos);
@@ -250,7 +241,7 @@ TEST(CompareCli, StatusRegressionAndOneSidedCases) {
   EXPECT_NE(r.out.find("new/added/text-1MiB/glibc"), std::string::npos);
   // Cases on one side alone do not fail the comparison.
   base["results"][2]["status"] = "oom";
-  EXPECT_EQ(run_cli({"compare", write(dir, "b2.json", base), write(dir, "h2.json", head)}).exit_code, 0);
+  EXPECT_EQ(run_membench({"compare", write(dir, "b2.json", base), write(dir, "h2.json", head)}).exit_code, 0);
 }
 
 // ---- report ----------------------------------------------------------------------
@@ -261,7 +252,7 @@ TEST(ReportCli, WritesOneSelfContainedFile) {
   rep["results"][1]["status"] = "failed";
   rep["results"][1]["error"] = "killed by <SIGSEGV>";
   std::string in = write(dir, "in.json", rep), out = dir + "/out.html";
-  auto r = run_cli({"report", in, "-o", out});
+  auto r = run_membench({"report", in, "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string html = read_text(out);
   expect_self_contained_html(html);
@@ -278,7 +269,7 @@ TEST(ReportCli, SeveralReportsMakeATrendPage) {
   json a = make_report(), b = make_report(), c = make_report();
   c["results"][1]["allocations"]["count"] = 9;
   std::string out = dir + "/trend.html";
-  auto r = run_cli({"report", write(dir, "a.json", a), write(dir, "b.json", b), write(dir, "c.json", c), "--out",
+  auto r = run_membench({"report", write(dir, "a.json", a), write(dir, "b.json", b), write(dir, "c.json", c), "--out",
                          out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string html = read_text(out);
@@ -293,7 +284,7 @@ TEST(ReportCli, MarkdownTablesForTheNewestReport) {
   rep["context"]["workloads"] = {{"hash", {{"reference_strategy", "stream"}, {"description", "SHA-256"}}}};
   std::string in = write(dir, "in.json", rep), md = dir + "/results.md", html = dir + "/out.html";
   // Both outputs at once, filtered to the hash cases.
-  auto r = run_cli({"report", in, "--markdown", md, "-o", html, "--filter", "^hash/"});
+  auto r = run_membench({"report", in, "--markdown", md, "-o", html, "--filter", "^hash/"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string text = read_text(md);
   EXPECT_NE(text.find("### hash · text-1MiB"), std::string::npos) << text;
@@ -305,7 +296,7 @@ TEST(ReportCli, MarkdownTablesForTheNewestReport) {
   EXPECT_NE(page.find("hash/full_read/text-1MiB/glibc"), std::string::npos);
   EXPECT_EQ(page.find("tokenize/arena/text-1MiB/glibc"), std::string::npos);
   // "-": the tables on stdout, nothing else there.
-  auto to_stdout = run_cli({"report", in, "--markdown", "-"});
+  auto to_stdout = run_membench({"report", in, "--markdown", "-"});
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
   EXPECT_EQ(to_stdout.out.rfind("### ", 0), 0u) << to_stdout.out;
   EXPECT_NE(to_stdout.out.find("### tokenize · text-1MiB"), std::string::npos);
@@ -315,16 +306,16 @@ TEST(ReportCli, BadInputWritesNoOutput) {
   std::string dir = test_dir("report_bad");
   std::string good = write(dir, "good.json", make_report());
   std::string out = dir + "/out.html";
-  expect_bad_input(run_cli({"report", good, write_text(dir, "bad.json", "[1, 2"), "-o", out}), "bad.json");
+  expect_bad_input(run_membench({"report", good, write_text(dir, "bad.json", "[1, 2"), "-o", out}), "bad.json");
   EXPECT_FALSE(std::filesystem::exists(out));
-  EXPECT_EQ(run_cli({"report", good}).exit_code, 2);  // no -o
+  EXPECT_EQ(run_membench({"report", good}).exit_code, 2);  // no -o
   EXPECT_FALSE(std::filesystem::exists(out));
-  EXPECT_EQ(run_cli({"report", "-o", out}).exit_code, 2);  // no input
+  EXPECT_EQ(run_membench({"report", "-o", out}).exit_code, 2);  // no input
   EXPECT_FALSE(std::filesystem::exists(out));
   std::string md = dir + "/out.md";
-  expect_bad_input(run_cli({"report", good, "--markdown", md, "-o", out, "--filter", "("}), "--filter");
-  expect_bad_input(run_cli({"report", good, "--markdown", md, "--filter", "^nothing/"}), "matches no case");
-  expect_bad_input(run_cli({"report", good, write_text(dir, "bad2.json", "{}"), "--markdown", md}), "bad2.json");
+  expect_bad_input(run_membench({"report", good, "--markdown", md, "-o", out, "--filter", "("}), "--filter");
+  expect_bad_input(run_membench({"report", good, "--markdown", md, "--filter", "^nothing/"}), "matches no case");
+  expect_bad_input(run_membench({"report", good, write_text(dir, "bad2.json", "{}"), "--markdown", md}), "bad2.json");
   EXPECT_FALSE(std::filesystem::exists(md));
   EXPECT_FALSE(std::filesystem::exists(out));
 }
@@ -355,7 +346,7 @@ TEST(MergeCli, JoinsTwoShards) {
   s1["context"]["workloads"] = {{"hash", {{"reference_strategy", "stream"}}}};
   s2["context"]["workloads"] = {{"tokenize", {{"reference_strategy", "std_string"}}}};
   std::string a = write(dir, "s1.json", s1), b = write(dir, "s2.json", s2), out = dir + "/merged.json";
-  auto r = run_cli({"merge", b, a, "-o", out});  // any order
+  auto r = run_membench({"merge", b, a, "-o", out});  // any order
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json merged = json::parse(read_text(out));
   ASSERT_EQ(merged["results"].size(), 3u);
@@ -371,7 +362,7 @@ TEST(MergeCli, JoinsTwoShards) {
   EXPECT_EQ(merged["context"]["workloads"]["tokenize"]["reference_strategy"], "std_string");
   EXPECT_FALSE(merged["context"]["shard_contexts"][1].contains("datasets"));  // the union holds them
   // The merged report is a valid report: it compares cleanly with the unsharded run.
-  EXPECT_EQ(run_cli({"compare", write(dir, "whole.json", make_report()), out}).exit_code, 0);
+  EXPECT_EQ(run_membench({"compare", write(dir, "whole.json", make_report()), out}).exit_code, 0);
 }
 
 TEST(MergeCli, RefusesShardsOfDifferentRuns) {
@@ -379,24 +370,24 @@ TEST(MergeCli, RefusesShardsOfDifferentRuns) {
   std::string out = dir + "/merged.json";
   std::string a = write(dir, "a.json", shard(1, 2, {make_case("hash", "full_read", 6)}));
   std::string other_commit = write(dir, "b.json", shard(2, 2, {make_case("hash", "stream", 5)}, "def456"));
-  expect_bad_input(run_cli({"merge", a, other_commit, "-o", out}), "b.json", "git_commit");
+  expect_bad_input(run_membench({"merge", a, other_commit, "-o", out}), "b.json", "git_commit");
 
   json suite = shard(2, 2, {make_case("hash", "stream", 5)});
   suite["context"]["suite"] = "full";
-  expect_bad_input(run_cli({"merge", a, write(dir, "c.json", suite), "-o", out}), "c.json", "suite");
+  expect_bad_input(run_membench({"merge", a, write(dir, "c.json", suite), "-o", out}), "c.json", "suite");
 
   json build = shard(2, 2, {make_case("hash", "stream", 5)});
   build["context"]["build_id"] = "x";
-  expect_bad_input(run_cli({"merge", a, write(dir, "d.json", build), "-o", out}), "d.json", "build_id");
+  expect_bad_input(run_membench({"merge", a, write(dir, "d.json", build), "-o", out}), "d.json", "build_id");
 
   std::string dup = write(dir, "e.json", shard(2, 2, {make_case("hash", "full_read", 6)}));
-  expect_bad_input(run_cli({"merge", a, dup, "-o", out}), "e.json", "duplicate case id");
+  expect_bad_input(run_membench({"merge", a, dup, "-o", out}), "e.json", "duplicate case id");
 
   std::string again = write(dir, "f.json", shard(1, 2, {make_case("hash", "stream", 5)}));
-  expect_bad_input(run_cli({"merge", a, again, "-o", out}), "f.json", "shard 1/2");
+  expect_bad_input(run_membench({"merge", a, again, "-o", out}), "f.json", "shard 1/2");
 
   std::string three = write(dir, "g.json", shard(2, 3, {make_case("hash", "stream", 5)}));
-  expect_bad_input(run_cli({"merge", a, three, "-o", out}), "g.json");
+  expect_bad_input(run_membench({"merge", a, three, "-o", out}), "g.json");
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
@@ -404,7 +395,7 @@ TEST(MergeCli, WarnsAboutMissingShards) {
   std::string dir = test_dir("merge_partial");
   std::string a = write(dir, "a.json", shard(1, 3, {make_case("hash", "full_read", 6)}));
   std::string b = write(dir, "b.json", shard(3, 3, {make_case("hash", "stream", 5)}));
-  auto r = run_cli({"merge", a, b, "-o", dir + "/m.json"});
+  auto r = run_membench({"merge", a, b, "-o", dir + "/m.json"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.err.find("2/3"), std::string::npos) << r.err;
 }

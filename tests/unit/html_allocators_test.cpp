@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "report/json.h"
+#include "../common/text_search.h"
 
 namespace {
 
@@ -24,12 +25,6 @@ using membench::report::CaseResult;
 using membench::report::Report;
 using membench::report::Status;
 using nlohmann::json;
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
 
 // The element (its opening tag to its closing tag) that holds `marker`, for
 // checks that must not match elsewhere on the page.
@@ -143,7 +138,7 @@ TEST(HtmlAllocators, SectionHasOneRowPerAllocatorWithRequestedVsHeld) {
   ASSERT_FALSE(table.empty());
   for (const CaseResult& c : r.results) EXPECT_NE(table.find("data-case=\"" + c.id + "\""), std::string::npos) << c.id;
   // One group per (strategy, dataset).
-  EXPECT_EQ(count(table, "<tr class=\"group\">"), 2u);
+  EXPECT_EQ(count_occurrences(table, "<tr class=\"group\">"), 2u);
   // jemalloc: resident grew by 3 MiB; glibc: the system figure by 2 MiB; both labelled with their source.
   EXPECT_NE(table.find(">3.00 MiB <span class=\"meta\">resident</span>"), std::string::npos);
   EXPECT_NE(table.find(">2.00 MiB <span class=\"meta\">system</span>"), std::string::npos);
@@ -159,7 +154,7 @@ TEST(HtmlAllocators, SectionHasOneRowPerAllocatorWithRequestedVsHeld) {
   EXPECT_NE(table.find(">1.00 MiB<"), std::string::npos);
   EXPECT_NE(table.find(">2.46 MiB<"), std::string::npos);
   // One grouped bar chart per strategy, with the three series.
-  EXPECT_EQ(count(html, "class=\"chart clusters\""), 2u);
+  EXPECT_EQ(count_occurrences(html, "class=\"chart clusters\""), 2u);
   EXPECT_NE(html.find("held after Δ (allocator)"), std::string::npos);
   EXPECT_NE(html.find("std_string: requested vs held"), std::string::npos);
   // The honest label: a snapshot after the strategy, not a peak.
@@ -205,7 +200,7 @@ TEST(HtmlHeaptrack, TableShowsBothSidesAndMarksDisagreement) {
   // Agreeing row: both sides, the same figures.
   std::string agree = element_with(table, "data-case=\"" + r.results[0].id + "\"", "tr");
   EXPECT_NE(agree.find("badge st-ok\">agrees<"), std::string::npos);
-  EXPECT_EQ(count(agree, ">33,118<"), 2u) << agree;
+  EXPECT_EQ(count_occurrences(agree, ">33,118<"), 2u) << agree;
   EXPECT_EQ(agree.find("class=\"bad\""), std::string::npos);
   // Disagreeing row: red, the reason escaped, heaptrack's differing figure marked with the difference.
   std::string off = element_with(table, "data-case=\"" + r.results[1].id + "\"", "tr");
@@ -240,20 +235,20 @@ TEST(HtmlHeaptrack, FlameGraphEmbeddedOnlyWhenStacksAreGiven) {
   att.by_case[r.results[3].id].stacks_note = "the stacks file /x.stacks.txt is larger than 2.00 MiB, not embedded";
   std::string html = membench::render::html_report({r}, att);
 
-  EXPECT_EQ(count(html, "<svg class=\"chart flame\""), 1u);
+  EXPECT_EQ(count_occurrences(html, "<svg class=\"chart flame\""), 1u);
   EXPECT_NE(html.find("id=\"flame-tokenize-std-string-text-1MiB-glibc\""), std::string::npos);
   EXPECT_NE(html.find("href=\"#flame-tokenize-std-string-text-1MiB-glibc\""), std::string::npos);
   std::string svg = flame_svg(html);
   // Identical stacks merged: 33,000 calls under push_back; names escaped.
   EXPECT_NE(svg.find("operator new&lt;char&gt;\n33,000 allocation calls"), std::string::npos) << svg.substr(0, 2000);
-  EXPECT_EQ(count(svg, "<title>main\n"), 1u);
+  EXPECT_EQ(count_occurrences(svg, "<title>main\n"), 1u);
   EXPECT_NE(svg.find("<title>all\n37,903 allocation calls"), std::string::npos);
   // The branch under 0.5 % of the total is left out, and the caption says how much.
   EXPECT_EQ(svg.find("tiny_branch_below_threshold"), std::string::npos);
   EXPECT_EQ(html.find("tiny_branch_below_threshold"), std::string::npos);
   EXPECT_NE(html.find("3 calls in frames under 0.5% of the total left out"), std::string::npos);
   // Depth: all, main, run/setup, push_back/read_config, operator new/malloc, malloc.
-  EXPECT_EQ(count(svg, "<g class=\"f\""), 9u);
+  EXPECT_EQ(count_occurrences(svg, "<g class=\"f\""), 9u);
   // The recording is a plain relative link, percent-encoded.
   EXPECT_NE(html.find("href=\"runs%20dir/heaptrack.std_string.glibc.zst\""), std::string::npos);
   // A case whose stacks were skipped says why.
@@ -267,7 +262,7 @@ TEST(HtmlHeaptrack, FlameGraphEmbeddedOnlyWhenStacksAreGiven) {
   }
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
-  EXPECT_EQ(count(html, "</script"), 2u);
+  EXPECT_EQ(count_occurrences(html, "</script"), 2u);
 
   // The embedded data is still exactly the report: the stacks are drawn, not stored twice.
   const std::string open = "<script type=\"application/json\" id=\"membench-data\">";

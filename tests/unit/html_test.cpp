@@ -9,6 +9,7 @@
 #include "analyze/compare.h"
 #include "render/gbench_json.h"
 #include "report/json.h"
+#include "../common/text_search.h"
 
 namespace {
 
@@ -17,12 +18,6 @@ using membench::report::Report;
 using membench::report::ScalingFit;
 using membench::report::Status;
 using nlohmann::json;
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
 
 CaseResult make_case(const std::string& workload, const std::string& strategy, const std::string& dataset,
                      std::uint64_t allocations) {
@@ -114,7 +109,7 @@ void expect_self_contained(const std::string& html) {
   for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it)
     EXPECT_EQ((*it)[1].str().rfind("#", 0), 0u) << (*it)[1].str();
   // The only script end tags are those of the two script elements.
-  EXPECT_EQ(count(html, "</script"), 2u);
+  EXPECT_EQ(count_occurrences(html, "</script"), 2u);
   EXPECT_EQ(html.find("<!--"), std::string::npos);
 }
 
@@ -136,7 +131,7 @@ TEST(HtmlReport, SingleReportIsSelfContainedAndComplete) {
   EXPECT_NE(html.find(">0 B<"), std::string::npos);
   // Charts: bars and one timeline per case with a timeline.
   EXPECT_NE(html.find("class=\"chart bars\""), std::string::npos);
-  EXPECT_EQ(count(html, "class=\"chart timeline\""), r.results.size());
+  EXPECT_EQ(count_occurrences(html, "class=\"chart timeline\""), r.results.size());
   EXPECT_NE(html.find("class=\"sortable results\""), std::string::npos);
 }
 
