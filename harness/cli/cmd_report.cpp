@@ -50,6 +50,7 @@ int run_report(const std::vector<std::string>& args) {
   if (out && out->empty()) throw UsageError("report: -o needs a file name");
   if (markdown && markdown->empty()) throw UsageError("report: --markdown needs a file name (or -)");
   if (!out && !markdown) throw UsageError("report: nothing to write: give -o OUT.html and/or --markdown OUT.md");
+  if (out && markdown && *out == *markdown) throw UsageError("report: -o and --markdown name the same file " + *out);
   if (parser.positionals().empty()) throw UsageError("report: no input report given (see --help)");
   std::optional<std::regex> filter;
   if (auto f = parser.value("filter")) {
@@ -76,19 +77,20 @@ int run_report(const std::vector<std::string>& args) {
   // here; the renderer only presents what it is given.
   if (out) html_text = render::html_report(reports, render::read_attachments(reports.back(), *out));
   std::size_t cases = reports.back().results.size();
-  if (markdown_text) {
-    if (*markdown == "-") std::fwrite(markdown_text->data(), 1, markdown_text->size(), stdout);
-    else write_file_atomically(*markdown, *markdown_text);
+  std::string what = std::to_string(cases) + (cases == 1 ? " case" : " cases");
+  // With the tables on stdout, the summary lines go to stderr.
+  std::FILE* said = markdown == "-" ? stderr : stdout;
+  if (markdown == "-") {
+    std::fwrite(markdown_text->data(), 1, markdown_text->size(), stdout);
+  } else if (markdown) {
+    write_file_atomically(*markdown, *markdown_text);
+    std::fprintf(said, "wrote %s (%s)\n", markdown->c_str(), what.c_str());
   }
-  if (html_text) write_file_atomically(*out, *html_text);
-  // With the tables on stdout, the summary line goes to stderr.
-  std::FILE* said = markdown && *markdown == "-" ? stderr : stdout;
-  for (const std::optional<std::string>& path : {out, markdown})
-    if (path && *path != "-")
-      std::fprintf(said, "wrote %s (%zu case%s%s)\n", path->c_str(), cases, cases == 1 ? "" : "s",
-                   path == out && reports.size() > 1
-                       ? (", trend over " + std::to_string(reports.size()) + " reports").c_str()
-                       : "");
+  if (out) {
+    write_file_atomically(*out, *html_text);
+    if (reports.size() > 1) what += ", trend over " + std::to_string(reports.size()) + " reports";
+    std::fprintf(said, "wrote %s (%s)\n", out->c_str(), what.c_str());
+  }
   return 0;
 }
 

@@ -315,6 +315,7 @@ TEST(ReportCli, BadInputWritesNoOutput) {
   std::string md = dir + "/out.md";
   expect_bad_input(run_membench({"report", good, "--markdown", md, "-o", out, "--filter", "("}), "--filter");
   expect_bad_input(run_membench({"report", good, "--markdown", md, "--filter", "^nothing/"}), "matches no case");
+  expect_bad_input(run_membench({"report", good, "--markdown", out, "-o", out}), "same file");
   expect_bad_input(run_membench({"report", good, write_text(dir, "bad2.json", "{}"), "--markdown", md}), "bad2.json");
   EXPECT_FALSE(std::filesystem::exists(md));
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -363,6 +364,22 @@ TEST(MergeCli, JoinsTwoShards) {
   EXPECT_FALSE(merged["context"]["shard_contexts"][1].contains("datasets"));  // the union holds them
   // The merged report is a valid report: it compares cleanly with the unsharded run.
   EXPECT_EQ(run_membench({"compare", write(dir, "whole.json", make_report()), out}).exit_code, 0);
+}
+
+// Two shards that describe one dataset differently (e.g. a user file that
+// changed between machines): no union hides that; each shard keeps its own.
+TEST(MergeCli, DatasetsDescribedDifferentlyStayPerShard) {
+  std::string dir = test_dir("merge_conflict");
+  json s1 = shard(1, 2, {make_case("hash", "full_read", 6)});
+  json s2 = shard(2, 2, {make_case("hash", "stream", 5)});
+  s1["context"]["datasets"] = {{"text-1MiB", {{"bytes", 1048576}, {"sha256", "aa"}}}};
+  s2["context"]["datasets"] = {{"text-1MiB", {{"bytes", 1048576}, {"sha256", "cc"}}}};
+  std::string out = dir + "/merged.json";
+  auto r = run_membench({"merge", write(dir, "s1.json", s1), write(dir, "s2.json", s2), "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json merged = json::parse(read_text(out));
+  EXPECT_EQ(merged["context"]["shard_contexts"][0]["datasets"]["text-1MiB"]["sha256"], "aa");
+  EXPECT_EQ(merged["context"]["shard_contexts"][1]["datasets"]["text-1MiB"]["sha256"], "cc");
 }
 
 TEST(MergeCli, RefusesShardsOfDifferentRuns) {
