@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,8 @@ int selfbench_main(const std::vector<std::string>& args) {
   std::smatch m;
   double limit = 0;
   if (std::regex_search(speed, m, std::regex("sha256\\s+([0-9.]+)k"))) limit = std::stod(m[1]) * 1000;
+  // Every throughput verdict is a ratio to this figure.
+  if (limit <= 0) throw std::runtime_error("__selfbench: 'openssl speed -evp sha256' printed no SHA-256 figure");
   rows.push_back({"SHA-256 limit (openssl speed -evp sha256 -bytes 8192)", format_rate(limit), "", ""});
 
   // sha256sum on the large file, warm cache, best of 3.
@@ -105,7 +108,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   std::fprintf(stderr, "8 KiB reads ...\n");
   double read_bps = 0;
   for (int i = 0; i < 5; ++i) read_bps = std::max(read_bps, large_bytes / read_seconds(large_path, 8192));
-  double serial_bound = limit > 0 ? 1 / (1 / limit + 1 / read_bps) : 0;
+  double serial_bound = 1 / (1 / limit + 1 / read_bps);
   rows.push_back({"8 KiB read() alone, " + std::string(large->name) + " (warm cache)", format_rate(read_bps),
                   "", ""});
   rows.push_back({"serial read-then-hash bound, 1/(1/limit + 1/read)", format_rate(serial_bound), "",
