@@ -36,6 +36,17 @@ std::string PlannedCase::id() const {
   return report::case_id(workload->name, strategy->name, dataset, allocator);
 }
 
+void attach_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds) {
+  report::TimeStats t = analyze::summarize_time(std::move(processes), warmup_seconds);
+  report::Throughput tp;
+  if (t.median_real_ns > 0) {
+    tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
+    if (r.input_items > 0) tp.items_per_second = static_cast<double>(r.input_items) / (t.median_real_ns * 1e-9);
+  }
+  r.time = std::move(t);
+  r.throughput = tp;
+}
+
 
 namespace {
 
@@ -366,16 +377,6 @@ bool read_time_samples(const ChildOutcome& out, report::ProcessSamples& samples,
   return true;
 }
 
-void fill_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds) {
-  report::TimeStats t = analyze::summarize_time(std::move(processes), warmup_seconds);
-  report::Throughput tp;
-  if (t.median_real_ns > 0) {
-    tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
-    if (r.input_items > 0) tp.items_per_second = static_cast<double>(r.input_items) / (t.median_real_ns * 1e-9);
-  }
-  r.time = std::move(t);
-  r.throughput = tp;
-}
 
 // Recordings are named after the case id with '/' made '.'.
 std::string recording_base(const RunOptions& o, const std::string& name) {
@@ -556,7 +557,7 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
       }
       processes.push_back(std::move(samples));
     }
-    fill_time(r, std::move(processes), o.warmup_seconds);
+    attach_time(r, std::move(processes), o.warmup_seconds);
   }
 
   // 4. optionally, heaptrack's independent view of the same work.

@@ -68,6 +68,10 @@ struct Progress {
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress);
 
+// Sets the case's time figures from its timed processes, and the throughput
+// that follows from their median.
+void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds);
+
 using membench::sanitizer_build;
 
 
