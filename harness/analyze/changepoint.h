@@ -35,6 +35,15 @@ struct ChangePoint {
   double p_value = 1;       // permutation p-value of this split within those two segments
 };
 
+// The statistic the splits are chosen by, for x split into x[0, tau) and
+// x[tau, n) with m = tau and k = n - tau points (alpha = 1):
+//   q(tau) = m k / (m + k) * (2 / (m k) * sum |a_i - b_j|
+//            - sum_{i<j} |a_i - a_j| / C(m, 2) - sum_{i<j} |b_i - b_j| / C(k, 2))
+// Returns n + 1 entries indexed by tau; those with a side under min_segment
+// points are -infinity. O(n log n). Throws std::invalid_argument when
+// min_segment < 2.
+std::vector<double> energy_statistics(std::span<const double> x, std::size_t min_segment);
+
 // Change points of `series` (one value per nightly run, oldest first), sorted
 // by index. A change point is reported only when, within the segments its
 // neighbours leave it:

@@ -153,7 +153,8 @@ TEST(ChangePoint, Deterministic) {
   ChangePointOptions options;
   options.permutations = 99;
   auto a = detect_change_points(series, options), b = detect_change_points(series, options);
-  ASSERT_EQ(a.size(), b.size());
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
   for (std::size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].index, b[i].index);
     EXPECT_EQ(a[i].p_value, b[i].p_value);
@@ -173,4 +174,71 @@ TEST(ChangePoint, RejectsBadOptionsAndValues) {
   EXPECT_THROW(detect_change_points(series, bad_significance), std::invalid_argument);
   series[4] = NAN;
   EXPECT_THROW(detect_change_points(series), std::invalid_argument);
+}
+
+TEST(ChangePoint, EnergyStatisticsMatchTheDefinition) {
+  // Every pair summed directly, as Matteson & James write it.
+  std::vector<double> x{5, 3.5, 9, 9, 1, 4.25, 7, 3.5, 12, 6, 6, 2};
+  const std::size_t n = x.size(), min_segment = 2;
+  auto q = energy_statistics(x, min_segment);
+  ASSERT_EQ(q.size(), n + 1);
+  for (std::size_t tau = 0; tau <= n; ++tau) {
+    if (tau < min_segment || n - tau < min_segment) {
+      EXPECT_TRUE(std::isinf(q[tau]) && q[tau] < 0) << tau;
+      continue;
+    }
+    double across = 0, within_a = 0, within_b = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double d = std::abs(x[i] - x[j]);
+        if (j < tau) within_a += d;
+        else if (i >= tau) within_b += d;
+        else across += d;
+      }
+    const double m = static_cast<double>(tau), k = static_cast<double>(n - tau);
+    const double energy = 2 * across / (m * k) - within_a / (m * (m - 1) / 2) - within_b / (k * (k - 1) / 2);
+    EXPECT_NEAR(q[tau], m * k / (m + k) * energy, 1e-9) << tau;
+  }
+  std::vector<double> constant(10, 0.1);
+  for (double v : energy_statistics(constant, 3)) {
+    if (!std::isinf(v)) {
+      EXPECT_EQ(v, 0.0);
+    }
+  }
+  EXPECT_THROW(energy_statistics(x, 1), std::invalid_argument);
+}
+
+TEST(ChangePoint, PersistenceRulesAloneRejectOutliersAndFreshSteps) {
+  // significance = 1 lets every split through the permutation test; what is
+  // left must come from the step and persistence rules.
+  ChangePointOptions every_split;
+  every_split.significance = 1;
+  for (std::size_t at = 0; at < 30; ++at) {
+    auto series = flat(30);
+    series[at] = 300;
+    EXPECT_TRUE(detect_change_points(series, every_split).empty()) << "outlier at " << at;
+  }
+  for (std::size_t fresh : {1u, 2u}) {
+    auto series = flat(30);
+    for (std::size_t i = series.size() - fresh; i < series.size(); ++i) series[i] += 20;
+    EXPECT_TRUE(detect_change_points(series, every_split).empty()) << fresh << " new runs";
+  }
+  auto step = levels({100, 120}, 15);
+  auto points = detect_change_points(step, every_split);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].index, 15u);
+}
+
+TEST(ChangePoint, LongHistoryKeepsOnlyStepsAboveTheThreshold) {
+  // 500 nights: +10% at 100, -4.5% at 300 (under 5%), +19% at 420.
+  std::vector<double> series;
+  for (std::size_t i = 0; i < 500; ++i)
+    series.push_back(1000 + 10 * noise(i) + (i >= 100 ? 100 : 0) - (i >= 300 ? 50 : 0) +
+                     (i >= 420 ? 200 : 0));
+  auto points = detect_change_points(series);
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].index, 100u);
+  EXPECT_EQ(points[1].index, 420u);
+  // The unreported step's runs are merged into the segment before 420.
+  EXPECT_NEAR(points[1].mean_before, (200 * 1100 + 120 * 1050) / 320.0, 2);
 }
