@@ -3,8 +3,12 @@
 // statistic with alpha = 1 picks the best split of a segment, a permutation
 // test decides whether it is significant, and binary segmentation repeats this
 // on both halves until nothing significant is left. Candidates are then
-// pruned, weakest first, until every remaining one is significant, large
-// enough and persistent within the segments its neighbours leave it.
+// pruned one at a time, the failing one with the smallest step first, until
+// every remaining one is significant, large enough and persistent within the
+// segments its neighbours leave it (removing one merges two segments, which
+// changes its neighbours' means and p-values). The right end of each split is
+// the segment's end, as in the implementations used for performance
+// histories, rather than a second searched point as in the paper.
 #pragma once
 
 #include <cstddef>
