@@ -56,8 +56,9 @@ std::vector<double> energy_statistics(std::span<const double> x, std::size_t min
 //  - |relative_step| >= min_relative_step;
 //  - it persists: the new segment's median differs from the old segment's by
 //    at least min_relative_step too (a lone outlier moves a mean, but the
-//    median of three or more points hardly), and each of the first min_segment runs
-//    from index on lies closer to the new median than to the old one. So a
+//    median of three or more points hardly), and each of the first
+//    min_segment runs from index on lies closer to the new median than to the
+//    old one. So a
 //    single outlier, anywhere, is never a change point, and neither is a
 //    step in the last min_segment - 1 runs: it has not held long enough yet.
 // Cutting a linear drift of slope s anywhere gives two segments whose means
@@ -69,8 +70,8 @@ std::vector<double> energy_statistics(std::span<const double> x, std::size_t min
 // segment's bounds, mapped without std:: distributions, so a history gives
 // the same answer on every machine. Series shorter than 2 * min_segment, or
 // constant, have no change points. Throws std::invalid_argument for a
-// non-finite value, min_segment < 2, permutations == 0 or significance
-// outside (0, 1].
+// non-finite value, min_segment < 2, permutations == 0, significance outside
+// (0, 1] or a negative min_relative_step.
 std::vector<ChangePoint> detect_change_points(std::span<const double> series,
                                               const ChangePointOptions& options = {});
 
