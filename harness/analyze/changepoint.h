@@ -58,9 +58,9 @@ std::vector<double> energy_statistics(std::span<const double> x, std::size_t min
 //    at least min_relative_step too (a lone outlier moves a mean, but the
 //    median of three or more points hardly), and each of the first
 //    min_segment runs from index on lies closer to the new median than to the
-//    old one. So a
-//    single outlier, anywhere, is never a change point, and neither is a
-//    step in the last min_segment - 1 runs: it has not held long enough yet.
+//    old one. So a single outlier, anywhere, is never a change point, and
+//    neither is a step in the last min_segment - 1 runs: it has not held
+//    long enough yet.
 // Cutting a linear drift of slope s anywhere gives two segments whose means
 // (and medians) differ by s * L / 2 for a window of L runs; so a drift whose
 // s * n / 2 over the n runs of the series is under min_relative_step of the
