@@ -136,7 +136,8 @@ class Detector {
   // Binary segmentation: split wherever the permutation test says so.
   void segment(std::size_t begin, std::size_t end, std::vector<std::size_t>& splits) {
     if (end - begin < 2 * options_.min_segment) return;
-    const std::vector<double> q = energy_statistics(x_.subspan(begin, end - begin), options_.min_segment);
+    const std::vector<double> q =
+        energy_statistics(x_.subspan(begin, end - begin), options_.min_segment);
     const auto best = std::max_element(q.begin(), q.end());
     if (!(*best > 0)) return;  // neither side differs more than points within a side do
     const std::size_t split = begin + static_cast<std::size_t>(best - q.begin());
@@ -204,7 +205,8 @@ void validate(std::span<const double> series, const ChangePointOptions& options)
 }  // namespace
 
 std::vector<double> energy_statistics(std::span<const double> x, std::size_t min_segment) {
-  if (min_segment < 2) throw std::invalid_argument("energy statistics: min_segment must be at least 2");
+  if (min_segment < 2)
+    throw std::invalid_argument("energy statistics: min_segment must be at least 2");
   return energy_profile(ranked(x), min_segment);
 }
 

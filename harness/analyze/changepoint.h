@@ -3,8 +3,12 @@
 // statistic with alpha = 1 picks the best split of a segment, a permutation
 // test decides whether it is significant, and binary segmentation repeats this
 // on both halves until nothing significant is left. Candidates are then
-// pruned, weakest first, until every remaining one is significant, large
-// enough and persistent within the segments its neighbours leave it.
+// pruned one at a time, the failing one with the smallest step first, until
+// every remaining one is significant, large enough and persistent within the
+// segments its neighbours leave it (removing one merges two segments, which
+// changes its neighbours' means and p-values). The right end of each split is
+// the segment's end, as in the implementations used for performance
+// histories, rather than a second searched point as in the paper.
 #pragma once
 
 #include <cstddef>
@@ -52,10 +56,11 @@ std::vector<double> energy_statistics(std::span<const double> x, std::size_t min
 //  - |relative_step| >= min_relative_step;
 //  - it persists: the new segment's median differs from the old segment's by
 //    at least min_relative_step too (a lone outlier moves a mean, but the
-//    median of three or more points hardly), and each of the first min_segment runs
-//    from index on lies closer to the new median than to the old one. So a
-//    single outlier, anywhere, is never a change point, and neither is a
-//    step in the last min_segment - 1 runs: it has not held long enough yet.
+//    median of three or more points hardly), and each of the first
+//    min_segment runs from index on lies closer to the new median than to the
+//    old one. So a single outlier, anywhere, is never a change point, and
+//    neither is a step in the last min_segment - 1 runs: it has not held
+//    long enough yet.
 // Cutting a linear drift of slope s anywhere gives two segments whose means
 // (and medians) differ by s * L / 2 for a window of L runs; so a drift whose
 // s * n / 2 over the n runs of the series is under min_relative_step of the
@@ -65,8 +70,8 @@ std::vector<double> energy_statistics(std::span<const double> x, std::size_t min
 // segment's bounds, mapped without std:: distributions, so a history gives
 // the same answer on every machine. Series shorter than 2 * min_segment, or
 // constant, have no change points. Throws std::invalid_argument for a
-// non-finite value, min_segment < 2, permutations == 0 or significance
-// outside (0, 1].
+// non-finite value, min_segment < 2, permutations == 0, significance outside
+// (0, 1] or a negative min_relative_step.
 std::vector<ChangePoint> detect_change_points(std::span<const double> series,
                                               const ChangePointOptions& options = {});
 

@@ -196,7 +196,8 @@ TEST(ChangePoint, EnergyStatisticsMatchTheDefinition) {
         else across += d;
       }
     const double m = static_cast<double>(tau), k = static_cast<double>(n - tau);
-    const double energy = 2 * across / (m * k) - within_a / (m * (m - 1) / 2) - within_b / (k * (k - 1) / 2);
+    const double energy =
+        2 * across / (m * k) - within_a / (m * (m - 1) / 2) - within_b / (k * (k - 1) / 2);
     EXPECT_NEAR(q[tau], m * k / (m + k) * energy, 1e-9) << tau;
   }
   std::vector<double> constant(10, 0.1);
