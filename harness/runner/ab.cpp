@@ -82,7 +82,7 @@ report::Report run_report(const SideRun& side, std::vector<std::string> args, co
   argv.insert(argv.end(), {"--out", out});
   std::error_code ec;
   fs::remove(out, ec);
-  ChildOutcome o = run_child(ChildSpec{.argv = argv});
+  ChildOutcome o = run_child(ChildSpec{.argv = argv, .env_set = {}});
   if (o.end == ChildOutcome::End::signaled)
     throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run was killed by " +
                   describe_signal(o.signal));
