@@ -89,6 +89,7 @@ report::Report run_report(const SideRun& side, std::vector<std::string> args, co
   // 1: a case failed, and the report is still whole.
   if (o.exit_code > 1 || !fs::exists(out)) {
     std::string why = last_line(o.stderr_tail);
+    if (why.rfind("membench: ", 0) == 0) why.erase(0, 10);
     if (why.find("unknown option") != std::string::npos)
       why += " (a membench from before `ab` existed cannot take part)";
     throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run failed: " + why);
@@ -151,10 +152,13 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
   std::vector<std::string> untimed = o.selection;
   untimed.insert(untimed.end(), o.measurement.begin(), o.measurement.end());
   untimed.insert(untimed.end(), {"--phases", "memory,count"});
-  note("ab: memory and counting runs of base (" + base.spec + ")");
+  // Said after each step, so that a selection a build refuses gives one line.
   result.base = run_report(sides[0], untimed, o.work_dir + "/base-untimed.json");
-  note("ab: memory and counting runs of head (" + head.spec + ")");
+  note("ab: base (" + base.spec + "): memory and counting runs done, " + std::to_string(result.base.results.size()) +
+       " cases");
   result.head = run_report(sides[1], untimed, o.work_dir + "/head-untimed.json");
+  note("ab: head (" + head.spec + "): memory and counting runs done, " + std::to_string(result.head.results.size()) +
+       " cases");
 
   std::vector<std::string> timed_ids;
   for (const report::CaseResult& b : result.base.results) {
@@ -166,7 +170,11 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
     const std::string& id = timed_ids[i];
     if (progress.timing) progress.timing(i, timed_ids.size(), id);
     report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
-    std::vector<std::string> args{"--filter", "^" + regex_escape(id) + "$", "--dataset",
+    // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
+    std::string exact = regex_escape(id);
+    exact.insert(exact.begin(), '^');
+    exact.push_back('$');
+    std::vector<std::string> args{"--filter", exact, "--dataset",
                                   dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
     args.insert(args.end(), o.measurement.begin(), o.measurement.end());
     args.insert(args.end(), {"--phases", "time", "--processes", "1"});
