@@ -169,7 +169,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     report::write_report_file(result.head, work.path() + "/head.json");
   }
 
-  analyze::PairedTimes paired{result.pairs};
+  analyze::PairedTimes paired{result.pairs, result.same_build};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;
