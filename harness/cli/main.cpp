@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   try {
     return command->run(args);
-  } catch (const membench::cli::UsageError& e) {
+  } catch (const membench::UsageError& e) {
     std::fprintf(stderr, "membench: %s\n", e.what());
     return 2;
   } catch (const membench::report::ReportError& e) {

@@ -17,12 +17,12 @@
 
 #include "analyze/scaling.h"
 #include "analyze/statistics.h"
-#include "cli/command.h"
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
 #include "runner/allocators.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
+#include "util/args.h"
 #include "util/sha256.h"
 
 namespace membench::runner {
@@ -55,14 +55,14 @@ std::string user_dataset_name(const std::string& path) {
 void check_user_file(const std::string& path) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0)
-    throw cli::UsageError("--dataset " + path + ": " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw cli::UsageError("--dataset " + path + ": is a directory, not a file");
+    throw UsageError("--dataset " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UsageError("--dataset " + path + ": is a directory, not a file");
   if (!S_ISREG(st.st_mode))
-    throw cli::UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
+    throw UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
   // Opening says what access() cannot: whether this process may read it
   // (effective ids, ACLs, security modules). O_NONBLOCK: never wait on it.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw cli::UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
+  if (fd < 0) throw UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
   ::close(fd);
 }
 
@@ -74,11 +74,11 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     try {
       filter = std::regex(o.filter, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      throw cli::UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
+      throw UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
     }
   }
   for (const std::string& a : o.allocators)
-    if (!find_allocator(a)) throw cli::UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
+    if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
 
   // Explicit datasets: registered names or user files.
   struct Chosen {
@@ -93,7 +93,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
       check_user_file(d);
       explicit_sets.push_back({user_dataset_name(d), d, nullptr});
     } else {
-      throw cli::UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
+      throw UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
     }
   }
   // One dataset given twice runs once; two files whose names sanitise alike
@@ -107,7 +107,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     }
     std::error_code ec;
     if (same->path == c.path || std::filesystem::equivalent(same->path, c.path, ec)) continue;
-    throw cli::UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
+    throw UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
                           "' in case ids; rename or link one of them");
   }
   explicit_sets = std::move(unique_sets);
@@ -150,7 +150,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     return a.allocator < b.allocator;
   });
   if (cases.empty())
-    throw cli::UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
+    throw UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
   if (o.shard_count > 1) {
     std::vector<PlannedCase> mine;
     for (std::size_t i = 0; i < cases.size(); ++i)
@@ -168,7 +168,7 @@ void materialise_datasets(std::vector<PlannedCase>& cases,
     auto it = done.find(c.dataset);
     if (it == done.end()) {
       const auto* def = datasets::find_dataset(c.dataset);
-      if (!def) throw cli::UsageError("unknown dataset " + c.dataset);
+      if (!def) throw UsageError("unknown dataset " + c.dataset);
       if (on_generate) on_generate(def->name);
       it = done.emplace(c.dataset, datasets::materialise(*def)).first;
     }
