@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry.h"
 #include "util/args.h"
 
 namespace membench::cli {
@@ -17,19 +18,16 @@ struct Command {
   const char* synopsis;  // one line for the top-level --help
   CommandFn run;
   bool hidden;  // internal commands (the case child) stay out of --help
-  const Command* next = nullptr;
 };
 
-const Command* first_command();
+// Sorted by name, so --help is stable.
+using CommandRegistry = Registry<Command, ByName>;
+CommandRegistry& command_registry();
 const Command* find_command(std::string_view name);
-
-struct CommandRegistration {
-  explicit CommandRegistration(Command& c);
-};
 
 }  // namespace membench::cli
 
-#define MEMBENCH_COMMAND(ident, name, synopsis, fn, hidden)             \
-  static ::membench::cli::Command membench_command_##ident{name, synopsis, fn, hidden}; \
-  static const ::membench::cli::CommandRegistration membench_command_reg_##ident{ \
-      membench_command_##ident}
+#define MEMBENCH_COMMAND(ident, name, synopsis, fn, hidden)                                     \
+  static const ::membench::cli::Command membench_command_##ident{name, synopsis, fn, hidden}; \
+  static ::membench::cli::CommandRegistry::Entry membench_command_entry_##ident{                \
+      ::membench::cli::command_registry(), membench_command_##ident}

@@ -14,8 +14,8 @@ void print_usage(std::FILE* to) {
                "usage: membench <command> [options]\n"
                "\nMeasures the memory (peak RSS, allocations) and speed of interchangeable\n"
                "strategies for the same task, each case in a process of its own.\n\ncommands:\n");
-  for (const membench::cli::Command* c = membench::cli::first_command(); c; c = c->next)
-    if (!c->hidden) std::fprintf(to, "  %-10s %s\n", c->name, c->synopsis);
+  for (const membench::cli::Command& c : membench::cli::command_registry())
+    if (!c.hidden) std::fprintf(to, "  %-10s %s\n", c.name, c.synopsis);
   std::fprintf(to, "\nRun 'membench <command> --help' for the options of a command.\n"
                    "Exit codes: 0 success; 1 a failed/mismatched case or a regression; "
                    "2 bad usage or input.\n");

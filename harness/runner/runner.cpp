@@ -121,15 +121,15 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     std::error_code ec;
     if (same->path == c.path || std::filesystem::equivalent(same->path, c.path, ec)) continue;
     throw UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
-                          "' in case ids; rename or link one of them");
+                     "' in case ids; rename or link one of them");
   }
   explicit_sets = std::move(unique_sets);
 
   std::vector<const Workload*> workloads;
-  for (const Workload* w = first_workload(); w; w = w->next) {
+  for (const Workload& w : workload_registry()) {
     // Test-only workloads run only when the filter names them.
-    if (w->hidden && o.filter.find(w->name) == std::string::npos) continue;
-    workloads.push_back(w);
+    if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
+    workloads.push_back(&w);
   }
   std::vector<PlannedCase> cases;
   for (const Workload* w : workloads) {
@@ -137,15 +137,15 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     if (!explicit_sets.empty()) {
       sets = explicit_sets;
     } else {
-      for (const auto* d = datasets::first_dataset(); d; d = d->next)
-        if (std::string_view(d->kind) == w->dataset_kind && selected_by_default(*d, o))
-          sets.push_back({d->name, "", d});
+      for (const datasets::DatasetDef& d : datasets::dataset_registry())
+        if (std::string_view(d.kind) == w->dataset_kind && selected_by_default(d, o))
+          sets.push_back({d.name, "", &d});
     }
-    for (const Strategy* s = first_strategy(); s; s = s->next) {
-      if (std::string_view(s->workload) != w->name) continue;
+    for (const Strategy& s : strategy_registry()) {
+      if (std::string_view(s.workload) != w->name) continue;
       for (const Chosen& ds : sets)
         for (const std::string& alloc : o.allocators) {
-          PlannedCase c{w, s, ds.name, ds.path, alloc, ds.def == nullptr};
+          PlannedCase c{w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
           if (!o.filter.empty() && !std::regex_search(c.id(), filter)) continue;
           cases.push_back(std::move(c));
         }
