@@ -12,10 +12,12 @@ namespace fs = std::filesystem;
 // when even that fails (a directory we may not search).
 fs::path resolved(const std::string& p) {
   std::error_code ec;
-  fs::path r = fs::weakly_canonical(fs::path(p), ec);
-  if (!ec) return r;
+  // Absolute first: weakly_canonical leaves a relative path relative when
+  // none of it exists ("out.json" in the current directory).
   fs::path a = fs::absolute(fs::path(p), ec);
-  return (ec ? fs::path(p) : a).lexically_normal();
+  if (ec) a = fs::path(p);
+  fs::path r = fs::weakly_canonical(a, ec);
+  return ec ? a.lexically_normal() : r;
 }
 
 std::string shown(const NamedPath& p) { return p.option.empty() ? p.path : p.option + " " + p.path; }

@@ -58,11 +58,29 @@ def validator(source_dir):
     return jsonschema.Draft202012Validator(schema)
 
 
+def document_position(doc, path):
+    """Where a path lies in the document, in the order its text gives it."""
+    position = []
+    node = doc
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            position.append(list(node).index(step))
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            position.append(step)
+            node = node[step]
+        else:
+            break
+    return position
+
+
 def first_violation(v, doc):
     errors = list(v.iter_errors(doc))
     if not errors:
         return None
-    best = jsonschema.exceptions.best_match(errors)
+    # The first in the document; among several at one place, the most telling.
+    first = min(document_position(doc, e.absolute_path) for e in errors)
+    best = jsonschema.exceptions.best_match(e for e in errors if document_position(doc, e.absolute_path) == first)
     return "%s: %s (%d violation%s)" % (pointer(best.absolute_path), best.message[:300], len(errors),
                                          "" if len(errors) == 1 else "s")
 
