@@ -15,19 +15,32 @@
 
 namespace membench::report {
 
-inline constexpr const char* kSchema = "membench.report/1";
+inline constexpr const char* kSchema = "membench.report/2";
+// Still read: one timed process per case, no per-process samples.
+inline constexpr const char* kSchemaV1 = "membench.report/1";
 
 enum class Status { ok, failed, timeout, oom, mismatch, skipped };
 const char* to_string(Status s);
 std::optional<Status> status_from_string(const std::string& s);
 
-struct TimeStats {
-  int repetitions = 0;
+// The timed repetitions of one fresh process, after its warm-up.
+struct ProcessSamples {
   std::vector<double> real_ns;  // one value per repetition, per iteration
+  std::vector<double> cpu_ns;
+  std::uint64_t iterations = 0;  // per repetition
+};
+
+struct TimeStats {
+  int repetitions = 0;          // all timed repetitions of all processes
+  std::vector<double> real_ns;  // every process's repetitions, in process order
   std::vector<double> cpu_ns;
   double median_real_ns = 0;
   double cv = 0;  // coefficient of variation of real_ns
-  std::uint64_t iterations = 0;  // per repetition
+  std::uint64_t iterations = 0;  // per repetition (the first process's)
+  // Each process's own samples: drift between processes is the noise a
+  // verdict must see, so the repetitions of one process are never pooled blind.
+  std::vector<ProcessSamples> per_process;
+  double warmup_seconds = 0;  // run and thrown away in each process before timing
 };
 
 struct Throughput {

@@ -153,12 +153,30 @@ TEST(ReliabilityHostile, CompareRefusesToWriteOverAnInput) {
   write_text(thresholds, R"({"defaults": {"allocations.count": {"relative": 0}}})");
   expect_refused(d.path, {"compare", d.a, d.b, "--markdown", d.a}, {"compare: --markdown " + d.a + " " + kOverwrite});
   expect_refused(d.path, {"compare", d.a, d.b, "--html", d.b}, {"--html " + d.b + " " + kOverwrite});
+  expect_refused(d.path, {"compare", d.a, d.b, "--out", d.a}, {"--out " + d.a + " " + kOverwrite});
   expect_refused(d.path, {"compare", d.a, d.b, "--thresholds", thresholds, "--markdown", thresholds},
                  {kOverwrite + " (--thresholds)"});
   // Nothing at all is written when one of two outputs is an input.
   expect_refused(d.path, {"compare", d.a, d.b, "--markdown", d.path + "/c.md", "--html", d.a}, {kOverwrite});
   // Two outputs naming one file: the second would replace the first.
   expect_refused(d.path, {"compare", d.a, d.b, "--markdown", d.path + "/c.out", "--html", d.path + "/c.out"},
+                 {"name the same file"});
+}
+
+TEST(ReliabilityHostile, AbRefusesToWriteOverAnInput) {
+  Dir d;
+  // Refused before either build is looked at: these need not be executables.
+  std::string base = d.path + "/base-build", head = d.path + "/head-build";
+  write_text(base, "not run\n");
+  write_text(head, "not run\n");
+  std::string thresholds = d.path + "/thresholds.json", data = d.path + "/data.txt";
+  write_text(thresholds, "{}");
+  write_text(data, std::string(4096, 'a'));
+  expect_refused(d.path, {"ab", base, head, "--out", head}, {"ab: --out " + head + " " + kOverwrite + "; " + kRefusing});
+  expect_refused(d.path, {"ab", base, head, "--thresholds", thresholds, "--markdown", thresholds},
+                 {"--markdown " + thresholds + " " + kOverwrite + " (--thresholds)"});
+  expect_refused(d.path, {"ab", base, head, "--dataset", data, "--html", data}, {kOverwrite + " (--dataset)"});
+  expect_refused(d.path, {"ab", base, head, "--reports", d.path, "--out", d.path + "/base.json"},
                  {"name the same file"});
 }
 
