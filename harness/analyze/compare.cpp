@@ -442,6 +442,20 @@ std::string p_text(double p) {
 
 constexpr std::size_t kMinPairs = 6;
 
+// The half-width of the interval of the median ratio between runs of one
+// build: what a change must exceed to be told from this case's noise.
+double aa_floor(const std::vector<std::pair<double, double>>& runs) {
+  std::vector<double> x, y;
+  for (const auto& [a, b] : runs)
+    if (a > 0 && b > 0) {
+      x.push_back(a);
+      y.push_back(b);
+    }
+  if (x.size() < 3) return 0;
+  stats::RatioInterval ri = stats::paired_ratio_interval(x, y);
+  return std::max(ri.high - 1, 1 - ri.low);
+}
+
 std::string percent_text(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
@@ -470,7 +484,8 @@ void settle(MetricChange& m, Verdict beyond, double change, double floor, bool s
 // one process share its memory layout and its minute on the machine.
 MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResult& b,
                          const CaseResult& h, const Thresholds& all,
-                         const std::vector<std::pair<double, double>>* pairs) {
+                         const std::vector<std::pair<double, double>>* pairs,
+                         const std::vector<std::pair<double, double>>* same_build) {
   const bool throughput = info.kind == MetricKind::throughput;
   if (pairs) {
     std::vector<double> bt, ht, log_diff;
@@ -494,7 +509,7 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
     m.interval_low = low - 1;
     m.interval_high = high - 1;
     m.p_value = w.p_value;
-    const double floor = std::max(m.threshold.relative, stats::noise_floor(bt).value_or(0));
+    const double floor = std::max(m.threshold.relative, same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0));
     const bool excludes_none = ratio > 1 ? low > 1 : high < 1;
     // Under 6 pairs the exact signed-rank test cannot reach p < 0.05 (its
     // smallest p is 2/2^n); the tie-corrected approximation could, wrongly.
@@ -537,7 +552,8 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
 
 MetricChange judge(const MetricInfo& info, double base, double head, const Threshold& threshold,
                    const CaseResult& b, const CaseResult& h, const Thresholds& all,
-                   const std::vector<std::pair<double, double>>* pairs) {
+                   const std::vector<std::pair<double, double>>* pairs,
+                   const std::vector<std::pair<double, double>>* same_build) {
   MetricChange m;
   m.metric = &info;
   m.base = base;
@@ -556,7 +572,7 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
     m.note = "not gated for this case";
     return m;
   }
-  if (timed) return judge_timed(m, info, b, h, all, pairs);
+  if (timed) return judge_timed(m, info, b, h, all, pairs, same_build);
   const double sign = info.higher_is_better ? -1 : 1;
   const double worse_abs = sign * m.delta, worse_rel = sign * m.relative;
   const bool beyond_worse = worse_abs > threshold.absolute && worse_rel > threshold.relative;
@@ -643,11 +659,14 @@ Comparison compare_reports(const report::Report& base, const report::Report& hea
           cc.metrics.push_back(m);
           continue;
         }
-        const std::vector<std::pair<double, double>>* pairs = nullptr;
-        if (paired)
+        const std::vector<std::pair<double, double>>*pairs = nullptr, *same_build = nullptr;
+        if (paired) {
           if (auto it = paired->by_case.find(h.id); it != paired->by_case.end()) pairs = &it->second;
+          auto aa = paired->same_build.find(h.id);
+          if (aa != paired->same_build.end() && aa->second.size() >= 3) same_build = &aa->second;
+        }
         cc.metrics.push_back(
-            judge(info, *bv, *hv, thresholds.for_case(h.id, info.name), b, h, thresholds, pairs));
+            judge(info, *bv, *hv, thresholds.for_case(h.id, info.name), b, h, thresholds, pairs, same_build));
       }
     }
     out.cases.push_back(std::move(cc));

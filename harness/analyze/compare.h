@@ -108,6 +108,10 @@ struct MetricChange {
 // (base, head) median real time of each pair of processes, in run order.
 struct PairedTimes {
   std::map<std::string, std::vector<std::pair<double, double>>> by_case;
+  // Per case, adjacent runs of one build (an A/A pairing as close in time as
+  // the pairs); the noise floor comes from them when there are at least 3,
+  // else from consecutive base runs.
+  std::map<std::string, std::vector<std::pair<double, double>>> same_build;
 };
 
 struct CaseComparison {

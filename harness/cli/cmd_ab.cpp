@@ -68,6 +68,7 @@ int run_ab_command(const std::vector<std::string>& args) {
       .option("dataset", "dataset NAME or a PATH to your own file (as for run)", true)
       .option("allocator", "allocator(s), as for run")
       .flag("quick", "small datasets only")
+      .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
       .option("repetitions", "timed repetitions per process (default as for run)")
       .option("min-time", "minimum seconds per timed repetition (default as for run)")
@@ -117,7 +118,7 @@ int run_ab_command(const std::vector<std::string>& args) {
 
   runner::AbOptions o;
   o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
-  for (const char* name : {"filter", "allocator"})
+  for (const char* name : {"filter", "allocator", "shard"})
     if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
   for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
   if (p.has("quick")) o.selection.push_back("--quick");
@@ -175,7 +176,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     report::write_report_file(result.head, work.path() + "/head.json");
   }
 
-  analyze::PairedTimes paired{result.pairs};
+  analyze::PairedTimes paired{result.pairs, result.same_build};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;

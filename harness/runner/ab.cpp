@@ -181,7 +181,8 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
     std::vector<report::ProcessSamples> samples[2];
     double warmup = 0;
     std::string failure[2];
-    std::vector<std::pair<double, double>> pairs;
+    std::vector<std::pair<double, double>> pairs, same_build;
+    double last_run = 0;  // the median of the run before, in run order
     for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
       double median[2] = {0, 0};
       // base, head, head, base, ...: a steady drift weighs on both sides alike.
@@ -196,6 +197,9 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
         samples[s].push_back(c->time->per_process[0]);
         warmup = c->time->warmup_seconds;
         median[s] = stats::median(c->time->per_process[0].real_ns);
+        // The first run of every pair after the first follows a run of the same build.
+        if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
+        last_run = median[s];
       }
       if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
     }
@@ -207,7 +211,10 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
         attach_time(*cases[s], std::move(samples[s]), warmup);
       }
     }
-    if (failure[0].empty() && failure[1].empty()) result.pairs[id] = std::move(pairs);
+    if (failure[0].empty() && failure[1].empty()) {
+      result.pairs[id] = std::move(pairs);
+      result.same_build[id] = std::move(same_build);
+    }
   }
   for (int s = 0; s < 2; ++s) {
     report::Report& r = s == 0 ? result.base : result.head;

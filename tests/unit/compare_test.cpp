@@ -466,3 +466,20 @@ TEST(Thresholds, OverrideToleratesAChangeForMatchingCasesOnly) {
 }
 
 }  // namespace
+
+// With adjacent runs of one build at hand (what ab records), the floor comes
+// from them: runs as close in time as the pairs themselves.
+TEST(Compare, PairedNoiseFloorComesFromAdjacentRunsOfOneBuild) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  auto paired = paired_cases::pairs_with(id, 1.08, {0.0}, paired_cases::slowing_base());
+  Comparison quiet = compare_reports(base, head, Thresholds(), &paired);
+  EXPECT_EQ(metric(find(quiet, id), "time.median_real_ns").verdict, Verdict::regressed);
+  // The same build twice in a row differs by up to 20 %: +8 % is not claimed.
+  for (double r : {1.2, 0.85, 1.15, 0.9, 1.18, 0.83, 1.1}) paired.same_build[id].emplace_back(100.0, 100.0 * r);
+  Comparison noisy = compare_reports(base, head, Thresholds(), &paired);
+  const auto& t = metric(find(noisy, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::within) << t.note;
+  ASSERT_TRUE(t.noise_floor);
+  EXPECT_GT(*t.noise_floor, 0.08);
+}
