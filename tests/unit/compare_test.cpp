@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/statistics.h"
+#include "../common/report_builders.h"
 
 namespace {
 
@@ -18,6 +18,9 @@ using membench::analyze::Verdict;
 using membench::report::CaseResult;
 using membench::report::Report;
 using membench::report::Status;
+using membench::test::with_allocations;
+using membench::test::with_memory;
+using membench::test::with_time;
 using nlohmann::json;
 
 // Real times around `median_ns`, spread by `spread` (a fraction) in a fixed pattern.
@@ -29,38 +32,12 @@ std::vector<double> times(double median_ns, int repetitions, double spread, doub
   return out;
 }
 
-void set_times(CaseResult& c, std::vector<double> real) {
-  c.time->real_ns = real;
-  c.time->cpu_ns = real;
-  c.time->repetitions = static_cast<int>(real.size());
-  c.time->median_real_ns = membench::stats::median(real);
-  c.time->cv = membench::stats::cv(real);
-  c.throughput->bytes_per_second = static_cast<double>(c.input_bytes) / (c.time->median_real_ns * 1e-9);
-}
-
 CaseResult make_case(const std::string& workload, const std::string& strategy, double median_ns = 1e6,
                      int repetitions = 7, std::uint64_t allocations = 100, std::uint64_t rss_delta = 4 << 20) {
-  CaseResult c;
-  c.workload = workload;
-  c.strategy = strategy;
-  c.dataset = "text-1MiB";
-  c.allocator = "glibc";
-  c.id = membench::report::case_id(c.workload, c.strategy, c.dataset, c.allocator);
-  c.input_bytes = 1 << 20;
-  c.output_digest = std::string(64, 'a');
-  c.time.emplace();
-  c.time->iterations = 10;
-  c.throughput.emplace();
-  set_times(c, times(median_ns, repetitions, 0.02));
-  c.memory.emplace();
-  c.memory->baseline_rss_bytes = 8 << 20;
-  c.memory->peak_rss_delta_bytes = rss_delta;
-  c.memory->peak_rss_bytes = c.memory->baseline_rss_bytes + rss_delta;
-  c.allocations.emplace();
-  c.allocations->count = allocations;
-  c.allocations->bytes = allocations * 64;
-  c.allocations->peak_live_bytes = allocations * 32;
-  c.allocations->temporary = allocations / 10;
+  CaseResult c = membench::test::make_case(workload, strategy);
+  with_time(c, times(median_ns, repetitions, 0.02));
+  with_memory(c, 8 << 20, rss_delta);
+  with_allocations(c, allocations, allocations * 64, allocations * 32, allocations / 10);
   return c;
 }
 
@@ -109,7 +86,7 @@ TEST(Compare, AANoiseWithinThresholdsIsNoRegression) {
   // Another run of the same code: times shuffled and shifted by up to 3 %, RSS by 3 %.
   double shift = -0.03;
   for (CaseResult& c : head.results) {
-    set_times(c, times(c.time->median_real_ns * (1 + shift), 7, 0.03, 3));
+    with_time(c, times(c.time->median_real_ns * (1 + shift), 7, 0.03, 3));
     c.memory->peak_rss_delta_bytes = static_cast<std::uint64_t>(static_cast<double>(c.memory->peak_rss_delta_bytes) * (1 - shift));
     shift += 0.015;
   }
@@ -156,7 +133,7 @@ TEST(Compare, FewerAllocationsIsAnImprovement) {
 TEST(Compare, SlowedCaseWithEnoughRepetitionsIsCaught) {
   Report base = make_report(), head = make_report();
   CaseResult& slow = find(head, "full_read");
-  set_times(slow, times(slow.time->median_real_ns * 1.20, 7, 0.02, 5));
+  with_time(slow, times(slow.time->median_real_ns * 1.20, 7, 0.02, 5));
   Comparison c = compare_reports(base, head);
   const auto& cc = find(c, slow.id);
   const auto& t = metric(cc, "time.median_real_ns");
@@ -173,8 +150,8 @@ TEST(Compare, NoisyChangeWithoutSignificanceIsNotARegression) {
   CaseResult& b = find(base, "mmap");
   CaseResult& h = find(head, "mmap");
   // Very noisy repetitions: the medians differ by about 8 %, the samples overlap.
-  set_times(b, {100, 150, 80, 120, 95, 130, 70});
-  set_times(h, {110, 160, 78, 125, 103, 140, 75});
+  with_time(b, {100, 150, 80, 120, 95, 130, 70});
+  with_time(h, {110, 160, 78, 125, 103, 140, 75});
   ASSERT_GT(h.time->median_real_ns / b.time->median_real_ns, 1.05);
   Comparison c = compare_reports(base, head);
   const auto& t = metric(find(c, h.id), "time.median_real_ns");
@@ -188,8 +165,8 @@ TEST(Compare, FewRepetitionsJudgedByThresholdAloneAndSaysSo) {
   Report base = make_report(), head = make_report();
   CaseResult& b = find(base, "arena");
   CaseResult& h = find(head, "arena");
-  set_times(b, times(5e6, 3, 0.01));
-  set_times(h, times(5.5e6, 3, 0.01));
+  with_time(b, times(5e6, 3, 0.01));
+  with_time(h, times(5.5e6, 3, 0.01));
   Comparison c = compare_reports(base, head);
   const auto& t = metric(find(c, h.id), "time.median_real_ns");
   EXPECT_EQ(t.verdict, Verdict::regressed);
