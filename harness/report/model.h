@@ -1,5 +1,5 @@
 // The report model: what a run produced, independent of any output format.
-// Field names follow the contract (section 3); report/json.cpp maps them.
+// Field names follow the report format (docs/report-format.md); report/json.cpp maps them.
 #pragma once
 
 #include <cstdint>
