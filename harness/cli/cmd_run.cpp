@@ -11,6 +11,7 @@
 #include "render/terminal.h"
 #include "report/json.h"
 #include "runner/allocators.h"
+#include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/heaptrack.h"
 #include "runner/runner.h"
@@ -73,7 +74,8 @@ int run_main(const std::vector<std::string>& args) {
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
-      .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report");
+      .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
+      .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)");
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s", p.help_text().c_str());
@@ -126,6 +128,11 @@ int run_main(const std::vector<std::string>& args) {
   }
   o.cold = p.has("cold");
   o.heaptrack = p.has("heaptrack");
+  o.cachegrind = p.has("cachegrind");
+  if (o.cachegrind) {
+    if (runner::valgrind_program().empty()) throw UsageError("--cachegrind: valgrind is not installed (apt-get install valgrind)");
+    if (runner::sanitizer_build()) throw UsageError("--cachegrind: not available in a sanitizer build");
+  }
   if (auto s = p.value("shard")) parse_shard(*s, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());

@@ -118,6 +118,10 @@ json to_json(const Report& r) {
     }
     if (!c.allocator_stats.is_null()) e["allocator_stats"] = c.allocator_stats;
     if (!c.heaptrack.is_null()) e["heaptrack"] = c.heaptrack;
+    if (c.cachegrind)
+      e["cachegrind"] = {{"instructions", c.cachegrind->instructions},
+                         {"d1_misses", c.cachegrind->d1_misses},
+                         {"ll_misses", c.cachegrind->ll_misses}};
     if (!c.extra.is_null()) e["extra"] = c.extra;
     for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
       if (!e.contains(it.key())) e[it.key()] = it.value();
@@ -356,11 +360,16 @@ Report from_json(const json& j, const std::string& source) {
     }
     if (e.contains("allocator_stats")) c.allocator_stats = e["allocator_stats"];
     if (e.contains("heaptrack")) c.heaptrack = e["heaptrack"];
+    if (e.contains("cachegrind")) {
+      const json& g = e["cachegrind"];
+      std::string w = at + ".cachegrind";
+      c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
+    }
     if (e.contains("extra")) c.extra = e["extra"];
     static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                         "error", "input_bytes", "input_items", "output_digest", "time",
                                         "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                        "heaptrack", "extra"};
+                                        "heaptrack", "cachegrind", "extra"};
     for (auto it = e.begin(); it != e.end(); ++it)
       if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
     r.results.push_back(std::move(c));

@@ -73,6 +73,14 @@ struct Allocations {
   std::uint64_t leaked_count = 0;
 };
 
+// Counted under Valgrind's cache simulator for the strategy's call alone
+// (run --cachegrind): deterministic, unlike time.
+struct CpuCost {
+  std::uint64_t instructions = 0;  // instructions executed (Ir)
+  std::uint64_t d1_misses = 0;     // simulated first-level data cache misses, reads and writes
+  std::uint64_t ll_misses = 0;     // simulated last-level misses, instructions and data
+};
+
 struct Timeline {
   double interval_ms = 0;
   std::vector<std::uint64_t> rss_bytes;
@@ -97,6 +105,7 @@ struct CaseResult {
   std::optional<MemoryStats> memory;
   std::optional<Allocations> allocations;
   std::optional<Timeline> timeline;
+  std::optional<CpuCost> cachegrind;
   nlohmann::json allocator_stats;  // object, or null when not collected
   nlohmann::json heaptrack;        // object, or null without --heaptrack
   nlohmann::json extra;            // strategy- or workload-specific figures

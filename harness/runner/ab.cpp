@@ -82,13 +82,14 @@ report::Report run_report(const SideRun& side, std::vector<std::string> args, co
   argv.insert(argv.end(), {"--out", out});
   std::error_code ec;
   fs::remove(out, ec);
-  ChildOutcome o = run_child(ChildSpec{.argv = argv});
+  ChildOutcome o = run_child(ChildSpec{.argv = argv, .env_set = {}});
   if (o.end == ChildOutcome::End::signaled)
     throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run was killed by " +
                   describe_signal(o.signal));
   // 1: a case failed, and the report is still whole.
   if (o.exit_code > 1 || !fs::exists(out)) {
     std::string why = last_line(o.stderr_tail);
+    if (why.rfind("membench: ", 0) == 0) why.erase(0, 10);
     if (why.find("unknown option") != std::string::npos)
       why += " (a membench from before `ab` existed cannot take part)";
     throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run failed: " + why);
@@ -151,10 +152,13 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
   std::vector<std::string> untimed = o.selection;
   untimed.insert(untimed.end(), o.measurement.begin(), o.measurement.end());
   untimed.insert(untimed.end(), {"--phases", "memory,count"});
-  note("ab: memory and counting runs of base (" + base.spec + ")");
+  // Said after each step, so that a selection a build refuses gives one line.
   result.base = run_report(sides[0], untimed, o.work_dir + "/base-untimed.json");
-  note("ab: memory and counting runs of head (" + head.spec + ")");
+  note("ab: base (" + base.spec + "): memory and counting runs done, " + std::to_string(result.base.results.size()) +
+       " cases");
   result.head = run_report(sides[1], untimed, o.work_dir + "/head-untimed.json");
+  note("ab: head (" + head.spec + "): memory and counting runs done, " + std::to_string(result.head.results.size()) +
+       " cases");
 
   std::vector<std::string> timed_ids;
   for (const report::CaseResult& b : result.base.results) {
@@ -166,14 +170,19 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
     const std::string& id = timed_ids[i];
     if (progress.timing) progress.timing(i, timed_ids.size(), id);
     report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
-    std::vector<std::string> args{"--filter", "^" + regex_escape(id) + "$", "--dataset",
+    // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
+    std::string exact = regex_escape(id);
+    exact.insert(exact.begin(), '^');
+    exact.push_back('$');
+    std::vector<std::string> args{"--filter", exact, "--dataset",
                                   dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
     args.insert(args.end(), o.measurement.begin(), o.measurement.end());
     args.insert(args.end(), {"--phases", "time", "--processes", "1"});
     std::vector<report::ProcessSamples> samples[2];
     double warmup = 0;
     std::string failure[2];
-    std::vector<std::pair<double, double>> pairs;
+    std::vector<std::pair<double, double>> pairs, same_build;
+    double last_run = 0;  // the median of the run before, in run order
     for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
       double median[2] = {0, 0};
       // base, head, head, base, ...: a steady drift weighs on both sides alike.
@@ -188,6 +197,9 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
         samples[s].push_back(c->time->per_process[0]);
         warmup = c->time->warmup_seconds;
         median[s] = stats::median(c->time->per_process[0].real_ns);
+        // The first run of every pair after the first follows a run of the same build.
+        if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
+        last_run = median[s];
       }
       if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
     }
@@ -199,7 +211,10 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
         attach_time(*cases[s], std::move(samples[s]), warmup);
       }
     }
-    if (failure[0].empty() && failure[1].empty()) result.pairs[id] = std::move(pairs);
+    if (failure[0].empty() && failure[1].empty()) {
+      result.pairs[id] = std::move(pairs);
+      result.same_build[id] = std::move(same_build);
+    }
   }
   for (int s = 0; s < 2; ++s) {
     report::Report& r = s == 0 ? result.base : result.head;

@@ -58,6 +58,10 @@ struct AbResult {
   // Per case, the median real time of each timed process, as (base, head)
   // pairs in the order they ran.
   std::map<std::string, std::vector<std::pair<double, double>>> pairs;
+  // Per case, the runs of one build that ran next to each other (head, head
+  // between the first two pairs, base, base between the next two, ...): an
+  // A/A pairing as close in time as the real pairs, for the noise floor.
+  std::map<std::string, std::vector<std::pair<double, double>>> same_build;
 };
 
 // Measures every case both builds have, interleaving each case's timed

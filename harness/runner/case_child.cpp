@@ -11,7 +11,8 @@
 //   time    Google Benchmark timed repetitions after a discarded warm-up,
 //           no counting; the runner starts several such processes.
 // With --heaptrack, a fourth (and a calibration run per workload and
-// dataset) runs under heaptrack: see runner/heaptrack.cpp.
+// dataset) runs under heaptrack: see runner/heaptrack.cpp. With --cachegrind,
+// the same single run under Valgrind: see runner/cachegrind.cpp.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -347,7 +348,7 @@ int case_main(const std::vector<std::string>& args) {
     if (a.phase == "memory") run_memory_phase(a, input, out);
     else if (a.phase == "count") run_count_phase(a, input, out);
     else if (a.phase == "time") run_time_phase(a, input, out);
-    else if (a.phase == "heaptrack") run_heaptrack_phase(a, input, out);
+    else if (a.phase == "heaptrack" || a.phase == "cachegrind") run_heaptrack_phase(a, input, out);
     else throw UsageError("__case: unknown phase " + a.phase);
   } catch (const std::bad_alloc&) {
     out.line("status", "oom");

@@ -21,6 +21,7 @@
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
 #include "runner/allocators.h"
+#include "runner/cachegrind.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
 #include "runner/injected_regression.h"
@@ -471,6 +472,30 @@ void attach_heaptrack(CaseResult& r, const PlannedCase& c, const RunOptions& o, 
   }
 }
 
+void attach_cachegrind(CaseResult& r, const PlannedCase& c, const RunOptions& o, const std::string& exe,
+                       const std::vector<std::string>& env, double timeout) {
+  static int serial = 0;
+  const std::string out_file = (std::filesystem::temp_directory_path() /
+                                ("membench-callgrind." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
+                                   .string();
+  std::vector<std::string> argv = cachegrind_arguments(out_file);
+  std::vector<std::string> child = child_argv(c, "cachegrind", o, exe);
+  argv.insert(argv.end(), child.begin(), child.end());
+  ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = timeout});
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  if (PhaseVerdict v = judge(out, "cachegrind", o); !v.ok) {
+    r.extra["cachegrind_error"] = v.error;
+  } else {
+    try {
+      r.cachegrind = read_callgrind_totals(out_file);
+    } catch (const std::exception& e) {
+      r.extra["cachegrind_error"] = e.what();
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(out_file, ec);
+}
+
 CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe,
                    std::map<std::string, HeaptrackFigures>& calibrations) {
   CaseResult r;
@@ -560,7 +585,10 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
     attach_time(r, std::move(processes), o.warmup_seconds);
   }
 
-  // 4. optionally, heaptrack's independent view of the same work.
+  // 4. optionally, instructions and simulated cache misses: exact where time is noisy.
+  if (o.cachegrind) attach_cachegrind(r, c, o, exe, env, remaining());
+
+  // 5. optionally, heaptrack's independent view of the same work.
   if (o.heaptrack) attach_heaptrack(r, c, o, exe, env, remaining(), calibrations);
   return r;
 }
@@ -642,6 +670,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   rep.context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   rep.context["repetitions"] = options.repetitions;
   rep.context["processes"] = options.processes;
+  if (options.cachegrind) rep.context["cachegrind"] = "callgrind --cache-sim=yes, the strategy call only";
   if (std::string injected = injected_regression(); !injected.empty()) rep.context["injected_regression"] = injected;
   rep.context["warmup_seconds"] = options.warmup_seconds;
   rep.context["min_time_seconds"] = options.min_time_seconds;

@@ -35,6 +35,7 @@ struct RunOptions {
   bool cold = false;
   double sample_interval_ms = 1.0;
   bool heaptrack = false;     // also run each case under heaptrack
+  bool cachegrind = false;    // also count the strategy's instructions and cache misses under Valgrind
   std::string heaptrack_dir;  // where recordings go (beside the report)
   int shard_index = 1, shard_count = 1;  // 1-based shard of N
   std::vector<std::string> command_line;

@@ -229,3 +229,29 @@ TEST(Runner, TimedSamplesComeFromSeveralProcessesEachAfterAWarmUp) {
   ASSERT_EQ(cold["per_process"].size(), 3u);
   for (const json& p : cold["per_process"]) EXPECT_GT(p["real_ns"][0].get<double>(), slow_ns) << cold.dump();
 }
+
+// Instructions counted under Valgrind for the strategy call alone are the
+// same on every run of one build; simulated cache misses nearly so.
+TEST(Runner, CachegrindCountsAreRepeatable) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("Valgrind cannot run a sanitizer build");
+  std::string dir = test_dir("cachegrind");
+  std::vector<json> runs;
+  for (int i = 0; i < 2; ++i) {
+    std::string out = dir + "/run" + std::to_string(i) + ".json";
+    CommandResult r = run_membench({"run", "--filter", "^hash/(stream|full_read)/", "--dataset", small_file(dir),
+                                    "--phases", "count", "--cachegrind", "--out", out});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    runs.push_back(load(out));
+  }
+  ASSERT_EQ(runs[0]["results"].size(), 2u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const json& a = runs[0]["results"][c];
+    const json& b = runs[1]["results"][c];
+    ASSERT_TRUE(a.contains("cachegrind")) << a["extra"].dump();
+    EXPECT_GT(a["cachegrind"]["instructions"].get<double>(), 100000.0);  // hashing 100 KB is no less
+    EXPECT_EQ(a["cachegrind"]["instructions"], b["cachegrind"]["instructions"]) << a["id"];
+    EXPECT_NEAR(a["cachegrind"]["d1_misses"].get<double>(), b["cachegrind"]["d1_misses"].get<double>(),
+                0.01 * a["cachegrind"]["d1_misses"].get<double>() + 10)
+        << a["id"];
+  }
+}
