@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output_checks.h"
 #include "report/json.h"
 #include "report/merge.h"
 
@@ -31,6 +32,7 @@ int run_merge(const std::vector<std::string>& args) {
   std::optional<std::string> out = parser.value("out");
   if (!out || out->empty()) throw UsageError("merge: -o OUT.json is required (see --help)");
   if (parser.positionals().empty()) throw UsageError("merge: no input report given (see --help)");
+  check_outputs("merge", {{"-o", out}}, parser.positionals());
 
   std::vector<report::MergeInput> inputs;
   for (const std::string& path : parser.positionals()) inputs.push_back({path, report::read_report_file(path)});
