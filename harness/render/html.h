@@ -1,4 +1,4 @@
-// Single-file HTML pages (contract section 6): CSS, script, data and SVG
+// Single-file HTML pages (README, 'Reports and regression gating'): CSS, script, data and SVG
 // charts inline, no request to any network address. The renderer only
 // presents what the reports hold; it never measures anything itself.
 #pragma once
