@@ -7,8 +7,8 @@
 #include <tuple>
 #include <vector>
 
-#include "cli/command.h"
 #include "render/terminal.h"
+#include "util/format.h"
 
 namespace membench::render {
 namespace {

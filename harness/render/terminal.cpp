@@ -6,8 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "cli/command.h"
-
 namespace membench::render {
 
 using report::CaseResult;
