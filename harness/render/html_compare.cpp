@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 
 #include "render/html_page.h"
 #include "render/svg_charts.h"
+#include "report/metrics.h"
 
 namespace membench::render {
 namespace {
@@ -118,9 +120,9 @@ std::string compare_card(const an::CaseComparison& cc) {
   return o.str();
 }
 
-std::string overview_cell(const an::CaseComparison& cc, const char* metric) {
+std::string overview_cell(const an::CaseComparison& cc, const an::MetricInfo* metric) {
   for (const an::MetricChange& m : cc.metrics) {
-    if (std::string(m.metric->name) != metric) continue;
+    if (std::string_view(m.metric->name) != metric->name) continue;
     std::string title = an::format_value(m.metric->unit, m.base) + " → " + an::format_value(m.metric->unit, m.head) +
                         " (" + an::to_string(m.verdict) + (m.note.empty() ? "" : "; " + m.note) + ")";
     std::string text = m.verdict == an::Verdict::unavailable ? "n/a" : an::format_relative(m.relative);
@@ -130,18 +132,24 @@ std::string overview_cell(const an::CaseComparison& cc, const char* metric) {
   return "<td class=\"num na\" data-v=\"\">&ndash;</td>";
 }
 
-const char* const kOverviewMetrics[] = {"allocations.count", "allocations.bytes", "allocations.peak_live_bytes",
-                                        "memory.peak_rss_delta_bytes", "time.median_real_ns",
-                                        "throughput.bytes_per_second"};
+// The overview's columns: the compared metrics the catalogue shows there, in compare's order.
+std::vector<const an::MetricInfo*> overview_metrics() {
+  std::vector<const an::MetricInfo*> out;
+  for (const an::MetricInfo& info : an::compared_metrics())
+    if (const report::Metric* m = report::find_metric(info.name); m && m->shows(report::kOverview)) out.push_back(&info);
+  return out;
+}
 
 std::string overview(const an::Comparison& c) {
   std::ostringstream o;
   o << "<section id=\"overview\"><h2>Overview</h2><p><input class=\"case-filter\" type=\"search\" "
        "placeholder=\"filter rows (text or regex)\" aria-label=\"filter rows\"></p>"
        "<div class=\"scroll\"><table class=\"sortable overview\"><thead><tr><th>case</th><th>status</th>"
-       "<th>verdict</th><th class=\"num\">allocations</th><th class=\"num\">bytes allocated</th>"
-       "<th class=\"num\">peak live</th><th class=\"num\">peak RSS &Delta;</th><th class=\"num\">median time</th>"
-       "<th class=\"num\">throughput</th></tr></thead><tbody>";
+       "<th>verdict</th>";
+  const std::vector<const an::MetricInfo*> columns = overview_metrics();
+  for (const an::MetricInfo* info : columns)
+    o << "<th class=\"num\">" << esc(report::find_metric(info->name)->label) << "</th>";
+  o << "</tr></thead><tbody>";
   for (const an::CaseComparison& cc : c.cases) {
     bool bad = cc.regression_count() > 0;
     o << "<tr" << (bad ? " class=\"bad\"" : "") << "><td class=\"mono\"><a href=\"#cmp-" << esc(slug(cc.id)) << "\">"
@@ -149,7 +157,7 @@ std::string overview(const an::Comparison& c) {
     if (cc.base_status == cc.head_status) o << status_badge(cc.head_status);
     else o << status_badge(cc.base_status) << " &rarr; " << status_badge(cc.head_status);
     o << "</td><td class=\"" << case_class(cc) << "\">" << esc(case_verdict(cc)) << "</td>";
-    for (const char* m : kOverviewMetrics) o << overview_cell(cc, m);
+    for (const an::MetricInfo* info : columns) o << overview_cell(cc, info);
     o << "</tr>";
   }
   o << "</tbody></table></div>";

@@ -86,9 +86,22 @@ std::string value_text(Fmt f, double v) {
     case Fmt::ms: return fixed(v, 0) + " ms";
     case Fmt::ns: return an::format_duration_ns(v);
     case Fmt::count: return format_count(v);
+    case Fmt::percent: return percent(v);
     case Fmt::plain: return trim_number(v);
   }
   return trim_number(v);
+}
+
+Fmt fmt_of(report::MetricUnit unit) {
+  switch (unit) {
+    case report::MetricUnit::count: return Fmt::count;
+    case report::MetricUnit::bytes: return Fmt::bytes;
+    case report::MetricUnit::nanoseconds: return Fmt::ns;
+    case report::MetricUnit::bytes_per_second: return Fmt::bytes_per_second;
+    case report::MetricUnit::items_per_second: return Fmt::items_per_second;
+    case report::MetricUnit::ratio: return Fmt::percent;
+  }
+  return Fmt::plain;
 }
 
 bool completed(const CaseResult& c) { return c.status == Status::ok; }
@@ -168,6 +181,11 @@ std::string num_cell(std::optional<double> v, Fmt f, const std::string& title, c
   return out + ">" + esc(value_text(f, *v)) + "</td>";
 }
 
+std::string metric_cell(const report::Metric& m, std::optional<double> v, const std::string& title,
+                        const std::string& cls) {
+  return num_cell(v, fmt_of(m.unit), title, cls);
+}
+
 std::string kv_table(const std::vector<std::pair<std::string, std::string>>& rows, const std::string& cls) {
   std::string out = "<table class=\"" + cls + "\"><tbody>";
   for (const auto& [k, v] : rows)
@@ -201,6 +219,10 @@ std::string page_end(const json& data) {
 
 std::string legend_section() {
   std::string out = "<section id=\"legend\"><h2>How to read these metrics</h2><dl class=\"legend-text\">\n";
+  // Every metric of the catalogue, then what is not a metric (legend.html).
+  for (const report::Metric& m : report::metrics())
+    out += "<dt>" + esc(m.label) + " <span class=\"meta mono\">" + esc(m.name) + "</span></dt><dd>" +
+           esc(m.description) + "</dd>\n";
   out += assets::legend_html;
   return out + "</dl></section>";
 }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/metrics.h"
 #include "report/model.h"
 
 namespace membench::render::html {
@@ -27,8 +28,9 @@ std::string url_path(const std::string& path);         // percent-encoded, '/' k
 std::string trim_number(double v);                     // "%.3g"
 
 // How a figure is written: each kind in the one way every renderer uses.
-enum class Fmt { plain, bytes, ms, count, ns, bytes_per_second, items_per_second };
+enum class Fmt { plain, bytes, ms, count, ns, bytes_per_second, items_per_second, percent };
 std::string value_text(Fmt f, double v);
+Fmt fmt_of(report::MetricUnit unit);  // how a catalogue metric's values are written
 
 // ---- report fields ----
 bool completed(const report::CaseResult& c);
@@ -43,6 +45,9 @@ std::vector<std::pair<std::string, std::string>> context_rows(const nlohmann::js
 // ---- table pieces ----
 // A right-aligned figure with its raw value as the sort key; a dash when missing.
 std::string num_cell(std::optional<double> v, Fmt f, const std::string& title = "", const std::string& cls = "");
+// A catalogue metric's cell: its value in the metric's unit.
+std::string metric_cell(const report::Metric& m, std::optional<double> v, const std::string& title = "",
+                        const std::string& cls = "");
 std::string kv_table(const std::vector<std::pair<std::string, std::string>>& rows, const std::string& cls = "kv");
 
 // ---- the frame ----

@@ -29,85 +29,67 @@ using report::ScalingFit;
 using report::Status;
 namespace an = membench::analyze;
 
-std::optional<double> anon_delta(const CaseResult& c) {
-  if (!c.memory) return std::nullopt;
-  return static_cast<double>(c.memory->peak_anon_bytes) - static_cast<double>(c.memory->baseline_anon_bytes);
-}
-
-std::optional<double> file_delta(const CaseResult& c) {
-  if (!c.memory) return std::nullopt;
-  return static_cast<double>(c.memory->peak_file_bytes) - static_cast<double>(c.memory->baseline_file_bytes);
-}
-
 std::string params_text(const CaseResult& c) {
   std::string s;
   for (const auto& [k, v] : c.params) s += (s.empty() ? "" : ", ") + k + "=" + std::to_string(v);
   return s;
 }
 
-const char* const kResultsHead =
-    "<div class=\"scroll\"><table class=\"sortable results\"><thead><tr>"
-    "<th>strategy</th><th>dataset</th><th>allocator</th><th class=\"num\">input</th><th>status</th>"
-    "<th class=\"num\" title=\"peak RSS minus the RSS before the strategy started\">peak RSS &Delta;</th>"
-    "<th class=\"num\" title=\"peak anonymous memory minus its baseline\">anon &Delta;</th>"
-    "<th class=\"num\" title=\"peak file-backed memory minus its baseline\">file &Delta;</th>"
-    "<th class=\"num\">allocations</th><th class=\"num\">bytes allocated</th>"
-    "<th class=\"num\">peak live</th><th class=\"num\">temporary</th><th class=\"num\">leaked</th>"
-    "<th class=\"num\">median time</th><th class=\"num\">throughput</th>"
-    "<th class=\"num\" title=\"coefficient of variation of the repetitions' real time\">CV</th>"
-    "<th>params</th><th>output digest</th></tr></thead><tbody>";
+// What a figure's cell says beyond its value: a tooltip with the figures
+// behind it, and a warning where the figure itself is one.
+struct CellNote {
+  std::string title;
+  bool warn = false;
+};
 
-std::string figures_cells(const CaseResult& c) {
-  std::ostringstream o;
-  auto mem = [&](auto field) -> std::optional<double> {
-    if (!c.memory) return std::nullopt;
-    return static_cast<double>((*c.memory).*field);
-  };
-  std::string rss_title;
-  if (c.memory)
-    rss_title = "peak " + format_bytes(static_cast<double>(c.memory->peak_rss_bytes)) + ", baseline " +
-                format_bytes(static_cast<double>(c.memory->baseline_rss_bytes)) + ", faults " +
-                format_count(static_cast<double>(c.memory->minor_faults)) + " minor / " +
-                format_count(static_cast<double>(c.memory->major_faults)) + " major";
-  o << num_cell(mem(&report::MemoryStats::peak_rss_delta_bytes), Fmt::bytes, rss_title);
-  o << num_cell(anon_delta(c), Fmt::bytes,
-                c.memory ? "peak " + format_bytes(static_cast<double>(c.memory->peak_anon_bytes)) : "");
-  o << num_cell(file_delta(c), Fmt::bytes,
-                c.memory ? "peak " + format_bytes(static_cast<double>(c.memory->peak_file_bytes)) : "");
-  auto alloc = [&](auto field) -> std::optional<double> {
-    if (!c.allocations) return std::nullopt;
-    return static_cast<double>((*c.allocations).*field);
-  };
-  o << num_cell(alloc(&report::Allocations::count), Fmt::count);
-  o << num_cell(alloc(&report::Allocations::bytes), Fmt::bytes);
-  o << num_cell(alloc(&report::Allocations::peak_live_bytes), Fmt::bytes);
-  o << num_cell(alloc(&report::Allocations::temporary), Fmt::count);
-  auto leaked = alloc(&report::Allocations::leaked_bytes);
-  o << num_cell(leaked, Fmt::bytes, "", leaked && *leaked > 0 ? "v-warn" : "");
-  std::optional<double> median, tput, cv;
-  std::string time_title, tput_title;
-  if (c.time) {
-    median = c.time->median_real_ns;
-    cv = c.time->cv;
-    time_title = std::to_string(c.time->repetitions) + " repetitions x " + std::to_string(c.time->iterations) +
-                 " iterations";
+// Called with the case's value `v`: the part of the case it comes from exists.
+CellNote cell_note(const report::Metric& m, const CaseResult& c, double v) {
+  using report::MetricId;
+  auto bytes_of = [](std::uint64_t b) { return format_bytes(static_cast<double>(b)); };
+  switch (m.id) {
+    case MetricId::peak_rss_delta:
+      return {"peak " + bytes_of(c.memory->peak_rss_bytes) + ", baseline " + bytes_of(c.memory->baseline_rss_bytes) +
+              ", faults " + format_count(static_cast<double>(c.memory->minor_faults)) + " minor / " +
+              format_count(static_cast<double>(c.memory->major_faults)) + " major"};
+    case MetricId::peak_anon_delta: return {"peak " + bytes_of(c.memory->peak_anon_bytes)};
+    case MetricId::peak_file_delta: return {"peak " + bytes_of(c.memory->peak_file_bytes)};
+    case MetricId::leaked: return {"", v > 0};
+    case MetricId::median_time:
+      return {std::to_string(c.time->repetitions) + " repetitions x " + std::to_string(c.time->iterations) +
+              " iterations"};
+    case MetricId::bytes_per_second: {
+      const report::Metric& items = report::metric(MetricId::items_per_second);
+      std::optional<double> per_second = items.value(c);
+      return {per_second ? an::format_value(items.unit, *per_second) : ""};
+    }
+    case MetricId::time_cv: return {"", v > 0.05};  // noisy: the README's threshold for treating differences as noise
+    default: return {};
   }
-  if (c.throughput) {
-    tput = c.throughput->bytes_per_second;
-    if (c.throughput->items_per_second) tput_title = value_text(Fmt::items_per_second, *c.throughput->items_per_second);
+}
+
+std::string results_head(const std::vector<const report::Metric*>& columns) {
+  std::string out =
+      "<div class=\"scroll\"><table class=\"sortable results\"><thead><tr>"
+      "<th>strategy</th><th>dataset</th><th>allocator</th><th class=\"num\">input</th><th>status</th>";
+  for (const report::Metric* m : columns)
+    out += "<th class=\"num\" title=\"" + esc(m->description) + "\">" + esc(m->label) + "</th>";
+  return out + "<th>params</th><th>output digest</th></tr></thead><tbody>";
+}
+
+std::string figures_cells(const CaseResult& c, const std::vector<const report::Metric*>& columns) {
+  std::string out;
+  for (const report::Metric* m : columns) {
+    std::optional<double> v = m->value(c);
+    CellNote note = v ? cell_note(*m, c, *v) : CellNote{};
+    out += metric_cell(*m, v, note.title, note.warn ? "v-warn" : "");
   }
-  o << num_cell(median, Fmt::ns, time_title) << num_cell(tput, Fmt::bytes_per_second, tput_title);
-  if (cv)
-    o << "<td class=\"num" << (*cv > 0.05 ? " v-warn" : "") << "\" data-v=\"" << sort_key(*cv) << "\">&plusmn;"
-      << percent(*cv) << "</td>";
-  else
-    o << "<td class=\"num na\" data-v=\"\">&ndash;</td>";
-  return o.str();
+  return out;
 }
 
 std::string results_table(const std::vector<const CaseResult*>& cases) {
+  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kTable);
   std::ostringstream o;
-  o << kResultsHead;
+  o << results_head(columns);
   for (const CaseResult* c : cases) {
     o << "<tr id=\"case-" << esc(slug(c->id)) << "\" class=\""
       << (completed(*c) ? "" : c->status == Status::skipped ? "skip" : "bad") << "\" data-case=\"" << esc(c->id)
@@ -118,7 +100,7 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
                   c->input_items ? format_count(static_cast<double>(c->input_items)) + " items" : "");
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
-    o << "</td>" << figures_cells(*c);
+    o << "</td>" << figures_cells(*c, columns);
     o << "<td class=\"mono\">" << esc(params_text(*c)) << "</td>";
     o << "<td class=\"mono\" title=\"" << esc(c->output_digest) << "\">" << esc(short_digest(c->output_digest))
       << "</td></tr>";
@@ -127,43 +109,14 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
   return o.str();
 }
 
-struct BarSpec {
-  const char* title;
-  const char* note;
-  Fmt fmt;
-  std::optional<double> (*get)(const CaseResult&);
-};
-const BarSpec kBars[] = {
-    {"Peak RSS Δ", "lower is better", Fmt::bytes,
-     [](const CaseResult& c) -> std::optional<double> {
-       if (!c.memory) return std::nullopt;
-       return static_cast<double>(c.memory->peak_rss_delta_bytes);
-     }},
-    {"Peak live heap bytes", "lower is better", Fmt::bytes,
-     [](const CaseResult& c) -> std::optional<double> {
-       if (!c.allocations) return std::nullopt;
-       return static_cast<double>(c.allocations->peak_live_bytes);
-     }},
-    {"Allocation count", "lower is better", Fmt::count,
-     [](const CaseResult& c) -> std::optional<double> {
-       if (!c.allocations) return std::nullopt;
-       return static_cast<double>(c.allocations->count);
-     }},
-    {"Throughput", "higher is better", Fmt::bytes_per_second,
-     [](const CaseResult& c) -> std::optional<double> {
-       if (!c.throughput) return std::nullopt;
-       return c.throughput->bytes_per_second;
-     }},
-};
-
 std::string group_of(const CaseResult& c) { return c.dataset + " · " + c.allocator; }
 
-BarItem bar_item(const CaseResult& c, const BarSpec& s, const std::string& colour) {
+BarItem bar_item(const CaseResult& c, const report::Metric& m, const std::string& colour) {
   BarItem b;
   b.group = group_of(c);
   b.label = c.strategy;
   b.colour = colour;
-  std::optional<double> v = s.get(c);
+  std::optional<double> v = m.value(c);
   if (!completed(c)) {
     b.missing = true;
     b.bad = c.status != Status::skipped;
@@ -176,7 +129,7 @@ BarItem bar_item(const CaseResult& c, const BarSpec& s, const std::string& colou
     b.title = c.id;
   } else {
     b.value = *v;
-    b.value_text = value_text(s.fmt, *v);
+    b.value_text = value_text(fmt_of(m.unit), *v);
     b.title = c.id + ": " + b.value_text;
   }
   return b;
@@ -197,15 +150,15 @@ std::string bar_charts(const std::vector<const CaseResult*>& cases) {
     return std::find(groups.begin(), groups.end(), group_of(*a)) < std::find(groups.begin(), groups.end(), group_of(*b));
   });
   std::string out = "<div class=\"charts\">";
-  for (const BarSpec& s : kBars) {
+  for (const report::Metric* m : report::metrics_shown(report::kHeadline)) {
     std::vector<BarItem> items;
     bool any = false;
     for (const CaseResult* c : ordered) {
       auto index = std::find(strategies.begin(), strategies.end(), c->strategy) - strategies.begin();
-      items.push_back(bar_item(*c, s, palette(static_cast<std::size_t>(index))));
+      items.push_back(bar_item(*c, *m, palette(static_cast<std::size_t>(index))));
       any |= !items.back().missing;
     }
-    if (any) out += bar_chart(s.title, s.note, items);
+    if (any) out += bar_chart(m->label, m->higher_is_better() ? "higher is better" : "lower is better", items);
   }
   return out + "</div>";
 }

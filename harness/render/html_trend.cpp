@@ -13,19 +13,6 @@ using report::Report;
 using report::Status;
 namespace an = membench::analyze;
 
-struct TrendMetric {
-  const char* metric;
-  const char* title;
-  Fmt fmt;
-};
-const TrendMetric kTrendMetrics[] = {
-    {"memory.peak_rss_delta_bytes", "peak RSS Δ", Fmt::bytes},
-    {"allocations.count", "allocations", Fmt::count},
-    {"allocations.peak_live_bytes", "peak live", Fmt::bytes},
-    {"time.median_real_ns", "median time", Fmt::ns},
-    {"throughput.bytes_per_second", "throughput", Fmt::bytes_per_second},
-};
-
 std::string run_label(const Report& r, std::size_t i) {
   std::string created = created_of(r.context);
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + string.
@@ -81,14 +68,14 @@ std::string regressions_part(const an::Trend& t, const std::vector<std::string>&
   return o.str();
 }
 
-std::string series_cell(const an::TrendSeries& s, const TrendMetric& m, const an::TrendCase& tc,
+std::string series_cell(const an::TrendSeries& s, const report::Metric& m, const an::TrendCase& tc,
                         const std::vector<std::string>& labels) {
   if (!s.last) return "<td class=\"num na\" data-v=\"\">&ndash;</td>";
   const std::size_t n = s.values.size();
   std::vector<std::string> titles(n);
   for (std::size_t i = 0; i < n; ++i)
     if (s.values[i])
-      titles[i] = labels[i] + ": " + value_text(m.fmt, *s.values[i]) + (s.regressed[i] ? " (regression)" : "");
+      titles[i] = labels[i] + ": " + value_text(fmt_of(m.unit), *s.values[i]) + (s.regressed[i] ? " (regression)" : "");
   std::ostringstream o;
   o << "<td class=\"num spark-cell\" data-v=\"" << sort_key(s.change) << "\">"
     << sparkline(s.values, s.regressed, titles) << "<div>";
@@ -99,24 +86,24 @@ std::string series_cell(const an::TrendSeries& s, const TrendMetric& m, const an
   else if (!newest)
     o << "<span class=\"meta\">not run</span>";
   else
-    o << esc(value_text(m.fmt, *s.last)) << " <span class=\"meta\">" << esc(an::format_relative(s.change))
+    o << esc(value_text(fmt_of(m.unit), *s.last)) << " <span class=\"meta\">" << esc(an::format_relative(s.change))
       << "</span>";
   o << "</div></td>";
   return o.str();
 }
 
-std::string workload_table(const an::Trend& t, const std::string& wl, const std::vector<std::string>& labels) {
+std::string workload_table(const an::Trend& t, const std::string& wl, const std::vector<std::string>& labels,
+                           const std::vector<const report::Metric*>& metrics) {
   std::ostringstream o;
   o << "<h3>" << esc(wl) << "</h3><div class=\"scroll\"><table class=\"sortable trend\"><thead><tr><th>case</th>"
        "<th>status</th>";
-  for (const TrendMetric& m : kTrendMetrics) o << "<th class=\"num\">" << esc(m.title) << "</th>";
+  for (const report::Metric* m : metrics) o << "<th class=\"num\">" << esc(m->label) << "</th>";
   o << "</tr></thead><tbody>";
   for (const an::TrendCase& tc : t.cases) {
     if (tc.workload != wl) continue;
     o << "<tr" << (tc.status_regressed ? " class=\"bad\"" : "") << "><td class=\"mono\">"
       << esc(tc.id.substr(wl.size() + 1)) << "</td><td>" << status_strip(tc.statuses, labels) << "</td>";
-    for (std::size_t k = 0; k < std::size(kTrendMetrics); ++k)
-      o << series_cell(tc.series[k], kTrendMetrics[k], tc, labels);
+    for (std::size_t k = 0; k < metrics.size(); ++k) o << series_cell(tc.series[k], *metrics[k], tc, labels);
     o << "</tr>";
   }
   o << "</tbody></table></div>";
@@ -126,14 +113,15 @@ std::string workload_table(const an::Trend& t, const std::string& wl, const std:
 }  // namespace
 
 std::string trend_section(const std::vector<Report>& reports) {
-  std::vector<std::string> labels, metrics;
+  std::vector<std::string> labels, names;
   for (std::size_t i = 0; i < reports.size(); ++i) labels.push_back(run_label(reports[i], i));
-  for (const TrendMetric& m : kTrendMetrics) metrics.emplace_back(m.metric);
-  const an::Trend t = an::compute_trend(reports, metrics);
+  const std::vector<const report::Metric*> metrics = report::metrics_shown(report::kHeadline);
+  for (const report::Metric* m : metrics) names.emplace_back(m->name);
+  const an::Trend t = an::compute_trend(reports, names);
   std::ostringstream o;
   o << "<section id=\"trend\"><h2>Trend over " << reports.size() << " runs</h2>" << runs_table(reports, labels)
     << regressions_part(t, labels);
-  for (const std::string& wl : t.workloads) o << workload_table(t, wl, labels);
+  for (const std::string& wl : t.workloads) o << workload_table(t, wl, labels, metrics);
   o << "<p class=\"meta\">Each cell: the metric per run (oldest left), the newest value and its change since the "
        "first run. Red points: a regression against the previous run by compare's default thresholds.</p>";
   o << "</section>";

@@ -47,6 +47,7 @@ std::string tick_text(Fmt f, double v) {
       if (std::fabs(v) >= 1e6) return trim_number(v / 1e6) + "M";
       if (std::fabs(v) >= 1e3) return trim_number(v / 1e3) + "k";
       return trim_number(v);
+    case Fmt::percent: return trim_number(v * 100) + "%";
     case Fmt::plain: return trim_number(v);
   }
   return trim_number(v);
