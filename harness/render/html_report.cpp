@@ -12,6 +12,7 @@
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
 #include "render/html_heaptrack.h"
+#include "render/html_lead.h"
 #include "render/html_page.h"
 #include "render/html_trend.h"
 #include "render/svg_charts.h"
@@ -293,8 +294,10 @@ std::string workload_section(const Report& r, const std::string& workload, const
   if (bad) o << ", <span class=\"v-bad\">" << bad << " not ok</span>";
   o << "</span></h2>";
   if (!cases.empty()) {
-    o << "<p><input class=\"case-filter\" type=\"search\" placeholder=\"filter rows (text or regex)\" "
-         "aria-label=\"filter rows\"></p>";
+    // The comparison with the reference leads; the raw figures follow.
+    o << lead_section(r, workload, cases);
+    o << "<h3>All figures</h3><p><input class=\"case-filter\" type=\"search\" "
+         "placeholder=\"filter rows (text or regex)\" aria-label=\"filter rows\"></p>";
     o << results_table(cases) << bar_charts(cases) << timelines(cases);
     if (allocator_view_wanted(r)) o << allocators_section(cases);
     o << heaptrack_section(cases, att);
