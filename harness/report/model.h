@@ -1,5 +1,6 @@
 // The report model: what a run produced, independent of any output format.
-// Field names follow the contract (section 3); report/json.cpp maps them.
+// Field names follow the report format (README: "What each figure means");
+// report/json.cpp maps them.
 #pragma once
 
 #include <cstdint>
