@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 MEMBENCH = $(BUILD)/membench
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build bench test selfbench compare heaptrack nightly test-sanitize clean
+.PHONY: all deps build bench test selfbench gate-accuracy compare heaptrack nightly test-sanitize clean
 
 all: build
 
@@ -28,6 +28,12 @@ test: build
 selfbench: build
 	scripts/selfbench.sh $(BUILD)
 
+# The time gate's false-alarm and detection rates on this machine (a
+# benchmark: about an hour and a half with the defaults; README, "How far the
+# time gate can be trusted").
+gate-accuracy: deps
+	scripts/gate-accuracy.sh
+
 compare: build
 	@test -n "$(BASE)" -a -n "$(HEAD)" || { echo "usage: make compare BASE=a.json HEAD=b.json" >&2; exit 2; }
 	$(MEMBENCH) compare $(BASE) $(HEAD)
@@ -46,4 +52,4 @@ test-sanitize: deps
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) build-sanitize build-gate

@@ -11,6 +11,7 @@ packages=(
   libboost-container-dev
   nlohmann-json3-dev
   libssl-dev openssl
+  valgrind  # run --cachegrind: instructions and simulated cache misses
   heaptrack zstd  # heaptrack compresses its recordings with zstd when it is there, else gzip
   time coreutils
   chromium

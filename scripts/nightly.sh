@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Nightly benchmark: runs the default suite into reports/history/<UTC time>.json,
-# renders the trend page reports/trend.html from that history and compares the
-# run with the baseline (reports/baseline.json, or the report given as $1).
+# Nightly benchmark: measures this build against the baseline build in one
+# session with `membench ab` (each case's timed processes interleaved and
+# paired, so the machine's drift between nights cannot pass for a change),
+# keeps the head report in reports/history/<UTC time>.json, and renders the
+# trend page reports/trend.html from that history, with its change points.
 #
-# Exit status is compare's: 0 no regression, 1 a regression, 2 bad input.
-# Without a baseline it says so and exits 0.
+#   scripts/nightly.sh            compare with the baseline build
+#   scripts/nightly.sh --accept   also make this build the new baseline
 #
+# The baseline build is MEMBENCH_BASELINE: a membench executable or a git
+# revision (built once by `membench ab` in its build cache), by default the
+# binary kept in reports/baseline/membench. Without one, this run's binary is
+# kept there and the run only starts the history.
+#
+# Exit status is ab's: 0 no regression, 1 a regression, 2 bad input.
 # Environment: MEMBENCH (default build/membench), MEMBENCH_TREND_RUNS (how many
-# of the newest history reports the trend page shows, default 30), and
-# MEMBENCH_RUN_ARGS (extra arguments for `membench run`, e.g. "--quick").
+# of the newest history reports the trend page shows, default 30) and
+# MEMBENCH_RUN_ARGS (options for the cases, e.g. "--quick").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+accept=0
+case "${1:-}" in
+  --accept) accept=1 ;;
+  "") ;;
+  *) echo "usage: scripts/nightly.sh [--accept]" >&2; exit 2 ;;
+esac
+
 membench=${MEMBENCH:-build/membench}
-baseline=${1:-reports/baseline.json}
+kept=reports/baseline/membench
+baseline=${MEMBENCH_BASELINE:-$kept}
 history_dir=reports/history
 trend_runs=${MEMBENCH_TREND_RUNS:-30}
 
@@ -21,37 +37,45 @@ if [[ ! -x $membench ]]; then
   echo "nightly: $membench not found; build first (make build)" >&2
   exit 2
 fi
-mkdir -p "$history_dir"
-report="$history_dir/$(date -u +%Y%m%dT%H%M%SZ).json"
+mkdir -p "$history_dir" reports/baseline
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+report="$history_dir/$stamp.json"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# `run` exits 1 when a case failed but still writes the whole report; the
-# comparison below turns an ok -> failed change into a regression.
-run_status=0
-# shellcheck disable=SC2086  # MEMBENCH_RUN_ARGS is a list of words
-"$membench" run --out "$report" ${MEMBENCH_RUN_ARGS:-} || run_status=$?
-if [[ $run_status -ge 2 || ! -f $report ]]; then
-  echo "nightly: membench run failed (exit $run_status); no report written" >&2
-  exit 2
-fi
-echo "nightly: wrote $report"
+render_trend() {
+  shopt -s nullglob
+  local history=("$history_dir"/*.json)
+  shopt -u nullglob
+  if (( ${#history[@]} > trend_runs )); then
+    history=("${history[@]: -$trend_runs}")
+  fi
+  "$membench" report "${history[@]}" -o reports/trend.html
+}
 
-# Names are UTC timestamps, so name order is time order.
-shopt -s nullglob
-history=("$history_dir"/*.json)
-shopt -u nullglob
-if (( ${#history[@]} > trend_runs )); then
-  history=("${history[@]: -$trend_runs}")
-fi
-"$membench" report "${history[@]}" -o reports/trend.html
-
-if [[ ! -f $baseline ]]; then
-  echo "nightly: no baseline at $baseline, nothing to compare against."
-  echo "nightly: to start gating, keep a report there: cp $report $baseline"
+if [[ $baseline == "$kept" && ! -x $kept ]]; then
+  # shellcheck disable=SC2086  # MEMBENCH_RUN_ARGS is a list of words
+  "$membench" run --out "$report" ${MEMBENCH_RUN_ARGS:-} || [[ $? -eq 1 ]]
+  cp "$membench" "$kept"
+  render_trend
+  echo "nightly: no baseline build yet; kept this one in $kept and started the history with $report."
   exit 0
 fi
 
 status=0
-"$membench" compare "$baseline" "$report" \
-  --markdown reports/nightly-compare.md --html reports/nightly-compare.html || status=$?
-echo "nightly: comparison in reports/nightly-compare.{md,html}, trend in reports/trend.html"
+# shellcheck disable=SC2086
+"$membench" ab "$baseline" "$membench" ${MEMBENCH_RUN_ARGS:-} --reports "$work" \
+  --out reports/nightly-compare.json --markdown reports/nightly-compare.md \
+  --html reports/nightly-compare.html || status=$?
+if [[ $status -ge 2 || ! -f $work/head.json ]]; then
+  echo "nightly: membench ab failed (exit $status)" >&2
+  exit 2
+fi
+cp "$work/head.json" "$report"
+render_trend
+if [[ $accept -eq 1 ]]; then
+  cp "$membench" "$kept"
+  echo "nightly: this build is the baseline from now on ($kept)"
+fi
+echo "nightly: wrote $report; comparison in reports/nightly-compare.{md,html,json}, trend in reports/trend.html"
 exit "$status"

@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include "analyze/mann_whitney.h"
+#include "analyze/paired.h"
+#include "analyze/time_samples.h"
 
 namespace membench::analyze {
 
@@ -143,8 +145,10 @@ std::string Thresholds::describe() const {
     else
       for (const std::string& p : parts) add(p);
   }
-  char sig[96];
-  std::snprintf(sig, sizeof sig, "; time/throughput also need U test p < %g with >= %zu repetitions",
+  char sig[256];
+  std::snprintf(sig, sizeof sig,
+                "; time/throughput must also exceed the case's noise floor and be significant at p < %g "
+                "(paired: Wilcoxon; unpaired: U test on >= %zu processes per side)",
                 alpha, min_repetitions);
   out += sig;
   if (!overrides.empty()) out += "; " + std::to_string(overrides.size()) + " per-case override(s)";
@@ -415,8 +419,120 @@ std::string p_text(double p) {
   return buf;
 }
 
+constexpr std::size_t kMinPairs = 6;
+
+// The half-width of the interval of the median ratio between runs of one
+// build: what a change must exceed to be told from this case's noise.
+double aa_floor(const std::vector<std::pair<double, double>>& runs) {
+  std::vector<double> x, y;
+  for (const auto& [a, b] : runs)
+    if (a > 0 && b > 0) {
+      x.push_back(a);
+      y.push_back(b);
+    }
+  if (x.size() < 3) return 0;
+  stats::RatioInterval ri = stats::paired_ratio_interval(x, y);
+  return std::max(ri.high - 1, 1 - ri.low);
+}
+
+std::string percent_text(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
+  return buf;
+}
+
+// The verdict for a change beyond the threshold, once the interval or test
+// says whether it is real: a change inside the noise floor is never claimed.
+void settle(MetricChange& m, Verdict beyond, double change, double floor, bool significant,
+            const std::string& evidence) {
+  m.noise_floor = floor;
+  if (std::fabs(change) <= floor) {
+    m.verdict = Verdict::within;
+    m.note = "within this case's noise floor (" + percent_text(floor) + ")";
+  } else if (significant) {
+    m.verdict = beyond;
+    m.note = evidence;
+  } else {
+    m.verdict = Verdict::not_significant;
+    m.note = evidence;
+  }
+}
+
+// Time and throughput after the threshold test. The unit of evidence is a
+// process (a pair of processes with `ab`), never a repetition: repetitions of
+// one process share its memory layout and its minute on the machine.
+MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResult& b,
+                         const CaseResult& h, const Thresholds& all,
+                         const std::vector<std::pair<double, double>>* pairs,
+                         const std::vector<std::pair<double, double>>* same_build) {
+  const bool throughput = info.kind == MetricKind::throughput;
+  if (pairs) {
+    std::vector<double> bt, ht, log_diff;
+    for (const auto& [bv, hv] : *pairs) {
+      if (!(bv > 0) || !(hv > 0)) continue;
+      bt.push_back(bv);
+      ht.push_back(hv);
+      log_diff.push_back(std::log(hv) - std::log(bv));
+    }
+    if (bt.size() < 2) {
+      m.verdict = Verdict::not_significant;
+      m.note = std::to_string(bt.size()) + " timed pair(s): too few to judge";
+      return m;
+    }
+    stats::RatioInterval ri = stats::paired_ratio_interval(bt, ht);
+    // Throughput is bytes over the same time: its ratio is the inverse.
+    double ratio = throughput ? 1 / ri.median_ratio : ri.median_ratio;
+    double low = throughput ? 1 / ri.high : ri.low, high = throughput ? 1 / ri.low : ri.high;
+    stats::WilcoxonResult w = stats::wilcoxon_signed_rank(log_diff);
+    m.relative = ratio - 1;
+    m.interval_low = low - 1;
+    m.interval_high = high - 1;
+    m.p_value = w.p_value;
+    const double floor = std::max(m.threshold.relative, same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0));
+    const bool excludes_none = ratio > 1 ? low > 1 : high < 1;
+    // Under 6 pairs the exact signed-rank test cannot reach p < 0.05 (its
+    // smallest p is 2/2^n); the tie-corrected approximation could, wrongly.
+    const bool enough = bt.size() >= kMinPairs;
+    const bool significant = enough && excludes_none && w.p_value < all.alpha;
+    std::string evidence = std::to_string(bt.size()) + " pairs, Wilcoxon p = " + p_text(w.p_value);
+    if (!enough) evidence += " (under 6 pairs no change is significant)";
+    const bool worse = info.higher_is_better ? ratio < 1 : ratio > 1;
+    settle(m, worse ? Verdict::regressed : Verdict::improved, m.relative, floor, significant, evidence);
+    return m;
+  }
+  const std::vector<double> pb = b.time ? process_medians(*b.time) : std::vector<double>{};
+  const std::vector<double> ph = h.time ? process_medians(*h.time) : std::vector<double>{};
+  if (pb.size() < 2 || ph.size() < 2) {
+    m.verdict = Verdict::not_significant;
+    m.note = "one timed process on a side: its repetitions cannot tell a change from noise (use membench ab)";
+    return m;
+  }
+  // Two runs at different times: only the spread between processes is
+  // known; the drift between the two runs is not, so say so.
+  double floor = m.threshold.relative;
+  for (const std::vector<double>* side : {&pb, &ph})
+    if (side->size() >= 3) floor = std::max(floor, stats::noise_floor(*side).value_or(0));
+  if (pb.size() < all.min_repetitions || ph.size() < all.min_repetitions) {
+    m.noise_floor = floor;
+    m.threshold_only = true;
+    m.verdict = std::fabs(m.relative) <= floor ? Verdict::within : Verdict::not_significant;
+    m.note = "processes " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) + " (< " +
+             std::to_string(all.min_repetitions) + "): too few for a test";
+    return m;
+  }
+  stats::MannWhitneyResult u = stats::mann_whitney_u(pb, ph);
+  m.p_value = u.p_value;
+  const bool worse = info.higher_is_better ? m.relative < 0 : m.relative > 0;
+  settle(m, worse ? Verdict::regressed : Verdict::improved, m.relative, floor, u.p_value < all.alpha,
+         "unpaired, " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) +
+             " processes, U test p = " + p_text(u.p_value));
+  return m;
+}
+
 MetricChange judge(const MetricInfo& info, double base, double head, const Threshold& threshold,
-                   const CaseResult& b, const CaseResult& h, const Thresholds& all) {
+                   const CaseResult& b, const CaseResult& h, const Thresholds& all,
+                   const std::vector<std::pair<double, double>>* pairs,
+                   const std::vector<std::pair<double, double>>* same_build) {
   MetricChange m;
   m.metric = &info;
   m.base = base;
@@ -424,7 +540,9 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
   m.delta = head - base;
   m.relative = relative_change(base, head);
   m.threshold = threshold;
-  if (m.delta == 0) {
+  const bool timed = info.kind == MetricKind::time || info.kind == MetricKind::throughput;
+  // Paired times are judged on the pairs, whatever the two medians say.
+  if (m.delta == 0 && !(timed && pairs)) {
     m.verdict = Verdict::unchanged;
     return m;
   }
@@ -433,6 +551,7 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
     m.note = "not gated for this case";
     return m;
   }
+  if (timed) return judge_timed(m, info, b, h, all, pairs, same_build);
   const double sign = info.higher_is_better ? -1 : 1;
   const double worse_abs = sign * m.delta, worse_rel = sign * m.relative;
   const bool beyond_worse = worse_abs > threshold.absolute && worse_rel > threshold.relative;
@@ -446,30 +565,9 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
     m.verdict = beyond;
     return m;
   }
-  if (info.kind == MetricKind::rss) {
-    // One memory run per case: there is no sample to test.
-    m.threshold_only = true;
-    m.note = "single memory run: threshold only";
-    m.verdict = beyond;
-    return m;
-  }
-  // Time and throughput: the per-repetition real times carry the noise.
-  const std::size_t nb = b.time ? b.time->real_ns.size() : 0;
-  const std::size_t nh = h.time ? h.time->real_ns.size() : 0;
-  if (nb >= all.min_repetitions && nh >= all.min_repetitions) {
-    stats::MannWhitneyResult u = stats::mann_whitney_u(b.time->real_ns, h.time->real_ns);
-    m.p_value = u.p_value;
-    if (u.p_value < all.alpha) {
-      m.verdict = beyond;
-    } else {
-      m.verdict = Verdict::not_significant;
-      m.note = "U test p = " + p_text(u.p_value) + " >= " + p_text(all.alpha);
-    }
-    return m;
-  }
+  // RSS. One memory run per case: there is no sample to test.
   m.threshold_only = true;
-  m.note = "repetitions " + std::to_string(nb) + " vs " + std::to_string(nh) + " (< " +
-           std::to_string(all.min_repetitions) + "): threshold only, no significance test";
+  m.note = "single memory run: threshold only";
   m.verdict = beyond;
   return m;
 }
@@ -483,8 +581,9 @@ int sort_rank(const CaseComparison& c) {
 }  // namespace
 
 Comparison compare_reports(const report::Report& base, const report::Report& head,
-                           const Thresholds& thresholds) {
+                           const Thresholds& thresholds, const PairedTimes* paired) {
   Comparison out;
+  out.paired = paired != nullptr;
   out.thresholds = thresholds;
   out.base_context = base.context;
   out.head_context = head.context;
@@ -539,7 +638,14 @@ Comparison compare_reports(const report::Report& base, const report::Report& hea
           cc.metrics.push_back(m);
           continue;
         }
-        cc.metrics.push_back(judge(info, *bv, *hv, thresholds.for_case(h.id, info.name), b, h, thresholds));
+        const std::vector<std::pair<double, double>>*pairs = nullptr, *same_build = nullptr;
+        if (paired) {
+          if (auto it = paired->by_case.find(h.id); it != paired->by_case.end()) pairs = &it->second;
+          auto aa = paired->same_build.find(h.id);
+          if (aa != paired->same_build.end() && aa->second.size() >= 3) same_build = &aa->second;
+        }
+        cc.metrics.push_back(
+            judge(info, *bv, *hv, thresholds.for_case(h.id, info.name), b, h, thresholds, pairs, same_build));
       }
     }
     out.cases.push_back(std::move(cc));
@@ -547,6 +653,14 @@ Comparison compare_reports(const report::Report& base, const report::Report& hea
   std::stable_sort(out.cases.begin(), out.cases.end(),
                    [](const CaseComparison& x, const CaseComparison& y) { return sort_rank(x) < sort_rank(y); });
   return out;
+}
+
+std::string time_basis(const Comparison& c) {
+  if (c.paired)
+    return "paired: each case's timed processes ran base and head in turn, judged on the pairs "
+           "(Wilcoxon signed-rank, bootstrap interval of the median ratio)";
+  return "unpaired: two runs taken at different times, judged on their process-to-process spread "
+         "(drift between the runs is not cancelled; membench ab pairs them)";
 }
 
 json comparison_to_json(const Comparison& c) {
@@ -561,6 +675,8 @@ json comparison_to_json(const Comparison& c) {
       // JSON has no infinity: a change from zero has no relative figure.
       e["relative"] = std::isfinite(m.relative) ? json(m.relative) : json(nullptr);
       if (m.p_value) e["p_value"] = *m.p_value;
+      if (m.interval_low && m.interval_high) e["interval"] = {*m.interval_low, *m.interval_high};
+      if (m.noise_floor) e["noise_floor"] = *m.noise_floor;
       if (m.threshold_only) e["threshold_only"] = true;
       if (!m.note.empty()) e["note"] = m.note;
       metrics.push_back(std::move(e));
@@ -579,6 +695,8 @@ json comparison_to_json(const Comparison& c) {
   }
   return {{"base", c.base_label},
           {"head", c.head_label},
+          {"paired", c.paired},
+          {"time_basis", time_basis(c)},
           {"regressions", c.regression_count()},
           {"thresholds", c.thresholds.describe()},
           {"cases", std::move(cases)},
@@ -658,6 +776,11 @@ struct Row {
 std::string short_digest(const std::string& d) { return d.size() > 12 ? d.substr(0, 12) : d; }
 
 std::string change_text(const MetricChange& m) {
+  // A paired change is the median per-pair ratio with its interval:
+  // "+7.9% [+5.1%, +10.6%]".
+  if (m.interval_low && m.interval_high)
+    return format_relative(m.relative) + " [" + format_relative(*m.interval_low) + ", " +
+           format_relative(*m.interval_high) + "]";
   return format_delta(m.metric->unit, m.delta) + " (" + format_relative(m.relative) + ")";
 }
 
@@ -713,7 +836,9 @@ std::vector<Row> rows_of(const Comparison& c) {
       r.head = format_value(m.metric->unit, m.head);
       r.change = m.verdict == Verdict::unavailable ? "" : change_text(m);
       r.note = m.note;
-      if (m.p_value && m.note.empty()) r.note = "U test p = " + p_text(*m.p_value);
+      if (m.p_value && m.note.empty()) r.note = "p = " + p_text(*m.p_value);
+      if (m.noise_floor && m.note.find("noise floor") == std::string::npos)
+        r.note += (r.note.empty() ? "" : "; ") + std::string("noise floor ") + percent_text(*m.noise_floor);
       r.tone = tone_of(m.verdict);
       rows.push_back(r);
     }
@@ -731,7 +856,8 @@ std::vector<Row> rows_of(const Comparison& c) {
           r.metric = m.metric->name;
           r.base = format_value(m.metric->unit, m.base);
           r.head = format_value(m.metric->unit, m.head);
-          r.change = format_relative(m.relative);
+          r.change = m.interval_low ? change_text(m) : format_relative(m.relative);
+          if (m.noise_floor) r.note += "; noise floor " + percent_text(*m.noise_floor);
         }
       rows.push_back(r);
     }
@@ -783,7 +909,8 @@ std::string format_terminal(const Comparison& c, bool colour) {
   };
   out << "base: " << label_with_commit(c.base_label, c.base_context) << "\n";
   out << "head: " << label_with_commit(c.head_label, c.head_context) << "\n";
-  out << "thresholds: " << c.thresholds.describe() << "\n\n";
+  out << "thresholds: " << c.thresholds.describe() << "\n";
+  out << "time: " << time_basis(c) << "\n\n";
 
   std::vector<Row> rows = rows_of(c);
   const char* headers[] = {"VERDICT", "CASE", "METRIC", "BASE", "HEAD", "CHANGE", "NOTE"};
@@ -900,7 +1027,8 @@ std::string format_markdown(const Comparison& c) {
   };
   id_list("Only in base", c.only_in_base);
   id_list("Only in head", c.only_in_head);
-  out << "<sub>Thresholds: " << md_cell(c.thresholds.describe()) << "</sub>\n";
+  out << "<sub>Thresholds: " << md_cell(c.thresholds.describe()) << ". Time: " << md_cell(time_basis(c))
+      << "</sub>\n";
   return out.str();
 }
 

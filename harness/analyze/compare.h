@@ -6,7 +6,9 @@
 // a regression.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <utility>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -96,9 +98,24 @@ struct MetricChange {
   double relative = 0;  // delta / base; +-inf when base is 0 and head is not
   Verdict verdict = Verdict::unchanged;
   Threshold threshold;
-  std::optional<double> p_value;  // U test on real_ns, when it was run
+  std::optional<double> p_value;  // the significance test's, when one was run
   bool threshold_only = false;    // a noisy metric judged without a significance test
   std::string note;               // why, when the reason is not obvious
+  // Time and throughput: the confidence interval of the relative change
+  // (paired runs: of the median per-pair ratio, minus 1), and the smallest
+  // change this case can show on this machine (README, "The time verdict").
+  std::optional<double> interval_low, interval_high;
+  std::optional<double> noise_floor;
+};
+
+// Timed samples that `membench ab` ran back to back: per case id, the
+// (base, head) median real time of each pair of processes, in run order.
+struct PairedTimes {
+  std::map<std::string, std::vector<std::pair<double, double>>> by_case;
+  // Per case, adjacent runs of one build (an A/A pairing as close in time as
+  // the pairs); the noise floor comes from them when there are at least 3,
+  // else from consecutive base runs.
+  std::map<std::string, std::vector<std::pair<double, double>>> same_build;
 };
 
 struct CaseComparison {
@@ -124,6 +141,7 @@ struct Comparison {
   std::vector<std::string> only_in_base, only_in_head;
   Thresholds thresholds;
   std::string base_label = "base", head_label = "head";  // usually the file names
+  bool paired = false;  // time judged on interleaved pairs (membench ab), not on two separate runs
   nlohmann::json base_context, head_context;
 
   int regression_count() const;
@@ -132,8 +150,15 @@ struct Comparison {
 };
 
 // Matches cases by id. The reports must outlive the result (it points into them).
+// With `paired`, time and throughput of the cases it holds are judged on the
+// pairs (Wilcoxon signed-rank test and a bootstrap interval of the median
+// ratio); otherwise on each side's per-process medians (Mann-Whitney U test),
+// never on the repetitions of one process.
 Comparison compare_reports(const report::Report& base, const report::Report& head,
-                           const Thresholds& thresholds = Thresholds());
+                           const Thresholds& thresholds = Thresholds(), const PairedTimes* paired = nullptr);
+
+// The time basis of a comparison, one line for its header.
+std::string time_basis(const Comparison& c);
 
 // The comparison as JSON (verdicts, values, p-values), for machines and pages.
 nlohmann::json comparison_to_json(const Comparison& c);

@@ -20,11 +20,14 @@ int run_compare(const std::vector<std::string>& args) {
   parser.option("thresholds", "per-metric and per-case thresholds (JSON, format below)");
   parser.option("markdown", "also write a Markdown summary (for a pull-request comment)");
   parser.option("html", "also write one self-contained HTML page");
+  parser.option("out", "also write the comparison as JSON (verdicts, values, intervals, p-values)");
   parser.parse(args);
   if (parser.help_requested()) {
     std::printf("%s\nCompares two reports case by case. Allocation figures are exact: any increase\n"
-                "regresses. Time and throughput regress beyond 5%% and, with >= 5 repetitions on\n"
-                "both sides, a Mann-Whitney U test at p < 0.05; peak RSS beyond 5%% and 256 KiB.\n"
+                "regresses. Time and throughput are judged on each side's per-process medians: beyond\n"
+                "5%% and the case's noise floor, with >= 5 timed processes per side and a Mann-Whitney\n"
+                "U test at p < 0.05; peak RSS beyond 5%% and 256 KiB. Two reports taken at different\n"
+                "times carry the drift between them: for a before/after verdict use membench ab.\n"
                 "A case going from ok to another status regresses; cases on one side only are\n"
                 "listed, not judged.\n\nExit: 0 no regression, 1 regression, 2 bad usage or input.\n\n%s",
                 parser.help_text().c_str(), analyze::compare_thresholds_format());
@@ -51,6 +54,8 @@ int run_compare(const std::vector<std::string>& args) {
   comparison.base_label = files[0];
   comparison.head_label = files[1];
 
+  if (auto out = parser.value("out"))
+    write_file_atomically(*out, analyze::comparison_to_json(comparison).dump(2) + "\n");
   if (auto md = parser.value("markdown")) write_file_atomically(*md, analyze::format_markdown(comparison));
   if (auto html = parser.value("html")) write_file_atomically(*html, render::compare_html(comparison));
 

@@ -11,6 +11,7 @@
 #include "render/terminal.h"
 #include "report/json.h"
 #include "runner/allocators.h"
+#include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/heaptrack.h"
 #include "runner/runner.h"
@@ -25,6 +26,21 @@ void parse_shard(const std::string& text, runner::RunOptions& o) {
     throw UsageError("--shard '" + text + "' must be I/N with 1 <= I <= N (e.g. 1/4)");
   o.shard_index = i;
   o.shard_count = n;
+}
+
+void parse_phases(const std::string& text, runner::RunOptions& o) {
+  o.run_memory = o.run_count = o.run_time = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name == "memory") o.run_memory = true;
+    else if (name == "count") o.run_count = true;
+    else if (name == "time") o.run_time = true;
+    else throw UsageError("--phases '" + text + "': '" + name + "' is not one of memory, count, time");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
 }
 
 // Fails before any case runs if an output cannot be written.
@@ -42,8 +58,11 @@ int run_main(const std::vector<std::string>& args) {
   p.option("filter", "regular expression matched against case ids (workload/strategy/dataset/allocator)")
       .option("dataset", "dataset NAME or a PATH to your own file", true)
       .option("allocator", "glibc (default), jemalloc, tcmalloc, mimalloc, a comma list, or all (every one installed)")
-      .option("repetitions", "timed repetitions per case (default 5; >= 5 lets compare test significance)")
+      .option("processes", "fresh timed processes per case (default " + std::to_string(runner::kDefaultProcesses) + ")")
+      .option("repetitions", "timed repetitions per process (default " + std::to_string(runner::kDefaultRepetitions) + ")")
       .option("min-time", "minimum seconds per timed repetition (default 0.05)")
+      .option("warmup", "seconds each timed process runs the case untimed first (default 0.05; 0: none)")
+      .option("phases", "which runs to make: a comma list of memory, count, time (default all three)")
       .flag("quick", "small datasets only")
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)")
@@ -55,12 +74,15 @@ int run_main(const std::vector<std::string>& args) {
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
-      .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report");
+      .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
+      .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)");
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s", p.help_text().c_str());
     std::printf("\nEach case runs in fresh processes: a memory run (peak RSS, sampled from outside),\n"
-                "a counting run (allocations, output digest) and Google Benchmark timed runs.\n"
+                "a counting run (allocations, output digest) and --processes timed processes, each\n"
+                "running the case untimed for --warmup seconds, then --repetitions Google Benchmark\n"
+                "repetitions.\n"
                 "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
                 "(the report is still written); 2 bad usage.\n");
     return 0;
@@ -89,8 +111,11 @@ int run_main(const std::vector<std::string>& args) {
       start = comma + 1;
     }
   }
-  o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(5));
+  o.processes = static_cast<int>(p.integer("processes", 1, 1000).value_or(runner::kDefaultProcesses));
+  o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(runner::kDefaultRepetitions));
   o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.05);
+  o.warmup_seconds = p.number("warmup", 0, 60).value_or(0.05);
+  if (auto phases = p.value("phases")) parse_phases(*phases, o);
   o.quick = p.has("quick");
   o.scale = p.has("scale");
   if (o.scale && !o.datasets.empty()) throw UsageError("--scale chooses the datasets itself; drop --dataset");
@@ -103,6 +128,11 @@ int run_main(const std::vector<std::string>& args) {
   }
   o.cold = p.has("cold");
   o.heaptrack = p.has("heaptrack");
+  o.cachegrind = p.has("cachegrind");
+  if (o.cachegrind) {
+    if (runner::valgrind_program().empty()) throw UsageError("--cachegrind: valgrind is not installed (apt-get install valgrind)");
+    if (runner::sanitizer_build()) throw UsageError("--cachegrind: not available in a sanitizer build");
+  }
   if (auto s = p.value("shard")) parse_shard(*s, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());

@@ -37,6 +37,18 @@ std::string case_id(const std::string& workload, const std::string& strategy,
 
 // ---- writing ----------------------------------------------------------------
 
+namespace {
+
+// A derived figure written for readers of the JSON; the analysis layer has
+// its own statistics, which this layer may not depend on.
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
 json to_json(const Report& r) {
   json results = json::array();
   for (const CaseResult& c : r.results) {
@@ -58,6 +70,15 @@ json to_json(const Report& r) {
       e["time"] = {{"repetitions", c.time->repetitions},     {"iterations", c.time->iterations},
                    {"real_ns", c.time->real_ns},             {"cpu_ns", c.time->cpu_ns},
                    {"median_real_ns", c.time->median_real_ns}, {"cv", c.time->cv}};
+      json per_process = json::array(), medians = json::array();
+      for (const ProcessSamples& p : c.time->per_process) {
+        per_process.push_back({{"real_ns", p.real_ns}, {"cpu_ns", p.cpu_ns}, {"iterations", p.iterations}});
+        if (!p.real_ns.empty()) medians.push_back(median_of(p.real_ns));
+      }
+      e["time"]["processes"] = c.time->per_process.size();
+      e["time"]["warmup"] = {{"min_seconds", c.time->warmup_seconds}};
+      e["time"]["per_process"] = per_process;
+      e["time"]["process_medians_ns"] = medians;
     }
     if (c.throughput) {
       e["throughput"] = {{"bytes_per_second", c.throughput->bytes_per_second}};
@@ -97,6 +118,10 @@ json to_json(const Report& r) {
     }
     if (!c.allocator_stats.is_null()) e["allocator_stats"] = c.allocator_stats;
     if (!c.heaptrack.is_null()) e["heaptrack"] = c.heaptrack;
+    if (c.cachegrind)
+      e["cachegrind"] = {{"instructions", c.cachegrind->instructions},
+                         {"d1_misses", c.cachegrind->d1_misses},
+                         {"ll_misses", c.cachegrind->ll_misses}};
     if (!c.extra.is_null()) e["extra"] = c.extra;
     for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
       if (!e.contains(it.key())) e[it.key()] = it.value();
@@ -116,7 +141,9 @@ json to_json(const Report& r) {
                        {"r2", s.r2},
                        {"class", s.complexity}});
   }
-  return {{"schema", r.schema}, {"context", r.context}, {"results", results}, {"scaling", scaling}};
+  // Always the current version: a version 1 report read in is held in the
+  // current model (its timed run as one process).
+  return {{"schema", kSchema}, {"context", r.context}, {"results", results}, {"scaling", scaling}};
 }
 
 // ---- reading ----------------------------------------------------------------
@@ -211,8 +238,9 @@ Report from_json(const json& j, const std::string& source) {
   if (!j.contains("schema")) rd.fail("top level", "has no 'schema' (not a membench report)");
   Report r;
   r.schema = rd.str(j, "top level", "schema");
-  if (r.schema != kSchema)
-    rd.fail("schema", "'" + r.schema + "' is not supported (expected '" + kSchema + "')");
+  if (r.schema != kSchema && r.schema != kSchemaV1)
+    rd.fail("schema", "'" + r.schema + "' is not supported (expected '" + kSchema + "' or '" + kSchemaV1 + "')");
+  const int version = r.schema == kSchemaV1 ? 1 : 2;
   r.context = rd.member(j, "top level", "context");
   if (!r.context.is_object()) rd.fail("context", "is not an object");
   const json& results = rd.member(j, "top level", "results");
@@ -258,6 +286,27 @@ Report from_json(const json& j, const std::string& source) {
       ts.cpu_ns = rd.doubles(t, w, "cpu_ns");
       ts.median_real_ns = rd.num(t, w, "median_real_ns");
       ts.cv = rd.num(t, w, "cv");
+      if (version == 1) {
+        ts.per_process.push_back({ts.real_ns, ts.cpu_ns, ts.iterations});
+      } else {
+        const json& procs = rd.member(t, w, "per_process");
+        if (!procs.is_array()) rd.fail(w + ".per_process", "is not an array");
+        std::size_t pooled = 0;
+        for (std::size_t k = 0; k < procs.size(); ++k) {
+          std::string pw = w + ".per_process[" + std::to_string(k) + "]";
+          ProcessSamples ps;
+          ps.real_ns = rd.doubles(procs[k], pw, "real_ns");
+          ps.cpu_ns = rd.doubles(procs[k], pw, "cpu_ns");
+          ps.iterations = rd.u64_or(procs[k], pw, "iterations", 0);
+          pooled += ps.real_ns.size();
+          ts.per_process.push_back(std::move(ps));
+        }
+        if (pooled != ts.real_ns.size())
+          rd.fail(w + ".per_process", "holds " + std::to_string(pooled) + " repetitions, real_ns " +
+                                          std::to_string(ts.real_ns.size()));
+        if (t.contains("warmup") && t["warmup"].is_object() && t["warmup"].contains("min_seconds"))
+          ts.warmup_seconds = rd.num(t["warmup"], w + ".warmup", "min_seconds");
+      }
       c.time = ts;
     }
     if (e.contains("throughput")) {
@@ -311,11 +360,16 @@ Report from_json(const json& j, const std::string& source) {
     }
     if (e.contains("allocator_stats")) c.allocator_stats = e["allocator_stats"];
     if (e.contains("heaptrack")) c.heaptrack = e["heaptrack"];
+    if (e.contains("cachegrind")) {
+      const json& g = e["cachegrind"];
+      std::string w = at + ".cachegrind";
+      c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
+    }
     if (e.contains("extra")) c.extra = e["extra"];
     static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                         "error", "input_bytes", "input_items", "output_digest", "time",
                                         "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                        "heaptrack", "extra"};
+                                        "heaptrack", "cachegrind", "extra"};
     for (auto it = e.begin(); it != e.end(); ++it)
       if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
     r.results.push_back(std::move(c));

@@ -14,19 +14,32 @@
 
 namespace membench::report {
 
-inline constexpr const char* kSchema = "membench.report/1";
+inline constexpr const char* kSchema = "membench.report/2";
+// Still read: one timed process per case, no per-process samples.
+inline constexpr const char* kSchemaV1 = "membench.report/1";
 
 enum class Status { ok, failed, timeout, oom, mismatch, skipped };
 const char* to_string(Status s);
 std::optional<Status> status_from_string(const std::string& s);
 
-struct TimeStats {
-  int repetitions = 0;
+// The timed repetitions of one fresh process, after its warm-up.
+struct ProcessSamples {
   std::vector<double> real_ns;  // one value per repetition, per iteration
+  std::vector<double> cpu_ns;
+  std::uint64_t iterations = 0;  // per repetition
+};
+
+struct TimeStats {
+  int repetitions = 0;          // all timed repetitions of all processes
+  std::vector<double> real_ns;  // every process's repetitions, in process order
   std::vector<double> cpu_ns;
   double median_real_ns = 0;
   double cv = 0;  // coefficient of variation of real_ns
-  std::uint64_t iterations = 0;  // per repetition
+  std::uint64_t iterations = 0;  // per repetition (the first process's)
+  // Each process's own samples: drift between processes is the noise a
+  // verdict must see, so the repetitions of one process are never pooled blind.
+  std::vector<ProcessSamples> per_process;
+  double warmup_seconds = 0;  // run and thrown away in each process before timing
 };
 
 struct Throughput {
@@ -61,6 +74,14 @@ struct Allocations {
   std::uint64_t leaked_count = 0;
 };
 
+// Counted under Valgrind's cache simulator for the strategy's call alone
+// (run --cachegrind): deterministic, unlike time.
+struct CpuCost {
+  std::uint64_t instructions = 0;  // instructions executed (Ir)
+  std::uint64_t d1_misses = 0;     // simulated first-level data cache misses, reads and writes
+  std::uint64_t ll_misses = 0;     // simulated last-level misses, instructions and data
+};
+
 struct Timeline {
   double interval_ms = 0;
   std::vector<std::uint64_t> rss_bytes;
@@ -85,6 +106,7 @@ struct CaseResult {
   std::optional<MemoryStats> memory;
   std::optional<Allocations> allocations;
   std::optional<Timeline> timeline;
+  std::optional<CpuCost> cachegrind;
   nlohmann::json allocator_stats;  // object, or null when not collected
   nlohmann::json heaptrack;        // object, or null without --heaptrack
   nlohmann::json extra;            // strategy- or workload-specific figures

@@ -8,9 +8,11 @@
 //   count   runs it once with the allocation counter on. The counter keeps
 //           block sizes in a table of its own, which is resident memory, so
 //           counting and RSS are never measured in the same process.
-//   time    Google Benchmark timed repetitions, no counting.
+//   time    Google Benchmark timed repetitions after a discarded warm-up,
+//           no counting; the runner starts several such processes.
 // With --heaptrack, a fourth (and a calibration run per workload and
-// dataset) runs under heaptrack: see runner/heaptrack.cpp.
+// dataset) runs under heaptrack: see runner/heaptrack.cpp. With --cachegrind,
+// the same single run under Valgrind: see runner/cachegrind.cpp.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -30,6 +32,7 @@
 
 #include "cli/command.h"
 #include "core/strategy.h"
+#include "runner/injected_regression.h"
 #include "runner/protocol.h"
 #include "runner/sinks.h"
 #include "track/alloc_counter.h"
@@ -47,6 +50,7 @@ struct CaseArgs {
   std::string input_path;
   int repetitions = 5;
   double min_time = 0.1;
+  double warmup = 0;  // seconds of untimed runs before the first repetition
   bool cold = false;
   bool calibrate = false;  // heaptrack phase: everything but the strategy
 };
@@ -55,6 +59,7 @@ CaseArgs parse_case_args(const std::vector<std::string>& args) {
   cli::ArgParser p("__case", "(internal: one phase of one case)");
   p.option("phase", "").option("workload", "").option("strategy", "").option("input", "");
   p.option("param", "", true).option("repetitions", "").option("min-time", "").flag("cold", "");
+  p.option("warmup", "");
   p.option("calibrate", "");
   p.parse(args);
   CaseArgs a;
@@ -72,6 +77,7 @@ CaseArgs parse_case_args(const std::vector<std::string>& args) {
   a.input_path = p.value("input").value_or("");
   a.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000000).value_or(5));
   a.min_time = p.number("min-time", 0, 3600).value_or(0.1);
+  a.warmup = p.number("warmup", 0, 3600).value_or(0);
   a.cold = p.has("cold");
   a.calibrate = p.value("calibrate") == std::optional<std::string>("1");
   return a;
@@ -168,7 +174,7 @@ void run_memory_phase(const CaseArgs& a, const Input& input, ResultWriter& out) 
   out.line("baseline_shmem", before.shmem_bytes);
   out.line("baseline_hwm", before.hwm_bytes);
   out.line("start");
-  std::uint64_t items = a.strategy->run(input, a.params, sink);
+  std::uint64_t items = run_strategy(*a.strategy, input, a.params, sink);
   benchmark::ClobberMemory();
   FaultCounts f1 = faults();
   self.read(after);
@@ -191,11 +197,11 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
     // No counter in this build (sanitizers): still run the strategy, for the
     // output digest every strategy of the workload is checked against.
     out.line("counter", "unavailable");
-    out.line("items", a.strategy->run(input, a.params, sink));
+    out.line("items", run_strategy(*a.strategy, input, a.params, sink));
   } else {
     std::uint64_t items = 0;
     try {
-      items = a.strategy->run(input, a.params, sink);
+      items = run_strategy(*a.strategy, input, a.params, sink);
     } catch (...) {
       track::stop_counting();
       throw;
@@ -243,7 +249,7 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
 // Not inlined: its frame marks the strategy's allocations in heaptrack's backtraces.
 [[gnu::noinline]] void run_heaptrack_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
   DiscardingSink sink;
-  std::uint64_t items = a.calibrate ? 0 : a.strategy->run(input, a.params, sink);
+  std::uint64_t items = a.calibrate ? 0 : run_strategy(*a.strategy, input, a.params, sink);
   out.line("items", items);
 }
 
@@ -285,7 +291,7 @@ void run_time_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
         drop_page_cache(a.input_path);
         state.ResumeTiming();
       }
-      items = a.strategy->run(input, a.params, sink);
+      items = run_strategy(*a.strategy, input, a.params, sink);
       benchmark::DoNotOptimize(items);
       benchmark::ClobberMemory();
     }
@@ -293,6 +299,9 @@ void run_time_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items));
   });
   bench->Repetitions(a.repetitions)->UseRealTime()->Unit(benchmark::kNanosecond)->MinTime(a.min_time);
+  // A fresh heap faults its pages in and cold caches fill on the first runs
+  // (1.5 to 2x slower in tokenize); Google Benchmark runs this and discards it.
+  if (a.warmup > 0) bench->MinWarmUpTime(a.warmup);
   RepetitionCollector collector(out);
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
@@ -336,7 +345,7 @@ int case_main(const std::vector<std::string>& args) {
     if (a.phase == "memory") run_memory_phase(a, input, out);
     else if (a.phase == "count") run_count_phase(a, input, out);
     else if (a.phase == "time") run_time_phase(a, input, out);
-    else if (a.phase == "heaptrack") run_heaptrack_phase(a, input, out);
+    else if (a.phase == "heaptrack" || a.phase == "cachegrind") run_heaptrack_phase(a, input, out);
     else throw cli::UsageError("__case: unknown phase " + a.phase);
   } catch (const std::bad_alloc&) {
     out.line("status", "oom");

@@ -17,12 +17,15 @@
 
 #include "analyze/scaling.h"
 #include "analyze/statistics.h"
+#include "analyze/time_samples.h"
 #include "cli/command.h"
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
 #include "runner/allocators.h"
+#include "runner/cachegrind.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
+#include "runner/injected_regression.h"
 #include "util/sha256.h"
 
 namespace membench::runner {
@@ -32,6 +35,17 @@ using report::Status;
 
 std::string PlannedCase::id() const {
   return report::case_id(workload->name, strategy->name, dataset, allocator);
+}
+
+void attach_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds) {
+  report::TimeStats t = analyze::summarize_time(std::move(processes), warmup_seconds);
+  report::Throughput tp;
+  if (t.median_real_ns > 0) {
+    tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
+    if (r.input_items > 0) tp.items_per_second = static_cast<double>(r.input_items) / (t.median_real_ns * 1e-9);
+  }
+  r.time = std::move(t);
+  r.throughput = tp;
 }
 
 
@@ -234,6 +248,8 @@ std::vector<std::string> child_argv(const PlannedCase& c, const char* phase, con
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", o.min_time_seconds);
     argv.insert(argv.end(), {"--min-time", buf});
+    std::snprintf(buf, sizeof buf, "%g", o.warmup_seconds);
+    argv.insert(argv.end(), {"--warmup", buf});
   }
   if (o.cold) argv.push_back("--cold");
   return argv;
@@ -341,8 +357,8 @@ void fill_counts(CaseResult& r, const ChildOutcome& out) {
   if (rep.u64("alloc_overflow")) r.extra["allocation_table_overflow"] = true;
 }
 
-bool fill_time(CaseResult& r, const ChildOutcome& out, std::string& error) {
-  report::TimeStats t;
+// One timed process's repetitions.
+bool read_time_samples(const ChildOutcome& out, report::ProcessSamples& samples, std::string& error) {
   for (const std::string& line : out.report.repeated) {
     double real = 0, cpu = 0;
     long long iters = 0;
@@ -351,26 +367,17 @@ bool fill_time(CaseResult& r, const ChildOutcome& out, std::string& error) {
       error = "malformed timing line '" + line.substr(0, 80) + "'";
       return false;
     }
-    t.real_ns.push_back(real);
-    t.cpu_ns.push_back(cpu);
-    t.iterations = static_cast<std::uint64_t>(iters);
+    samples.real_ns.push_back(real);
+    samples.cpu_ns.push_back(cpu);
+    samples.iterations = static_cast<std::uint64_t>(iters);
   }
-  if (t.real_ns.empty()) {
+  if (samples.real_ns.empty()) {
     error = "the timed run reported no repetition";
     return false;
   }
-  t.repetitions = static_cast<int>(t.real_ns.size());
-  t.median_real_ns = stats::median(t.real_ns);
-  t.cv = stats::cv(t.real_ns);
-  r.time = t;
-  report::Throughput tp;
-  if (t.median_real_ns > 0) {
-    tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
-    if (r.input_items > 0) tp.items_per_second = static_cast<double>(r.input_items) / (t.median_real_ns * 1e-9);
-  }
-  r.throughput = tp;
   return true;
 }
+
 
 // Recordings are named after the case id with '/' made '.'.
 std::string recording_base(const RunOptions& o, const std::string& name) {
@@ -465,6 +472,30 @@ void attach_heaptrack(CaseResult& r, const PlannedCase& c, const RunOptions& o, 
   }
 }
 
+void attach_cachegrind(CaseResult& r, const PlannedCase& c, const RunOptions& o, const std::string& exe,
+                       const std::vector<std::string>& env, double timeout) {
+  static int serial = 0;
+  const std::string out_file = (std::filesystem::temp_directory_path() /
+                                ("membench-callgrind." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
+                                   .string();
+  std::vector<std::string> argv = cachegrind_arguments(out_file);
+  std::vector<std::string> child = child_argv(c, "cachegrind", o, exe);
+  argv.insert(argv.end(), child.begin(), child.end());
+  ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = timeout});
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  if (PhaseVerdict v = judge(out, "cachegrind", o); !v.ok) {
+    r.extra["cachegrind_error"] = v.error;
+  } else {
+    try {
+      r.cachegrind = read_callgrind_totals(out_file);
+    } catch (const std::exception& e) {
+      r.extra["cachegrind_error"] = e.what();
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(out_file, ec);
+}
+
 CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe,
                    std::map<std::string, HeaptrackFigures>& calibrations) {
   CaseResult r;
@@ -503,43 +534,61 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
   };
 
   // 1. memory: RSS, sampled from outside, exact VmHWM at the end.
-  ChildSpec mem{child_argv(c, "memory", o, exe), env, o.memory_limit, remaining(), true,
-                o.sample_interval_ms, true};
-  ChildOutcome m = run_child(mem);
-  fill_memory(r, m, o.sample_interval_ms);
-  if (PhaseVerdict v = judge(m, "memory", o); !v.ok) return fail(v);
-  r.input_bytes = m.report.u64("input_bytes").value_or(r.input_bytes);
-  r.input_items = m.report.u64("items").value_or(0);
+  if (o.run_memory) {
+    ChildSpec mem{child_argv(c, "memory", o, exe), env, o.memory_limit, remaining(), true,
+                  o.sample_interval_ms, true};
+    ChildOutcome m = run_child(mem);
+    fill_memory(r, m, o.sample_interval_ms);
+    if (PhaseVerdict v = judge(m, "memory", o); !v.ok) return fail(v);
+    r.input_bytes = m.report.u64("input_bytes").value_or(r.input_bytes);
+    r.input_items = m.report.u64("items").value_or(0);
+  }
 
   // 2. count: allocations and the output digest. No memory limit: the
   // counter's table is reserved address space the strategy never sees.
-  ChildSpec cnt{child_argv(c, "count", o, exe), env, 0, remaining(), false, 0, false};
-  ChildOutcome k = run_child(cnt);
-  if (PhaseVerdict v = judge(k, "count", o); !v.ok) return fail(v);
-  fill_counts(r, k);
-  std::string actual = k.report.text("allocator").value_or("");
-  if (actual != c.allocator && actual != "sanitizer") {
-    r.status = Status::failed;
-    r.error = "the case ran under " + actual + ", not " + c.allocator;
-    return r;
-  }
-  if (auto v = k.report.text("allocator_version")) {
-    if (r.allocator_stats.is_null()) r.allocator_stats = nlohmann::json::object();
-    r.allocator_stats["version"] = *v;
-  }
-
-  // 3. time: Google Benchmark repetitions.
-  ChildSpec tim{child_argv(c, "time", o, exe), env, o.memory_limit, remaining(), false, 0, false};
-  ChildOutcome t = run_child(tim);
-  if (PhaseVerdict v = judge(t, "time", o); !v.ok) return fail(v);
-  std::string error;
-  if (!fill_time(r, t, error)) {
-    r.status = Status::failed;
-    r.error = error;
-    return r;
+  if (o.run_count) {
+    ChildSpec cnt{child_argv(c, "count", o, exe), env, 0, remaining(), false, 0, false};
+    ChildOutcome k = run_child(cnt);
+    if (PhaseVerdict v = judge(k, "count", o); !v.ok) return fail(v);
+    fill_counts(r, k);
+    std::string actual = k.report.text("allocator").value_or("");
+    if (actual != c.allocator && actual != "sanitizer") {
+      r.status = Status::failed;
+      r.error = "the case ran under " + actual + ", not " + c.allocator;
+      return r;
+    }
+    if (auto v = k.report.text("allocator_version")) {
+      if (r.allocator_stats.is_null()) r.allocator_stats = nlohmann::json::object();
+      r.allocator_stats["version"] = *v;
+    }
   }
 
-  // 4. optionally, heaptrack's independent view of the same work.
+  // 3. time: Google Benchmark repetitions in several fresh processes, each
+  // after a discarded warm-up, so that the samples carry the drift between
+  // processes (layout, the machine's minute) and not one process's luck.
+  if (o.run_time) {
+    std::vector<report::ProcessSamples> processes;
+    for (int i = 0; i < o.processes; ++i) {
+      if (int sig = pending_interrupt()) throw Interrupted{sig};
+      ChildSpec tim{child_argv(c, "time", o, exe), env, o.memory_limit, remaining(), false, 0, false};
+      ChildOutcome t = run_child(tim);
+      if (PhaseVerdict v = judge(t, "time", o); !v.ok) return fail(v);
+      report::ProcessSamples samples;
+      std::string error;
+      if (!read_time_samples(t, samples, error)) {
+        r.status = Status::failed;
+        r.error = error;
+        return r;
+      }
+      processes.push_back(std::move(samples));
+    }
+    attach_time(r, std::move(processes), o.warmup_seconds);
+  }
+
+  // 4. optionally, instructions and simulated cache misses: exact where time is noisy.
+  if (o.cachegrind) attach_cachegrind(r, c, o, exe, env, remaining());
+
+  // 5. optionally, heaptrack's independent view of the same work.
   if (o.heaptrack) attach_heaptrack(r, c, o, exe, env, remaining(), calibrations);
   return r;
 }
@@ -620,6 +669,11 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   rep.context["filter"] = options.filter;
   rep.context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   rep.context["repetitions"] = options.repetitions;
+  rep.context["processes"] = options.processes;
+  if (options.cachegrind) rep.context["cachegrind"] = "callgrind --cache-sim=yes, the strategy call only";
+  if (std::string injected = injected_regression(); !injected.empty()) rep.context["injected_regression"] = injected;
+  rep.context["warmup_seconds"] = options.warmup_seconds;
+  rep.context["min_time_seconds"] = options.min_time_seconds;
   rep.context["cold"] = options.cold;
   rep.context["memory_limit_bytes"] = options.memory_limit;
   rep.context["timeout_seconds"] = options.timeout_seconds;

@@ -13,12 +13,21 @@
 
 namespace membench::runner {
 
+// Chosen with `make gate-accuracy` (README, "How the time gate was measured").
+inline constexpr int kDefaultProcesses = 5;
+inline constexpr int kDefaultRepetitions = 2;
+
 struct RunOptions {
   std::string filter;  // ECMAScript regex on the case id; empty: all
   std::vector<std::string> datasets;  // names or paths; empty: the suite's
   std::vector<std::string> allocators{"glibc"};
-  int repetitions = 5;
+  int processes = kDefaultProcesses;      // fresh timed processes per case
+  int repetitions = kDefaultRepetitions;  // timed repetitions per process
   double min_time_seconds = 0.05;  // per repetition, Google Benchmark's MinTime
+  double warmup_seconds = 0.05;    // per process, run and discarded before timing
+  // Phases to run; `ab` asks for the memory and counting runs once and for
+  // single timed processes, interleaved between two builds.
+  bool run_memory = true, run_count = true, run_time = true;
   bool quick = false;
   bool scale = false;  // every non-opt-in size of each workload's datasets
   double timeout_seconds = 600;  // per case, all phases together
@@ -26,6 +35,7 @@ struct RunOptions {
   bool cold = false;
   double sample_interval_ms = 1.0;
   bool heaptrack = false;     // also run each case under heaptrack
+  bool cachegrind = false;    // also count the strategy's instructions and cache misses under Valgrind
   std::string heaptrack_dir;  // where recordings go (beside the report)
   int shard_index = 1, shard_count = 1;  // 1-based shard of N
   std::vector<std::string> command_line;
@@ -58,6 +68,10 @@ struct Progress {
 // running child), then checks digests and fits scaling.
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress);
+
+// Sets the case's time figures from its timed processes, and the throughput
+// that follows from their median.
+void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds);
 
 using membench::sanitizer_build;
 

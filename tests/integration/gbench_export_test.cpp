@@ -24,7 +24,7 @@ TEST(GbenchExport, GoogleBenchmarksCompareToolReadsIt) {
   std::string dir = test_dir("gbench_export");
   for (const char* side : {"old", "new"}) {
     CommandResult r = run_membench({"run", "--filter", "^hash/(stream|mmap)/", "--dataset", "text-1MiB",
-                                    "--repetitions", "3", "--min-time", "0.01", "--out",
+                                    "--processes", "1", "--repetitions", "3", "--min-time", "0.01", "--out",
                                     dir + "/" + side + ".json", "--gbench-json", dir + "/" + side + ".gbench.json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }

@@ -871,8 +871,8 @@ TEST(ReliabilityReports, OtherSchemaVersionIsExitTwo) {
   SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_other_version");
   json next = small_report({"d1"});
-  next["schema"] = "membench.report/2";
-  expect_refused_everywhere(f.write("v2.json", next), f.good, "'membench.report/2' is not supported");
+  next["schema"] = "membench.report/3";
+  expect_refused_everywhere(f.write("v3.json", next), f.good, "'membench.report/3' is not supported");
 }
 
 // JSON has no NaN: a writer that had one writes null (nlohmann) or a bare NaN

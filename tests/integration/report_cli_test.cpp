@@ -171,9 +171,9 @@ TEST(CompareCli, BadInputsExitTwoWithOneLineNamingTheFile) {
   expect_bad_input(run_membench({"compare", write_text(dir, "truncated.json", text.substr(0, text.size() / 2)), good}),
                    "truncated.json");
   json other = make_report();
-  other["schema"] = "membench.report/2";
+  other["schema"] = "membench.report/3";
   expect_bad_input(run_membench({"compare", good, write(dir, "schema.json", other)}), "schema.json",
-                   "membench.report/2");
+                   "membench.report/3");
   json foreign = {{"benchmarks", json::array()}, {"context", json::object()}};
   expect_bad_input(run_membench({"compare", good, write(dir, "foreign.json", foreign)}), "foreign.json",
                    "not a membench report");

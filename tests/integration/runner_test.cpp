@@ -32,7 +32,7 @@ TEST(Runner, FaultyCasesCostOnlyThemselves) {
   std::string out = dir + "/report.json";
   CommandResult r = run_membench({"run", "--filter", "^selftest/(touch|segfault|hang|allocate_forever|throw|abort|garbage|exit_silently|leak)/",
                                   "--dataset", small_file(dir), "--timeout", "3", "--memory-limit", "256MiB",
-                                  "--repetitions", "2", "--min-time", "0.01", "--out", out});
+                                  "--processes", "1", "--repetitions", "2", "--min-time", "0.01", "--out", out});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   json rep = load(out);
   ASSERT_EQ(rep["results"].size(), 9u);
@@ -107,7 +107,8 @@ TEST(Runner, HashReportHasEveryContractField) {
   std::string out = dir + "/report.json";
   std::string markdown = dir + "/report.md";
   CommandResult r = run_membench({"run", "--filter", "^hash/(stream|full_read|mmap)/", "--dataset", "text-1MiB",
-                                  "--repetitions", "2", "--min-time", "0.01", "--out", out, "--markdown", markdown});
+                                  "--processes", "3", "--repetitions", "2", "--min-time", "0.01", "--warmup",
+                                  "0.02", "--out", out, "--markdown", markdown});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json rep = load(out);
   // The workloads' reference strategies travel with the report, and the
@@ -117,7 +118,7 @@ TEST(Runner, HashReportHasEveryContractField) {
   EXPECT_NE(tables.find("### hash · text-1MiB (1.00 MiB) · glibc"), std::string::npos) << tables;
   EXPECT_NE(tables.find("Reference strategy: `stream`."), std::string::npos) << tables;
   EXPECT_NE(tables.find("| `full_read` |"), std::string::npos) << tables;
-  EXPECT_EQ(rep["schema"], "membench.report/1");
+  EXPECT_EQ(rep["schema"], "membench.report/2");
   for (const char* key : {"created_utc", "membench_version", "git_commit", "host", "cpu_model", "cores", "kernel",
                           "compiler", "compiler_flags", "build_type", "command_line", "allocators"})
     EXPECT_TRUE(rep["context"].contains(key)) << key;
@@ -137,7 +138,14 @@ TEST(Runner, HashReportHasEveryContractField) {
     for (const char* key : {"baseline_rss_bytes", "peak_rss_bytes", "peak_rss_delta_bytes", "peak_anon_bytes",
                             "peak_file_bytes", "peak_shmem_bytes", "minor_faults", "major_faults"})
       EXPECT_TRUE(c["memory"].contains(key)) << key;
-    EXPECT_EQ(c["time"]["real_ns"].size(), 2u);
+    // Timed samples from three fresh processes, two repetitions each, kept
+    // per process; the warm-up is not among them.
+    EXPECT_EQ(c["time"]["processes"], 3);
+    EXPECT_EQ(c["time"]["real_ns"].size(), 6u);
+    ASSERT_EQ(c["time"]["per_process"].size(), 3u);
+    for (const json& p : c["time"]["per_process"]) EXPECT_EQ(p["real_ns"].size(), 2u);
+    EXPECT_EQ(c["time"]["process_medians_ns"].size(), 3u);
+    EXPECT_EQ(c["time"]["warmup"]["min_seconds"], 0.02);
     EXPECT_GT(c["throughput"]["bytes_per_second"].get<double>(), 0);
     // Set-up made OpenSSL's tables and the program's own code resident
     // before the baseline: streaming adds its 8 KiB buffer, not 64 KiB of
@@ -185,10 +193,65 @@ TEST(Runner, BadUsageIsExitTwoAndWritesNothing) {
            {"--repetitions", "99999999999"},
            {"--memory-limit", "lots"},
            {"--allocator", "hoard"},
+           {"--processes", "0"},
+           {"--warmup", "-1"},
+           {"--phases", "memory,speed"},
            {"--bogus"}}) {
     CommandResult r = run(extra);
     EXPECT_EQ(r.exit_code, 2) << extra[0];
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// Each timed process runs the case untimed first and throws that away: a
+// strategy whose first run in a process is slow (as a fresh heap makes a real
+// one) shows in no sample with a warm-up, and in every process's first sample
+// without one.
+TEST(Runner, TimedSamplesComeFromSeveralProcessesEachAfterAWarmUp) {
+  std::string dir = test_dir("warmup");
+  auto run = [&](const char* warmup) {
+    std::string out = dir + "/warmup-" + warmup + ".json";
+    CommandResult r = run_membench({"run", "--filter", "^selftest/slow_first/", "--dataset", small_file(dir),
+                                    "--phases", "time", "--processes", "3", "--repetitions", "2", "--min-time",
+                                    "0.001", "--warmup", warmup, "--out", out});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    json rep = load(out);
+    EXPECT_FALSE(rep["results"][0].contains("memory"));  // --phases time: only the timed runs
+    return rep["results"][0]["time"];
+  };
+  const double slow_ns = 300e6 / 2;  // the first run sleeps 300 ms
+  json warmed = run("0.001");
+  ASSERT_EQ(warmed["per_process"].size(), 3u);
+  for (const json& p : warmed["per_process"])
+    for (const json& ns : p["real_ns"]) EXPECT_LT(ns.get<double>(), slow_ns) << warmed.dump();
+  json cold = run("0");
+  ASSERT_EQ(cold["per_process"].size(), 3u);
+  for (const json& p : cold["per_process"]) EXPECT_GT(p["real_ns"][0].get<double>(), slow_ns) << cold.dump();
+}
+
+// Instructions counted under Valgrind for the strategy call alone are the
+// same on every run of one build; simulated cache misses nearly so.
+TEST(Runner, CachegrindCountsAreRepeatable) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("Valgrind cannot run a sanitizer build");
+  std::string dir = test_dir("cachegrind");
+  std::vector<json> runs;
+  for (int i = 0; i < 2; ++i) {
+    std::string out = dir + "/run" + std::to_string(i) + ".json";
+    CommandResult r = run_membench({"run", "--filter", "^hash/(stream|full_read)/", "--dataset", small_file(dir),
+                                    "--phases", "count", "--cachegrind", "--out", out});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    runs.push_back(load(out));
+  }
+  ASSERT_EQ(runs[0]["results"].size(), 2u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const json& a = runs[0]["results"][c];
+    const json& b = runs[1]["results"][c];
+    ASSERT_TRUE(a.contains("cachegrind")) << a["extra"].dump();
+    EXPECT_GT(a["cachegrind"]["instructions"].get<double>(), 100000.0);  // hashing 100 KB is no less
+    EXPECT_EQ(a["cachegrind"]["instructions"], b["cachegrind"]["instructions"]) << a["id"];
+    EXPECT_NEAR(a["cachegrind"]["d1_misses"].get<double>(), b["cachegrind"]["d1_misses"].get<double>(),
+                0.01 * a["cachegrind"]["d1_misses"].get<double>() + 10)
+        << a["id"];
+  }
 }

@@ -14,6 +14,7 @@ using membench::analyze::Comparison;
 using membench::analyze::parse_thresholds;
 using membench::analyze::ThresholdError;
 using membench::analyze::Thresholds;
+using membench::analyze::PairedTimes;
 using membench::analyze::Verdict;
 using membench::report::CaseResult;
 using membench::report::Report;
@@ -29,7 +30,11 @@ std::vector<double> times(double median_ns, int repetitions, double spread, doub
   return out;
 }
 
+// Each value is the one repetition of its own timed process, so these are
+// the per-process samples the time verdict is judged on.
 void set_times(CaseResult& c, std::vector<double> real) {
+  c.time->per_process.clear();
+  for (double v : real) c.time->per_process.push_back({{v}, {v}, 10});
   c.time->real_ns = real;
   c.time->cpu_ns = real;
   c.time->repetitions = static_cast<int>(real.size());
@@ -172,19 +177,22 @@ TEST(Compare, NoisyChangeWithoutSignificanceIsNotARegression) {
   Report base = make_report(), head = make_report();
   CaseResult& b = find(base, "mmap");
   CaseResult& h = find(head, "mmap");
-  // Very noisy repetitions: the medians differ by about 8 %, the samples overlap.
+  // Very noisy processes: the medians differ by about 8 %, the samples overlap.
   set_times(b, {100, 150, 80, 120, 95, 130, 70});
   set_times(h, {110, 160, 78, 125, 103, 140, 75});
   ASSERT_GT(h.time->median_real_ns / b.time->median_real_ns, 1.05);
   Comparison c = compare_reports(base, head);
   const auto& t = metric(find(c, h.id), "time.median_real_ns");
-  EXPECT_EQ(t.verdict, Verdict::not_significant);
+  EXPECT_NE(t.verdict, Verdict::regressed) << t.note;
   ASSERT_TRUE(t.p_value.has_value());
   EXPECT_GE(*t.p_value, 0.05);
+  // The spread between processes is wider than the change: the floor says so.
+  ASSERT_TRUE(t.noise_floor.has_value());
+  EXPECT_GT(*t.noise_floor, 0.08);
   EXPECT_FALSE(c.has_regression());
 }
 
-TEST(Compare, FewRepetitionsJudgedByThresholdAloneAndSaysSo) {
+TEST(Compare, FewProcessesAreNeverJudgedAndSaySo) {
   Report base = make_report(), head = make_report();
   CaseResult& b = find(base, "arena");
   CaseResult& h = find(head, "arena");
@@ -192,12 +200,114 @@ TEST(Compare, FewRepetitionsJudgedByThresholdAloneAndSaysSo) {
   set_times(h, times(5.5e6, 3, 0.01));
   Comparison c = compare_reports(base, head);
   const auto& t = metric(find(c, h.id), "time.median_real_ns");
-  EXPECT_EQ(t.verdict, Verdict::regressed);
+  EXPECT_EQ(t.verdict, Verdict::not_significant);
   EXPECT_TRUE(t.threshold_only);
   EXPECT_FALSE(t.p_value.has_value());
-  EXPECT_NE(t.note.find("threshold only"), std::string::npos) << t.note;
+  EXPECT_NE(t.note.find("too few"), std::string::npos) << t.note;
   std::string text = membench::analyze::format_terminal(c, false);
-  EXPECT_NE(text.find("threshold only"), std::string::npos);
+  EXPECT_NE(text.find("too few for a test"), std::string::npos);
+  EXPECT_NE(text.find("unpaired"), std::string::npos);
+}
+
+// Repetitions of one process share its memory layout and its minute on the
+// machine: however many, they never make a time verdict.
+TEST(Compare, RepetitionsOfOneProcessNeverMakeATimeVerdict) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "arena");
+  CaseResult& h = find(head, "arena");
+  for (auto [c, median] : {std::pair{&b, 5e6}, std::pair{&h, 7e6}}) {
+    set_times(*c, times(median, 20, 0.01));
+    c->time->per_process = {{c->time->real_ns, c->time->cpu_ns, 10}};
+  }
+  Comparison c = compare_reports(base, head);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::not_significant);
+  EXPECT_NE(t.note.find("one timed process"), std::string::npos) << t.note;
+  EXPECT_FALSE(c.has_regression());
+}
+
+namespace paired_cases {
+
+// Base times of a case in run order, with the slow minutes a shared machine
+// has (both members of a pair see the same minute).
+std::vector<double> drifting_base() { return {100, 104, 97, 131, 128, 99, 102, 125, 98, 101, 103, 127}; }
+
+// A machine slowing down steadily, a little from one run to the next.
+std::vector<double> slowing_base() { return {100, 102, 104, 106, 108, 110, 113, 116, 119, 122, 125, 128}; }
+
+PairedTimes pairs_with(const std::string& id, double ratio, const std::vector<double>& noise,
+                       const std::vector<double>& base = drifting_base()) {
+  PairedTimes p;
+  for (std::size_t i = 0; i < base.size(); ++i)
+    p.by_case[id].emplace_back(base[i], base[i] * ratio * (1 + noise[i % noise.size()]));
+  return p;
+}
+
+}  // namespace paired_cases
+
+TEST(Compare, PairedSlowdownIsCaughtThroughTheMachinesDrift) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  // +10 % in every pair, a little noise: the machine's drift (+28 % over the
+  // session) cancels within each pair.
+  auto paired = paired_cases::pairs_with(id, 1.10, {0.01, -0.01, 0.005, -0.005}, paired_cases::slowing_base());
+  Comparison c = compare_reports(base, head, Thresholds(), &paired);
+  EXPECT_TRUE(c.paired);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  ASSERT_TRUE(t.interval_low && t.interval_high);
+  EXPECT_GT(*t.interval_low, 0.05);
+  EXPECT_LT(*t.interval_high, 0.15);
+  EXPECT_NEAR(t.relative, 0.10, 0.01);
+  ASSERT_TRUE(t.p_value);
+  EXPECT_LT(*t.p_value, 0.01);
+  // Throughput moves the other way, by the same pairs.
+  const auto& tp = metric(find(c, id), "throughput.bytes_per_second");
+  EXPECT_EQ(tp.verdict, Verdict::regressed);
+  EXPECT_NEAR(tp.relative, 1 / 1.10 - 1, 0.01);
+  std::string text = membench::analyze::format_terminal(c, false);
+  EXPECT_NE(text.find("+10."), std::string::npos) << text;
+  EXPECT_NE(text.find("% ["), std::string::npos) << text;
+  EXPECT_NE(membench::analyze::comparison_to_json(c).dump().find("\"interval\""), std::string::npos);
+}
+
+TEST(Compare, PairedNoChangeIsNotARegression) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  auto paired = paired_cases::pairs_with(id, 1.0, {0.03, -0.02, 0.01, -0.03, 0.02});
+  Comparison c = compare_reports(base, head, Thresholds(), &paired);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_NE(t.verdict, Verdict::regressed) << t.note;
+  EXPECT_FALSE(c.has_regression());
+}
+
+// No verdict claims a change smaller than what base against base can show.
+TEST(Compare, PairedChangeBelowTheNoiseFloorIsNotClaimed) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  // A consistent +8 %, but the base alone jumps by 30 % between runs.
+  auto paired = paired_cases::pairs_with(id, 1.08, {0.0});
+  Comparison c = compare_reports(base, head, Thresholds(), &paired);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  ASSERT_TRUE(t.noise_floor);
+  EXPECT_GT(*t.noise_floor, 0.08);
+  EXPECT_EQ(t.verdict, Verdict::within) << t.note;
+  EXPECT_NE(t.note.find("noise floor"), std::string::npos);
+}
+
+TEST(Compare, TooFewPairsCannotBeSignificant) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  PairedTimes paired;
+  for (double b : {100.0, 101.0, 99.0, 100.5, 99.5}) paired.by_case[id].emplace_back(b, b * 1.3);
+  Comparison c = compare_reports(base, head, Thresholds(), &paired);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::not_significant) << t.note;
+  EXPECT_NE(t.note.find("under 6 pairs"), std::string::npos) << t.note;
+  // A sixth pair makes the same change significant.
+  paired.by_case[id].emplace_back(100.2, 130.3);
+  Comparison six = compare_reports(base, head, Thresholds(), &paired);
+  EXPECT_EQ(metric(find(six, id), "time.median_real_ns").verdict, Verdict::regressed);
 }
 
 TEST(Compare, RssNeedsRelativeAndAbsoluteChange) {
@@ -356,3 +466,20 @@ TEST(Thresholds, OverrideToleratesAChangeForMatchingCasesOnly) {
 }
 
 }  // namespace
+
+// With adjacent runs of one build at hand (what ab records), the floor comes
+// from them: runs as close in time as the pairs themselves.
+TEST(Compare, PairedNoiseFloorComesFromAdjacentRunsOfOneBuild) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  auto paired = paired_cases::pairs_with(id, 1.08, {0.0}, paired_cases::slowing_base());
+  Comparison quiet = compare_reports(base, head, Thresholds(), &paired);
+  EXPECT_EQ(metric(find(quiet, id), "time.median_real_ns").verdict, Verdict::regressed);
+  // The same build twice in a row differs by up to 20 %: +8 % is not claimed.
+  for (double r : {1.2, 0.85, 1.15, 0.9, 1.18, 0.83, 1.1}) paired.same_build[id].emplace_back(100.0, 100.0 * r);
+  Comparison noisy = compare_reports(base, head, Thresholds(), &paired);
+  const auto& t = metric(find(noisy, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::within) << t.note;
+  ASSERT_TRUE(t.noise_floor);
+  EXPECT_GT(*t.noise_floor, 0.08);
+}

@@ -18,7 +18,15 @@ Report sample() {
   c.params = {{"buffer_bytes", 8192}};
   c.input_bytes = 1 << 20;
   c.output_digest = "00ff";
-  c.time = TimeStats{3, {1, 2, 3}, {1, 2, 3}, 2, 0.5, 10};
+  c.time = TimeStats{};
+  c.time->repetitions = 3;
+  c.time->real_ns = {1, 2, 3};
+  c.time->cpu_ns = {1, 2, 3};
+  c.time->median_real_ns = 2;
+  c.time->cv = 0.5;
+  c.time->iterations = 10;
+  c.time->per_process = {ProcessSamples{{1, 2}, {1, 2}, 10}, ProcessSamples{{3}, {3}, 10}};
+  c.time->warmup_seconds = 0.05;
   c.throughput = Throughput{5e8, std::nullopt};
   c.memory = MemoryStats{};
   c.memory->peak_rss_bytes = 100;
@@ -34,8 +42,11 @@ Report sample() {
 TEST(ReportJson, RoundTripsEveryField) {
   Report r = sample();
   json j = to_json(r);
-  EXPECT_EQ(j["schema"], "membench.report/1");
+  EXPECT_EQ(j["schema"], "membench.report/2");
   EXPECT_EQ(j["results"][0]["params"]["buffer_bytes"], 8192);
+  EXPECT_EQ(j["results"][0]["time"]["processes"], 2);
+  EXPECT_EQ(j["results"][0]["time"]["process_medians_ns"], json({1.5, 3.0}));
+  EXPECT_EQ(j["results"][0]["time"]["warmup"]["min_seconds"], 0.05);
   EXPECT_EQ(j["scaling"][0]["class"], "O(1)");
   Report back = from_json(j);
   EXPECT_EQ(to_json(back), j);
@@ -51,8 +62,28 @@ TEST(ReportJson, RejectsWhatIsNotAReport) {
   EXPECT_THROW(from_json(json::array()), ReportError);
   EXPECT_THROW(from_json(json{{"a", 1}}), ReportError);
   json other = to_json(sample());
-  other["schema"] = "membench.report/2";
+  other["schema"] = "membench.report/3";
   EXPECT_THROW(from_json(other), ReportError);
+}
+
+// Version 1 reports (one timed process, no per-process samples) stay readable:
+// their repetitions become the samples of one process.
+TEST(ReportJson, ReadsVersionOneAsOneTimedProcess) {
+  json j = to_json(sample());
+  j["schema"] = "membench.report/1";
+  for (const char* key : {"processes", "warmup", "per_process", "process_medians_ns"})
+    j["results"][0]["time"].erase(key);
+  Report r = from_json(j);
+  ASSERT_TRUE(r.results[0].time);
+  ASSERT_EQ(r.results[0].time->per_process.size(), 1u);
+  EXPECT_EQ(r.results[0].time->per_process[0].real_ns, (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(to_json(r)["schema"], "membench.report/2");
+}
+
+TEST(ReportJson, RejectsPerProcessSamplesThatDisagreeWithThePool) {
+  json j = to_json(sample());
+  j["results"][0]["time"]["per_process"][1]["real_ns"] = json::array();
+  EXPECT_THROW(from_json(j), ReportError);
 }
 
 TEST(ReportJson, RejectsNegativeNanAndMissingFigures) {

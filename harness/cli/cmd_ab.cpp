@@ -1,0 +1,190 @@
+// membench ab BASE HEAD [options]: before and after in one session, with the
+// timed processes of the two builds interleaved and paired per case.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyze/compare.h"
+#include "cli/command.h"
+#include "render/html.h"
+#include "report/json.h"
+#include "runner/ab.h"
+#include "runner/child_process.h"
+#include "util/atomic_file.h"
+
+namespace membench::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kDefaultPairs = 8;
+
+// A directory for the steps' reports, removed at the end unless the user
+// asked to keep them.
+class WorkDir {
+ public:
+  explicit WorkDir(const std::optional<std::string>& keep) {
+    if (keep) {
+      path_ = *keep;
+      std::error_code ec;
+      fs::create_directories(path_, ec);
+      if (ec || !fs::is_directory(path_)) throw UsageError("--reports " + path_ + ": cannot create the directory");
+      return;
+    }
+    std::string pattern = (fs::temp_directory_path() / "membench-ab.XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw UsageError("cannot create a temporary directory in " + fs::temp_directory_path().string());
+    path_ = pattern;
+    temporary_ = true;
+  }
+  ~WorkDir() {
+    std::error_code ec;
+    if (temporary_) fs::remove_all(path_, ec);
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool temporary_ = false;
+};
+
+std::string default_build_cache() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/membench/builds";
+  return std::string(home && *home ? home : "/tmp") + "/.cache/membench/builds";
+}
+
+int run_ab_command(const std::vector<std::string>& args) {
+  ArgParser p("ab", "BASE HEAD [options]");
+  p.option("filter", "regular expression matched against case ids (as for run)")
+      .option("dataset", "dataset NAME or a PATH to your own file (as for run)", true)
+      .option("allocator", "allocator(s), as for run")
+      .flag("quick", "small datasets only")
+      .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
+      .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
+      .option("repetitions", "timed repetitions per process (default as for run)")
+      .option("min-time", "minimum seconds per timed repetition (default as for run)")
+      .option("warmup", "seconds each timed process runs the case untimed first (default as for run)")
+      .option("timeout", "seconds per case and run (default as for run)")
+      .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
+      .option("sample-interval", "milliseconds between outside RSS samples")
+      .flag("cold", "drop the dataset from the page cache before each run")
+      .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
+      .option("thresholds", "per-metric and per-case thresholds (JSON, as for compare)")
+      .option("out", "write the comparison as JSON")
+      .option("markdown", "write a Markdown summary (for a pull-request comment)")
+      .option("html", "write one self-contained HTML page")
+      .option("reports", "keep the base and head reports (base.json, head.json) in this directory")
+      .option("build-dir", "where git revisions are checked out and built (default ~/.cache/membench/builds)");
+  p.parse(args);
+  if (p.help_requested()) {
+    std::printf("%s\nMeasures two builds of membench on this machine in one session. BASE and HEAD are\n"
+                "membench executables or git revisions of the repository here (built once, Release,\n"
+                "in a worktree under --build-dir). Each build makes its memory and counting runs;\n"
+                "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
+                "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
+                "interval and a Wilcoxon signed-rank test, never below the case's noise floor (the\n"
+                "spread of base against base). Allocations are exact; peak RSS as in compare.\n\n"
+                "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
+                p.help_text().c_str());
+    return 0;
+  }
+  if (p.positionals().size() != 2)
+    throw UsageError("ab: expected BASE and HEAD (executables or git revisions), got " +
+                     std::to_string(p.positionals().size()) + " (see --help)");
+
+  analyze::Thresholds thresholds;
+  if (auto path = p.value("thresholds")) {
+    try {
+      thresholds = analyze::read_thresholds_file(*path);
+    } catch (const analyze::ThresholdError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  if (auto effect = p.number("min-effect", 0, 10)) {
+    for (auto& [name, t] : thresholds.defaults)
+      if (const analyze::MetricInfo* m = analyze::find_metric(name);
+          m && (m->kind == analyze::MetricKind::time || m->kind == analyze::MetricKind::throughput))
+        t.relative = *effect;
+  }
+
+  runner::AbOptions o;
+  o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
+  for (const char* name : {"filter", "allocator", "shard"})
+    if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
+  for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
+  if (p.has("quick")) o.selection.push_back("--quick");
+  for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
+    if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
+  if (p.has("cold")) o.measurement.push_back("--cold");
+
+  const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
+  std::vector<std::string> outputs;
+  for (const char* name : {"out", "markdown", "html"})
+    if (auto v = p.value(name)) outputs.push_back(*v);
+  for (const std::string& out : outputs)
+    for (const std::string& in : {base_spec, head_spec})
+      if (std::error_code ec; fs::exists(out) && fs::equivalent(out, in, ec))
+        throw UsageError(out + " is also an input (" + in + "); refusing to overwrite it");
+
+  auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  const std::string cache = p.value("build-dir").value_or(default_build_cache());
+  runner::AbBuild base, head;
+  try {
+    base = runner::resolve_build(base_spec, cache, log);
+    head = runner::resolve_build(head_spec, cache, log);
+  } catch (const runner::AbError& e) {
+    throw UsageError(std::string("ab: ") + e.what());
+  }
+  WorkDir work(p.value("reports"));
+  o.work_dir = work.path();
+
+  const bool tty = ::isatty(2);
+  runner::AbProgress progress;
+  progress.note = log;
+  progress.timing = [&](std::size_t i, std::size_t n, const std::string& id) {
+    std::fprintf(stderr, "%s[%zu/%zu] %s: %d timed pairs%s", tty ? "\r\033[K" : "", i + 1, n, id.c_str(), o.pairs,
+                 tty ? "" : "\n");
+  };
+  runner::install_interrupt_handlers();
+  runner::AbResult result;
+  try {
+    result = runner::run_ab(base, head, o, progress);
+  } catch (const runner::AbError& e) {
+    throw UsageError(std::string("ab: ") + e.what());
+  } catch (const runner::Interrupted& e) {
+    std::fprintf(stderr, "%smembench: interrupted by %s; nothing written\n", tty ? "\r\033[K" : "",
+                 runner::describe_signal(e.signal).c_str());
+    return 128 + e.signal;
+  }
+  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (p.value("reports")) {
+    report::write_report_file(result.base, work.path() + "/base.json");
+    report::write_report_file(result.head, work.path() + "/head.json");
+  }
+
+  analyze::PairedTimes paired{result.pairs, result.same_build};
+  analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
+  if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
+  comparison.base_label = "base " + base_spec;
+  comparison.head_label = "head " + head_spec;
+  if (auto out = p.value("out")) write_file_atomically(*out, analyze::comparison_to_json(comparison).dump(2) + "\n");
+  if (auto md = p.value("markdown")) write_file_atomically(*md, analyze::format_markdown(comparison));
+  if (auto html = p.value("html")) write_file_atomically(*html, render::compare_html(comparison));
+  const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  std::fputs(analyze::format_terminal(comparison, colour).c_str(), stdout);
+  return comparison.has_regression() ? 1 : 0;
+}
+
+}  // namespace
+
+MEMBENCH_COMMAND(ab, "ab", "before/after of two builds, timed processes interleaved and paired; exit 1 on a regression",
+                 run_ab_command, false);
+
+}  // namespace membench::cli

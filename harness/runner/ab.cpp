@@ -1,0 +1,232 @@
+#include "runner/ab.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "analyze/statistics.h"
+#include "report/json.h"
+#include "runner/child_process.h"
+#include "runner/runner.h"
+#include "util/shell.h"
+
+namespace membench::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = trimmed(text);
+  auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+bool is_executable_file(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+std::string git(const std::string& args, int& status) {
+  return trimmed(shell_capture("git " + args + " 2>/dev/null", &status));
+}
+
+// Builds the membench target of `commit` in a worktree of its own, once.
+std::string build_revision(const std::string& spec, const std::string& commit, const std::string& cache_dir,
+                           const std::function<void(const std::string&)>& log) {
+  int status = 0;
+  std::string top = git("rev-parse --show-toplevel", status);
+  const fs::path tree = fs::path(cache_dir) / commit.substr(0, 12);
+  const fs::path exe = tree / "build" / "membench";
+  if (is_executable_file(exe.string())) {
+    log("ab: " + spec + " is " + commit.substr(0, 12) + ", built before in " + tree.string());
+    return exe.string();
+  }
+  std::error_code ec;
+  fs::create_directories(cache_dir, ec);
+  if (ec) throw AbError("cannot create the build directory " + cache_dir + ": " + ec.message());
+  const std::string build_log = (fs::path(cache_dir) / (commit.substr(0, 12) + ".log")).string();
+  if (!fs::exists(tree / "CMakeLists.txt")) {
+    shell_capture("git -C " + shell_quote(top) + " worktree add --detach --force " + shell_quote(tree.string()) + " " +
+                      commit + " >" + shell_quote(build_log) + " 2>&1",
+                  &status);
+    if (status != 0) throw AbError("cannot check out " + spec + " into " + tree.string() + " (see " + build_log + ")");
+  }
+  log("ab: building " + spec + " (" + commit.substr(0, 12) + ") in " + tree.string());
+  const std::string build = tree.string() + "/build";
+  shell_capture("{ cmake -S " + shell_quote(tree.string()) + " -B " + shell_quote(build) +
+                    " -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMBENCH_TESTS=OFF && cmake --build " + shell_quote(build) +
+                    " --target membench; } >>" + shell_quote(build_log) + " 2>&1",
+                &status);
+  if (status != 0 || !is_executable_file(exe.string()))
+    throw AbError("building " + spec + " failed (see " + build_log + ")");
+  return exe.string();
+}
+
+struct SideRun {
+  const AbBuild* build;
+  const char* name;  // "base" or "head"
+};
+
+// Runs `membench run ARGS` of one build; its report, or AbError.
+report::Report run_report(const SideRun& side, std::vector<std::string> args, const std::string& out) {
+  std::vector<std::string> argv{side.build->executable, "run"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--out", out});
+  std::error_code ec;
+  fs::remove(out, ec);
+  ChildOutcome o = run_child(ChildSpec{.argv = argv, .env_set = {}});
+  if (o.end == ChildOutcome::End::signaled)
+    throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run was killed by " +
+                  describe_signal(o.signal));
+  // 1: a case failed, and the report is still whole.
+  if (o.exit_code > 1 || !fs::exists(out)) {
+    std::string why = last_line(o.stderr_tail);
+    if (why.rfind("membench: ", 0) == 0) why.erase(0, 10);
+    if (why.find("unknown option") != std::string::npos)
+      why += " (a membench from before `ab` existed cannot take part)";
+    throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run failed: " + why);
+  }
+  return report::read_report_file(out);
+}
+
+report::CaseResult* find_case(report::Report& r, const std::string& id) {
+  for (report::CaseResult& c : r.results)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+// The --dataset argument that selects this case's dataset again.
+std::string dataset_argument(const report::Report& r, const report::CaseResult& c) {
+  const nlohmann::json& d = r.context.value("datasets", nlohmann::json::object());
+  if (d.contains(c.dataset) && d[c.dataset].value("user_file", false)) return d[c.dataset].value("path", c.dataset);
+  return c.dataset;
+}
+
+}  // namespace
+
+std::string regex_escape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(ch) != std::string_view::npos) out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
+                      const std::function<void(const std::string&)>& log) {
+  AbBuild b;
+  b.spec = spec;
+  if (spec.empty()) throw AbError("an empty build (give a membench executable or a git revision)");
+  if (fs::exists(spec) && !fs::is_directory(spec)) {
+    if (!is_executable_file(spec)) throw AbError(spec + ": not an executable file");
+    b.executable = fs::absolute(spec).string();
+    return b;
+  }
+  int status = 0;
+  if (spec.front() == '-') throw AbError("'" + spec + "' is not a build (an option before BASE and HEAD?)");
+  std::string commit = git("rev-parse --verify --quiet " + shell_quote(spec + "^{commit}"), status);
+  if (status != 0 || commit.size() != 40)
+    throw AbError("'" + spec + "' is neither a membench executable nor a git revision of the repository here");
+  b.revision = commit;
+  b.executable = build_revision(spec, commit, cache_dir, log);
+  return b;
+}
+
+AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, const AbProgress& progress) {
+  const SideRun sides[2] = {{&base, "base"}, {&head, "head"}};
+  auto note = [&](const std::string& text) {
+    if (progress.note) progress.note(text);
+  };
+  // Memory and counting runs: one of each per case and build, as `run` does;
+  // their figures are exact (allocations) or quiet (peak RSS).
+  AbResult result;
+  std::vector<std::string> untimed = o.selection;
+  untimed.insert(untimed.end(), o.measurement.begin(), o.measurement.end());
+  untimed.insert(untimed.end(), {"--phases", "memory,count"});
+  // Said after each step, so that a selection a build refuses gives one line.
+  result.base = run_report(sides[0], untimed, o.work_dir + "/base-untimed.json");
+  note("ab: base (" + base.spec + "): memory and counting runs done, " + std::to_string(result.base.results.size()) +
+       " cases");
+  result.head = run_report(sides[1], untimed, o.work_dir + "/head-untimed.json");
+  note("ab: head (" + head.spec + "): memory and counting runs done, " + std::to_string(result.head.results.size()) +
+       " cases");
+
+  std::vector<std::string> timed_ids;
+  for (const report::CaseResult& b : result.base.results) {
+    const report::CaseResult* h = find_case(result.head, b.id);
+    if (h && b.status == report::Status::ok && h->status == report::Status::ok) timed_ids.push_back(b.id);
+  }
+  for (std::size_t i = 0; i < timed_ids.size(); ++i) {
+    if (int sig = pending_interrupt()) throw Interrupted{sig};
+    const std::string& id = timed_ids[i];
+    if (progress.timing) progress.timing(i, timed_ids.size(), id);
+    report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
+    // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
+    std::string exact = regex_escape(id);
+    exact.insert(exact.begin(), '^');
+    exact.push_back('$');
+    std::vector<std::string> args{"--filter", exact, "--dataset",
+                                  dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
+    args.insert(args.end(), o.measurement.begin(), o.measurement.end());
+    args.insert(args.end(), {"--phases", "time", "--processes", "1"});
+    std::vector<report::ProcessSamples> samples[2];
+    double warmup = 0;
+    std::string failure[2];
+    std::vector<std::pair<double, double>> pairs, same_build;
+    double last_run = 0;  // the median of the run before, in run order
+    for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
+      double median[2] = {0, 0};
+      // base, head, head, base, ...: a steady drift weighs on both sides alike.
+      for (int k = 0; k < 2; ++k) {
+        const int s = (p % 2 == 0) ? k : 1 - k;
+        report::Report t = run_report(sides[s], args, o.work_dir + "/" + sides[s].name + "-timed.json");
+        const report::CaseResult* c = t.results.size() == 1 ? &t.results[0] : nullptr;
+        if (!c || c->status != report::Status::ok || !c->time || c->time->per_process.size() != 1) {
+          failure[s] = c ? c->error : "the timed run reported no case";
+          break;
+        }
+        samples[s].push_back(c->time->per_process[0]);
+        warmup = c->time->warmup_seconds;
+        median[s] = stats::median(c->time->per_process[0].real_ns);
+        // The first run of every pair after the first follows a run of the same build.
+        if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
+        last_run = median[s];
+      }
+      if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
+    }
+    for (int s = 0; s < 2; ++s) {
+      if (!failure[s].empty()) {
+        cases[s]->status = report::Status::failed;
+        cases[s]->error = failure[s] + " (in a timed run of ab)";
+      } else if (!samples[s].empty()) {
+        attach_time(*cases[s], std::move(samples[s]), warmup);
+      }
+    }
+    if (failure[0].empty() && failure[1].empty()) {
+      result.pairs[id] = std::move(pairs);
+      result.same_build[id] = std::move(same_build);
+    }
+  }
+  for (int s = 0; s < 2; ++s) {
+    report::Report& r = s == 0 ? result.base : result.head;
+    r.context["processes"] = o.pairs;
+    r.context["ab"] = {{"side", sides[s].name},
+                       {"build", sides[s].build->spec},
+                       {"executable", sides[s].build->executable},
+                       {"pairs", o.pairs},
+                       {"order", "base, head, head, base, ... per case"}};
+    if (!sides[s].build->revision.empty()) r.context["ab"]["revision"] = sides[s].build->revision;
+  }
+  return result;
+}
+
+}  // namespace membench::runner

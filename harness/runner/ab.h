@@ -1,0 +1,76 @@
+// Before/after in one session: two membench builds measured on the same
+// machine, case by case, their timed processes interleaved and paired
+// (README, "Before and after: membench ab"). Interleaving cancels the drift
+// between minutes; pairing cancels the machine's slow moments, which a
+// comparison of two reports taken at different times cannot.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/model.h"
+
+namespace membench::runner {
+
+// One side of the comparison: a membench executable, given as a path or
+// built from a git revision of the user's tree.
+struct AbBuild {
+  std::string spec;        // as the user gave it
+  std::string executable;  // absolute path
+  std::string revision;    // the commit, when built from a revision
+};
+
+class AbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A path to an executable is used as it is; anything else is resolved as a
+// git revision of the repository around the current directory and built
+// (Release, the membench target only) in a worktree under `cache_dir`, which
+// is kept so the next run reuses it. Throws AbError with one clear line.
+AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
+                      const std::function<void(const std::string&)>& log);
+
+struct AbOptions {
+  // `run` arguments that pick the cases (--filter, --dataset, --quick,
+  // --allocator) and set how each run measures (--repetitions, --min-time,
+  // --warmup, --timeout, --memory-limit, --cold, --sample-interval), given to
+  // both builds unchanged.
+  std::vector<std::string> selection;
+  std::vector<std::string> measurement;
+  int pairs = 8;           // timed processes per side and case
+  std::string work_dir;    // the reports of each step go here
+};
+
+struct AbProgress {
+  std::function<void(const std::string&)> note;  // a phase begins
+  std::function<void(std::size_t index, std::size_t total, const std::string& case_id)> timing;
+};
+
+struct AbResult {
+  // Ordinary reports: memory and counting runs from one `run` of each build,
+  // time from the interleaved processes (one per pair and side).
+  report::Report base, head;
+  // Per case, the median real time of each timed process, as (base, head)
+  // pairs in the order they ran.
+  std::map<std::string, std::vector<std::pair<double, double>>> pairs;
+  // Per case, the runs of one build that ran next to each other (head, head
+  // between the first two pairs, base, base between the next two, ...): an
+  // A/A pairing as close in time as the real pairs, for the noise floor.
+  std::map<std::string, std::vector<std::pair<double, double>>> same_build;
+};
+
+// Measures every case both builds have, interleaving each case's timed
+// processes base, head, head, base, ... (the order alternates so that a
+// steady drift adds as much to one side as to the other). Throws AbError
+// when a build cannot run the selection, Interrupted on SIGINT/SIGTERM.
+AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& options, const AbProgress& progress);
+
+// `text` with every regular-expression metacharacter escaped.
+std::string regex_escape(const std::string& text);
+
+}  // namespace membench::runner

@@ -1,0 +1,59 @@
+#include "runner/cachegrind.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace membench::runner {
+
+std::string valgrind_program() {
+  for (const char* p : {"/usr/bin/valgrind", "/usr/local/bin/valgrind"})
+    if (::access(p, X_OK) == 0) return p;
+  return "";
+}
+
+std::vector<std::string> cachegrind_arguments(const std::string& out_file) {
+  // Callgrind rather than cachegrind: Valgrind 3.19's cachegrind cannot limit
+  // counting to one function; callgrind's --toggle-collect can, with the same
+  // cache simulation.
+  return {valgrind_program(), "--tool=callgrind", "--cache-sim=yes", "--collect-atstart=no",
+          std::string("--toggle-collect=") + kStrategyWindowSymbol, "--callgrind-out-file=" + out_file,
+          "--quiet"};
+}
+
+report::CpuCost read_callgrind_totals(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("callgrind wrote no output at " + path);
+  std::vector<std::string> events;
+  std::vector<std::uint64_t> totals;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto split = [&](std::size_t from) {
+      std::istringstream words(line.substr(from));
+      std::vector<std::string> out;
+      for (std::string w; words >> w;) out.push_back(w);
+      return out;
+    };
+    if (line.rfind("events:", 0) == 0) events = split(7);
+    if (line.rfind("totals:", 0) == 0 || (totals.empty() && line.rfind("summary:", 0) == 0)) {
+      totals.clear();
+      for (const std::string& w : split(line.find(':') + 1)) totals.push_back(std::stoull(w));
+    }
+  }
+  if (events.empty() || totals.empty()) throw std::runtime_error(path + ": no event totals in callgrind's output");
+  std::map<std::string, std::uint64_t> by_event;
+  for (std::size_t i = 0; i < events.size(); ++i) by_event[events[i]] = i < totals.size() ? totals[i] : 0;
+  if (!by_event.count("Ir") || !by_event.count("D1mr"))
+    throw std::runtime_error(path + ": callgrind's output lacks the cache simulation's events");
+  report::CpuCost c;
+  c.instructions = by_event["Ir"];
+  c.d1_misses = by_event["D1mr"] + by_event["D1mw"];
+  c.ll_misses = by_event["ILmr"] + by_event["DLmr"] + by_event["DLmw"];
+  return c;
+}
+
+}  // namespace membench::runner

@@ -1,0 +1,71 @@
+#include "runner/injected_regression.h"
+
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <new>
+
+#include <benchmark/benchmark.h>
+
+#ifndef MEMBENCH_INJECT_TIME_PERCENT
+#define MEMBENCH_INJECT_TIME_PERCENT 0
+#endif
+#ifndef MEMBENCH_INJECT_ALLOCATIONS
+#define MEMBENCH_INJECT_ALLOCATIONS 0
+#endif
+#ifndef MEMBENCH_INJECT_RSS_KIB
+#define MEMBENCH_INJECT_RSS_KIB 0
+#endif
+
+namespace membench::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Spins (no sleep: a sleeping thread would not look like slower code) for
+// the given share of the time the strategy took.
+void spin_for_share_of(Clock::duration took, int percent) {
+  const auto until = Clock::now() + took * percent / 100;
+  while (Clock::now() < until) benchmark::ClobberMemory();
+}
+
+// Resident pages outside malloc, so that only RSS moves, not the
+// allocation figures.
+void touch_anonymous_pages(std::size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  for (std::size_t i = 0; i < bytes; i += 4096) static_cast<volatile char*>(p)[i] = 1;
+  ::munmap(p, bytes);
+}
+
+}  // namespace
+
+std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const Params& params, OutputSink& sink) {
+  if constexpr (MEMBENCH_INJECT_TIME_PERCENT == 0 && MEMBENCH_INJECT_ALLOCATIONS == 0 &&
+                MEMBENCH_INJECT_RSS_KIB == 0) {
+    return strategy.run(input, params, sink);
+  } else {
+    const auto start = Clock::now();
+    std::uint64_t items = strategy.run(input, params, sink);
+    if constexpr (MEMBENCH_INJECT_TIME_PERCENT > 0) spin_for_share_of(Clock::now() - start, MEMBENCH_INJECT_TIME_PERCENT);
+    for (int i = 0; i < MEMBENCH_INJECT_ALLOCATIONS; ++i) {
+      void* extra = std::malloc(64);
+      benchmark::DoNotOptimize(extra);
+      std::free(extra);
+    }
+    if constexpr (MEMBENCH_INJECT_RSS_KIB > 0) touch_anonymous_pages(std::size_t{MEMBENCH_INJECT_RSS_KIB} * 1024);
+    return items;
+  }
+}
+
+std::string injected_regression() {
+  std::string what;
+  auto add = [&](const std::string& part) { what += (what.empty() ? "" : ", ") + part; };
+  if (MEMBENCH_INJECT_TIME_PERCENT > 0) add("time +" + std::to_string(MEMBENCH_INJECT_TIME_PERCENT) + "%");
+  if (MEMBENCH_INJECT_ALLOCATIONS > 0) add("allocations +" + std::to_string(MEMBENCH_INJECT_ALLOCATIONS) + " per run");
+  if (MEMBENCH_INJECT_RSS_KIB > 0) add("peak RSS +" + std::to_string(MEMBENCH_INJECT_RSS_KIB) + " KiB");
+  return what;
+}
+
+}  // namespace membench::runner

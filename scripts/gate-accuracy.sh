@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make gate-accuracy: how far the time gate can be trusted on this machine.
+# A benchmark, not a test: it takes long and its figures belong in the README.
+#
+#  1. builds membench once more (build-gate/, the membench target) and, by
+#     reconfiguring only the injected-regression options (MEMBENCH_INJECT_*,
+#     one source file recompiles), four builds with a known regression:
+#     time +10%, time +5%, +1 allocation per run, +256 KiB of resident pages;
+#  2. times one `membench run` of the suite (the cost reference);
+#  3. A/A: `membench ab` of the normal build against itself, TRIALS times;
+#     consecutive A/A base reports, taken minutes apart, also give the
+#     unpaired `compare` false-alarm rate;
+#  4. detection: `membench ab` of the normal build against each injected one
+#     (DETECT_TRIALS for time, EXACT_TRIALS for allocations and RSS);
+#  5. prints the table per workload (scripts/gate_accuracy_summary.py) and
+#     writes it to OUT/summary.md.
+#
+# Environment: TRIALS (default 20), DETECT_TRIALS (20), EXACT_TRIALS (3),
+# GATE_SUITE (run options choosing the cases, default "--quick"),
+# GATE_OUT (default reports/gate-accuracy), GATE_BUILD (default build-gate).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+trials=${TRIALS:-20}
+detect_trials=${DETECT_TRIALS:-20}
+exact_trials=${EXACT_TRIALS:-3}
+read -r -a suite <<<"${GATE_SUITE:---quick}"
+out=${GATE_OUT:-reports/gate-accuracy}
+build=${GATE_BUILD:-build-gate}
+bin=$out/bin
+mkdir -p "$out" "$bin"
+
+build_variant() {  # name time% allocations rss-KiB
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMBENCH_TESTS=OFF \
+    -DMEMBENCH_INJECT_TIME_PERCENT="$2" -DMEMBENCH_INJECT_ALLOCATIONS="$3" -DMEMBENCH_INJECT_RSS_KIB="$4" >/dev/null
+  cmake --build "$build" --target membench >/dev/null
+  cp "$build/membench" "$bin/membench-$1"
+}
+echo "gate-accuracy: building the normal build and four with an injected regression in $build" >&2
+build_variant time10 10 0 0
+build_variant time5 5 0 0
+build_variant alloc1 0 1 0
+build_variant rss256 0 0 256
+build_variant base 0 0 0  # last, so the build directory ends as a normal build
+base=$bin/membench-base
+
+millis() { echo $(($(date +%s%N) / 1000000)); }
+start=$(millis)
+"$base" run "${suite[@]}" --out "$out/run.json" >/dev/null 2>&1 || [[ $? -eq 1 ]]
+echo "run $(($(millis) - start))" >"$out/costs.txt"
+
+ab() {  # label head-binary trial
+  local dir=$out/$1-$3
+  local t0
+  t0=$(millis)
+  "$base" ab "$base" "$2" "${suite[@]}" --out "$dir.json" --reports "$dir" >"$dir.txt" 2>"$dir.log" ||
+    [[ $? -eq 1 ]] || { echo "gate-accuracy: ab $1 trial $3 failed (see $dir.log)" >&2; exit 2; }
+  echo "ab-$1 $(($(millis) - t0))" >>"$out/costs.txt"
+}
+
+for ((t = 1; t <= trials; t++)); do
+  echo "gate-accuracy: A/A trial $t/$trials" >&2
+  ab aa "$base" "$t"
+  if ((t > 1)); then
+    "$base" compare "$out/aa-$((t - 1))/base.json" "$out/aa-$t/base.json" --out "$out/unpaired-$t.json" \
+      >/dev/null 2>&1 || [[ $? -eq 1 ]]
+  fi
+done
+for kind in time10 time5; do
+  for ((t = 1; t <= detect_trials; t++)); do
+    echo "gate-accuracy: $kind trial $t/$detect_trials" >&2
+    ab "$kind" "$bin/membench-$kind" "$t"
+  done
+done
+for kind in alloc1 rss256; do
+  for ((t = 1; t <= exact_trials; t++)); do
+    echo "gate-accuracy: $kind trial $t/$exact_trials" >&2
+    ab "$kind" "$bin/membench-$kind" "$t"
+  done
+done
+python3 scripts/gate_accuracy_summary.py "$out" | tee "$out/summary.md"

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Summarises a `make gate-accuracy` directory as Markdown tables, per workload.
+
+Reads the comparison JSON that `membench ab --out` and `membench compare --out`
+wrote (aa-N.json, time10-N.json, time5-N.json, alloc1-N.json, rss256-N.json,
+unpaired-N.json), costs.txt and run.json (the machine).
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+REGRESSED = "REGRESSED"
+
+
+def load(pattern):
+    out = []
+    for path in sorted(glob.glob(pattern), key=lambda p: int(re.findall(r"-(\d+)\.json$", p)[0])):
+        with open(path) as f:
+            out.append(json.load(f))
+    return out
+
+
+def workload(case_id):
+    return case_id.split("/")[0]
+
+
+def metric(case, name):
+    for m in case["metrics"]:
+        if m["metric"] == name:
+            return m
+    return None
+
+
+def flagged(case):
+    """Any regression the gate would fail on (a metric or the status)."""
+    return case.get("regressions", 0) > 0
+
+
+def per_workload(trials, test):
+    """(hits, total) per workload over every case of every trial."""
+    counts = defaultdict(lambda: [0, 0])
+    for t in trials:
+        for c in t["cases"]:
+            hit = test(c)
+            if hit is None:
+                continue
+            w = counts[workload(c["id"])]
+            w[0] += 1 if hit else 0
+            w[1] += 1
+    return counts
+
+
+def rate(hits, total):
+    return "–" if total == 0 else f"{hits}/{total} ({100.0 * hits / total:.1f}%)"
+
+
+def main(directory):
+    aa = load(os.path.join(directory, "aa-*.json"))
+    unpaired = load(os.path.join(directory, "unpaired-*.json"))
+    detect = {k: load(os.path.join(directory, f"{k}-*.json")) for k in ("time10", "time5", "alloc1", "rss256")}
+
+    # Noise floor per case: the median over the A/A trials.
+    floors = defaultdict(list)
+    for t in aa:
+        for c in t["cases"]:
+            m = metric(c, "time.median_real_ns")
+            if m and "noise_floor" in m:
+                floors[c["id"]].append(m["noise_floor"])
+    floor = {cid: statistics.median(v) for cid, v in floors.items()}
+    quiet = {cid for cid, f in floor.items() if f < 0.05}
+
+    def time_caught(c):
+        m = metric(c, "time.median_real_ns")
+        return None if m is None else m["verdict"] == REGRESSED
+
+    def time_caught_quiet(c):
+        return time_caught(c) if c["id"] in quiet else None
+
+    def exact_caught(name):
+        def test(c):
+            m = metric(c, name)
+            return None if m is None else m["verdict"] == REGRESSED
+        return test
+
+    aa_cases = per_workload(aa, flagged)
+    aa_trials_with_alarm = sum(1 for t in aa if any(flagged(c) for c in t["cases"]))
+    unpaired_cases = per_workload(unpaired, flagged)
+    rows = {
+        "A/A false alarms, ab (cases)": aa_cases,
+        "A/A false alarms, unpaired compare (cases)": unpaired_cases,
+        "+10% time caught (all cases)": per_workload(detect["time10"], time_caught),
+        "+10% time caught (noise floor < 5%)": per_workload(detect["time10"], time_caught_quiet),
+        "+5% time caught (noise floor < 5%)": per_workload(detect["time5"], time_caught_quiet),
+        "+1 allocation caught": per_workload(detect["alloc1"], exact_caught("allocations.count")),
+        "+256 KiB RSS caught": per_workload(detect["rss256"], exact_caught("memory.peak_rss_delta_bytes")),
+    }
+    workloads = sorted({w for r in rows.values() for w in r})
+
+    machine = ""
+    run_path = os.path.join(directory, "run.json")
+    if os.path.exists(run_path):
+        with open(run_path) as f:
+            ctx = json.load(f)["context"]
+        machine = (f"{ctx.get('cpu_model', '?')}, {ctx.get('cores', '?')} cores, kernel {ctx.get('kernel', '?')}, "
+                   f"membench {ctx.get('membench_version', '?')} ({ctx.get('git_commit', '?')}), "
+                   f"{ctx.get('created_utc', '')}")
+    costs = defaultdict(list)
+    cost_path = os.path.join(directory, "costs.txt")
+    if os.path.exists(cost_path):
+        with open(cost_path) as f:
+            for line in f:
+                name, ms = line.split()
+                costs[name].append(int(ms) / 1000.0)
+
+    print(f"Machine: {machine}\n")
+    print(f"A/A trials: {len(aa)}, with any false alarm: {aa_trials_with_alarm}. "
+          f"Detection trials: " + ", ".join(f"{k} {len(v)}" for k, v in detect.items()) + ".\n")
+    print("| figure | " + " | ".join(workloads) + " | all |")
+    print("|---|" + "---|" * (len(workloads) + 1))
+    for label, counts in rows.items():
+        total = [sum(counts[w][0] for w in workloads), sum(counts[w][1] for w in workloads)]
+        print(f"| {label} | " + " | ".join(rate(*counts[w]) for w in workloads) + f" | {rate(*total)} |")
+    print()
+    print("Cases with a noise floor under 5% (median over the A/A trials): "
+          + (", ".join(f"`{c}` {100 * floor[c]:.1f}%" for c in sorted(quiet)) or "none") + ".\n")
+    noisy = sorted(set(floor) - quiet)
+    if noisy:
+        print("Noisier cases: " + ", ".join(f"`{c}` {100 * floor[c]:.1f}%" for c in noisy) + ".\n")
+    if costs.get("run"):
+        run_s = statistics.median(costs["run"])
+        ab_s = costs.get("ab-aa", [])
+        line = f"Cost: one `run` {run_s:.0f} s"
+        if ab_s:
+            line += (f"; one `ab` (median of {len(ab_s)}) {statistics.median(ab_s):.0f} s = "
+                     f"{statistics.median(ab_s) / run_s:.1f}x one run")
+        total = sum(sum(v) for v in costs.values())
+        line += f"; this whole measurement {total / 60:.0f} min."
+        print(line)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: gate_accuracy_summary.py DIR\n")
+        sys.exit(2)
+    main(sys.argv[1])

@@ -1,0 +1,82 @@
+// membench ab end to end: two builds measured in one session, time judged
+// on interleaved pairs. The statistics themselves are unit-tested
+// (paired_test.cpp, compare_test.cpp); here the real binary plays both sides.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "process_helpers.h"
+
+using nlohmann::json;
+
+namespace {
+
+std::string small_file(const std::string& dir) {
+  std::string path = dir + "/input.txt";
+  std::ofstream out(path);
+  for (int i = 0; i < 20000; ++i) out << "word" << (i % 97) << ' ';
+  return path;
+}
+
+}  // namespace
+
+// The same build on both sides: every case is compared, time on pairs, with
+// an interval and a noise floor, and nothing regresses in allocations (exact).
+TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
+  std::string dir = test_dir("ab_same");
+  std::string out = dir + "/ab.json", md = dir + "/ab.md", html = dir + "/ab.html";
+  CommandResult r = run_membench({"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^(hash/stream|tokenize/string_view)/",
+                                  "--dataset", small_file(dir), "--pairs", "6", "--repetitions", "1", "--min-time",
+                                  "0.001", "--warmup", "0.001", "--out", out, "--markdown", md, "--html", html,
+                                  "--reports", dir + "/reports"});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  json j = json::parse(read_text(out));
+  EXPECT_TRUE(j["paired"].get<bool>());
+  ASSERT_EQ(j["cases"].size(), 2u) << j.dump();
+  for (const json& c : j["cases"]) {
+    bool saw_time = false;
+    for (const json& m : c["metrics"]) {
+      if (m["metric"].get<std::string>().rfind("allocations.", 0) == 0) {
+        EXPECT_EQ(m["verdict"], "unchanged") << c["id"];
+      }
+      if (m["metric"] == "time.median_real_ns") {
+        saw_time = true;
+        ASSERT_TRUE(m.contains("interval")) << m.dump();
+        EXPECT_LE(m["interval"][0].get<double>(), m["interval"][1].get<double>());
+        EXPECT_TRUE(m.contains("noise_floor")) << m.dump();
+      }
+    }
+    EXPECT_TRUE(saw_time) << c.dump();
+  }
+  // The kept reports are ordinary reports with one timed process per pair.
+  json base = json::parse(read_text(dir + "/reports/base.json"));
+  ASSERT_EQ(base["results"].size(), 2u);
+  EXPECT_EQ(base["results"][0]["time"]["per_process"].size(), 6u);
+  EXPECT_EQ(base["context"]["ab"]["side"], "base");
+  EXPECT_NE(read_text(md).find("paired"), std::string::npos);
+  EXPECT_NE(r.out.find("time: paired"), std::string::npos) << r.out;
+}
+
+TEST(Ab, BadBuildsAndUsageAreExitTwoWithOneLine) {
+  std::string dir = test_dir("ab_bad");
+  std::string text = dir + "/not-executable";
+  std::ofstream(text) << "x";
+  std::string out = dir + "/ab.json";
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"ab"},
+           {"ab", MEMBENCH_BINARY},
+           {"ab", MEMBENCH_BINARY, text},
+           {"ab", MEMBENCH_BINARY, "no-such-revision-anywhere"},
+           {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--pairs", "1"},
+           {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^nothing-matches$", "--out", out},
+       }) {
+    CommandResult r = run_membench(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
