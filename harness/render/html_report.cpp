@@ -88,7 +88,11 @@ std::string figures_cells(const CaseResult& c, const std::vector<const report::M
 }
 
 std::string results_table(const std::vector<const CaseResult*>& cases) {
-  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kTable);
+  // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
+  std::vector<const report::Metric*> columns = report::metrics_shown(report::kTable);
+  std::erase_if(columns, [&](const report::Metric* m) {
+    return std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+  });
   std::ostringstream o;
   o << results_head(columns);
   for (const CaseResult* c : cases) {

@@ -31,7 +31,11 @@ std::string summary_table(const report::Report& rep) {
   struct Row {
     std::vector<std::string> cells;
   };
-  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
+  // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
+  std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
+  std::erase_if(columns, [&](const report::Metric* m) {
+    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) { return m->value(c).has_value(); });
+  });
   std::vector<std::string> head{"case", "status"};
   for (const report::Metric* m : columns) head.emplace_back(m->label);
   std::vector<Row> rows;

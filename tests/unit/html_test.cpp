@@ -8,6 +8,7 @@
 
 #include "analyze/compare.h"
 #include "render/gbench_json.h"
+#include "render/terminal.h"
 #include "report/json.h"
 #include "../common/text_search.h"
 
@@ -170,6 +171,19 @@ TEST(HtmlReport, WorkloadOpensWithEachStrategyAgainstTheReference) {
   // Without a reference in the report, the figures stand alone.
   std::string plain = membench::render::html_report({make_report()});
   EXPECT_NE(plain.find("names no reference strategy"), std::string::npos);
+}
+
+TEST(HtmlReport, TableColumnsOnlyForFiguresSomeCaseHas) {
+  Report r = make_report();
+  std::string without = membench::render::html_report({r});
+  EXPECT_EQ(without.find(">instructions<"), std::string::npos);
+  r.results[0].cachegrind = membench::report::CpuCost{123456789, 2000, 300};
+  std::string with = membench::render::html_report({r});
+  EXPECT_NE(with.find(">instructions<"), std::string::npos);
+  EXPECT_NE(with.find(">123,456,789<"), std::string::npos);
+  // The terminal summary likewise.
+  EXPECT_EQ(membench::render::summary_table(make_report()).find("instructions"), std::string::npos);
+  EXPECT_NE(membench::render::summary_table(r).find("123,456,789"), std::string::npos);
 }
 
 TEST(HtmlReport, FailedCaseStandsOutWithEscapedError) {
