@@ -65,7 +65,7 @@ std::string group_table(std::vector<const CaseResult*> cases, const std::string&
     if (c->strategy == reference_name && completed(*c)) reference = c;
   const CaseResult& first = *cases.front();
   std::ostringstream o;
-  o << "<h4>" << esc(first.dataset) << " <span class=\"meta\">· " << esc(first.allocator);
+  o << "<div class=\"lead-group\"><h4>" << esc(first.dataset) << " <span class=\"meta\">· " << esc(first.allocator);
   if (reference) o << " · against <strong>" << esc(reference->strategy) << "</strong>";
   else if (!reference_name.empty()) o << " · the reference " << esc(reference_name) << " has no figures here";
   o << "</span></h4><div class=\"scroll\"><table class=\"sortable lead\"><thead><tr><th>strategy</th>";
@@ -85,7 +85,7 @@ std::string group_table(std::vector<const CaseResult*> cases, const std::string&
     for (std::size_t k = 0; k < metrics.size(); ++k) o << cell(*metrics[k], *c, reference, best[k]);
     o << "</tr>";
   }
-  o << "</tbody></table></div>";
+  o << "</tbody></table></div></div>";
   return o.str();
 }
 
@@ -108,9 +108,9 @@ std::string lead_section(const report::Report& r, const std::string& workload,
   else
     o << "This report names no reference strategy for the workload: the figures stand alone; ★ marks the best per "
          "column.";
-  o << "</p>";
+  o << "</p><div class=\"lead-groups\">";
   for (const auto& [key, group] : groups) o << group_table(group, info.reference, metrics);
-  o << "</div>";
+  o << "</div></div>";
   return o.str();
 }
 
