@@ -13,11 +13,6 @@
 namespace membench::datasets {
 namespace {
 
-const CorpusDef*& corpus_head() {
-  static const CorpusDef* head = nullptr;
-  return head;
-}
-
 bool is_header(const std::filesystem::path& relative) {
   if (relative.extension() == ".h") return true;
   // Extensionless files under c++/ are the standard library's headers (<vector>, ...).
@@ -40,15 +35,14 @@ void append_file(const std::filesystem::path& path, ByteWriter& out) {
 
 }  // namespace
 
-CorpusRegistration::CorpusRegistration(CorpusDef& c) {
-  c.next = corpus_head();
-  corpus_head() = &c;
+CorpusRegistry& corpus_registry() {
+  // constinit: exists before any corpus file registers (see core/registry.h).
+  static constinit CorpusRegistry registry;
+  return registry;
 }
 
 const CorpusDef* find_corpus(const DatasetDef& def) {
-  for (const CorpusDef* c = corpus_head(); c; c = c->next)
-    if (c->dataset == &def) return c;
-  return nullptr;
+  return corpus_registry().find_if([&](const CorpusDef& c) { return c.dataset == &def; });
 }
 
 void build_header_corpus(const std::filesystem::path& root, ByteWriter& out) {

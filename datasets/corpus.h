@@ -20,12 +20,10 @@ using BuildFn = void (*)(ByteWriter& out);
 struct CorpusDef {
   const DatasetDef* dataset;
   BuildFn build;
-  const CorpusDef* next = nullptr;
 };
 
-struct CorpusRegistration {
-  explicit CorpusRegistration(CorpusDef& c);
-};
+using CorpusRegistry = Registry<CorpusDef>;
+CorpusRegistry& corpus_registry();
 
 // The corpus builder of a dataset, or nullptr for a generated dataset.
 const CorpusDef* find_corpus(const DatasetDef& def);
@@ -40,7 +38,8 @@ void build_header_corpus(const std::filesystem::path& root, ByteWriter& out);
 }  // namespace membench::datasets
 
 // MEMBENCH_CORPUS(ident, name, kind, tiers, build_function, description)
-#define MEMBENCH_CORPUS(ident, name, kind, tiers, build, description)                         \
-  MEMBENCH_DATASET(ident, name, kind, 0, tiers, nullptr, "", description);                     \
-  static ::membench::datasets::CorpusDef membench_corpus_##ident{&membench_dataset_##ident, build}; \
-  static const ::membench::datasets::CorpusRegistration membench_corpus_reg_##ident{membench_corpus_##ident}
+#define MEMBENCH_CORPUS(ident, name, kind, tiers, build, description)                               \
+  MEMBENCH_DATASET(ident, name, kind, 0, tiers, nullptr, "", description);                           \
+  static const ::membench::datasets::CorpusDef membench_corpus_##ident{&membench_dataset_##ident, build}; \
+  static ::membench::datasets::CorpusRegistry::Entry membench_corpus_entry_##ident{                   \
+      ::membench::datasets::corpus_registry(), membench_corpus_##ident}

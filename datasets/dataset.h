@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/registry.h"
+
 namespace membench::datasets {
 
 // Which suites include a dataset by default.
@@ -48,14 +50,19 @@ struct DatasetDef {
   GenerateFn generate;      // nullptr for corpora read from the system
   const char* sha256;       // manifest checksum, checked on materialise ("" = unrecorded)
   const char* description;
-  const DatasetDef* next = nullptr;
 };
 
-struct DatasetRegistration {
-  explicit DatasetRegistration(DatasetDef& d);
+// Sorted by (kind, size), so listings and suites do not depend on link order.
+struct DatasetOrder {
+  static bool before(const DatasetDef& a, const DatasetDef& b) {
+    std::string_view ka(a.kind), kb(b.kind);
+    return ka != kb ? ka < kb : a.size < b.size;
+  }
 };
 
-const DatasetDef* first_dataset();
+using DatasetRegistry = Registry<DatasetDef, DatasetOrder>;
+
+DatasetRegistry& dataset_registry();
 const DatasetDef* find_dataset(std::string_view name);
 
 // A small deterministic PRNG (splitmix64): the standard library's
@@ -92,7 +99,8 @@ std::string file_sha256(const std::string& path);
 
 }  // namespace membench::datasets
 
-#define MEMBENCH_DATASET(ident, ...)                                              \
-  static ::membench::datasets::DatasetDef membench_dataset_##ident{__VA_ARGS__}; \
-  static const ::membench::datasets::DatasetRegistration membench_dataset_reg_##ident{ \
-      membench_dataset_##ident}
+// MEMBENCH_DATASET(ident, name, kind, size, tiers, generate, sha256, description)
+#define MEMBENCH_DATASET(ident, ...)                                                    \
+  static const ::membench::datasets::DatasetDef membench_dataset_##ident{__VA_ARGS__}; \
+  static ::membench::datasets::DatasetRegistry::Entry membench_dataset_entry_##ident{  \
+      ::membench::datasets::dataset_registry(), membench_dataset_##ident}

@@ -18,30 +18,13 @@
 #include "util/sha256.h"
 
 namespace membench::datasets {
-namespace {
-const DatasetDef*& dataset_head() {
-  static const DatasetDef* head = nullptr;
-  return head;
-}
-}  // namespace
-
-DatasetRegistration::DatasetRegistration(DatasetDef& d) {
-  // Sorted by (kind, size) so listings and suites are stable.
-  const DatasetDef** at = &dataset_head();
-  while (*at && (std::string_view((*at)->kind) < d.kind ||
-                 (std::string_view((*at)->kind) == d.kind && (*at)->size < d.size)))
-    at = const_cast<const DatasetDef**>(&(*at)->next);
-  d.next = *at;
-  *at = &d;
+DatasetRegistry& dataset_registry() {
+  // constinit: exists before any dataset file registers (see core/registry.h).
+  static constinit DatasetRegistry registry;
+  return registry;
 }
 
-const DatasetDef* first_dataset() { return dataset_head(); }
-
-const DatasetDef* find_dataset(std::string_view name) {
-  for (const DatasetDef* d = first_dataset(); d; d = d->next)
-    if (name == d->name) return d;
-  return nullptr;
-}
+const DatasetDef* find_dataset(std::string_view name) { return dataset_registry().find(name); }
 
 ByteWriter::~ByteWriter() { flush(); }
 

@@ -23,6 +23,7 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer
   "$root/fuzz/report_reader_fuzz.cpp" \
   "$root/harness/report/json.cpp" \
   "$root/harness/util/atomic_file.cpp" \
+  "$root/harness/util/read_file.cpp" \
   -o "$out/report_reader_fuzz.tmp"
 mv "$out/report_reader_fuzz.tmp" "$out/report_reader_fuzz"
 echo "$out/report_reader_fuzz"

@@ -19,6 +19,7 @@ packages=(
   libbenchmark-tools python3-scipy  # Google Benchmark's compare.py, run on --gbench-json by a test
   python3-yaml  # tests/workflow: checks the example GitHub Actions workflow
   nodejs  # tests/js: the page script's functions and the web assets, under node --test
+  python3-jsonschema  # tests/schema: validates reports against docs/report.schema.json
 )
 
 missing=()

@@ -5,5 +5,6 @@
 // made for.
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("fields", "split CSV-like rows into per-row field lists", membench::InputKind::bytes, "csv",
-                  "vector", "rows");
+MEMBENCH_WORKLOAD(.name = "fields", .description = "split CSV-like rows into per-row field lists",
+                  .input = membench::InputKind::bytes, .dataset_kind = "csv", .reference_strategy = "vector",
+                  .item_unit = "rows");

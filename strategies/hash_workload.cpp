@@ -4,5 +4,5 @@
 // present) bounds them all at roughly 1.9 GB/s on a SHA-NI core.
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("hash", "SHA-256 of a file (sha256sum)", membench::InputKind::path, "text",
-                  "stream", "");
+MEMBENCH_WORKLOAD(.name = "hash", .description = "SHA-256 of a file (sha256sum)", .input = membench::InputKind::path,
+                  .dataset_kind = "text", .reference_strategy = "stream");

@@ -4,5 +4,6 @@
 // the case the guide's Cow (clone on write) is made for.
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("normalize", "replace spaces with underscores in identifiers", membench::InputKind::bytes,
-                  "identifiers", "always_copy", "identifiers");
+MEMBENCH_WORKLOAD(.name = "normalize", .description = "replace spaces with underscores in identifiers",
+                  .input = membench::InputKind::bytes, .dataset_kind = "identifiers",
+                  .reference_strategy = "always_copy", .item_unit = "identifiers");

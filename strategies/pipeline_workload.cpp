@@ -4,5 +4,6 @@
 // loading (InputKind::path), so the input buffer is theirs to free.
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("pipeline", "load, summarise, compute and save a large result", membench::InputKind::path,
-                  "text", "drop_late", "lines");
+MEMBENCH_WORKLOAD(.name = "pipeline", .description = "load, summarise, compute and save a large result",
+                  .input = membench::InputKind::path, .dataset_kind = "text", .reference_strategy = "drop_late",
+                  .item_unit = "lines");

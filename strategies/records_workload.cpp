@@ -5,5 +5,6 @@
 // heap (the guide's "box large types").
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("records", "per-document records holding a 64 KiB table", membench::InputKind::bytes,
-                  "documents", "inline_array", "records");
+MEMBENCH_WORKLOAD(.name = "records", .description = "per-document records holding a 64 KiB table",
+                  .input = membench::InputKind::bytes, .dataset_kind = "documents",
+                  .reference_strategy = "inline_array", .item_unit = "records");

@@ -78,8 +78,8 @@ std::uint64_t leak(const Input&, const Params& p, OutputSink&) {
 
 }  // namespace
 
-MEMBENCH_HIDDEN_WORKLOAD("selftest", "test-only strategies that misbehave on purpose", InputKind::path, "text",
-                         "touch", "");
+MEMBENCH_WORKLOAD(.name = "selftest", .description = "test-only strategies that misbehave on purpose",
+                  .input = InputKind::path, .dataset_kind = "text", .reference_strategy = "touch", .hidden = true);
 MEMBENCH_STRATEGY("selftest", "touch", "touches mib MiB of heap", touch, {"mib", 64}, {"hold_ms", 0});
 MEMBENCH_STRATEGY("selftest", "touch-hold", "touches mib MiB of heap and holds it hold_ms", touch, {"mib", 64},
                   {"hold_ms", 50});

@@ -4,5 +4,6 @@
 // The strategies compare key types and where the table's memory comes from.
 #include "core/strategy.h"
 
-MEMBENCH_WORKLOAD("tokenize", "word-frequency table of a text, sorted by word", membench::InputKind::bytes,
-                  "text", "std_string", "words");
+MEMBENCH_WORKLOAD(.name = "tokenize", .description = "word-frequency table of a text, sorted by word",
+                  .input = membench::InputKind::bytes, .dataset_kind = "text", .reference_strategy = "std_string",
+                  .item_unit = "words");

@@ -47,7 +47,8 @@ std::uint64_t scan_lines(const membench::Input& in, const membench::Params&, mem
 
 }  // namespace
 
-MEMBENCH_WORKLOAD("line_stats", "number of lines and the longest line", membench::InputKind::bytes, "text",
-                  "scan_lines", "lines");
+MEMBENCH_WORKLOAD(.name = "line_stats", .description = "number of lines and the longest line",
+                  .input = membench::InputKind::bytes, .dataset_kind = "text", .reference_strategy = "scan_lines",
+                  .item_unit = "lines");
 MEMBENCH_STRATEGY("line_stats", "copy_lines", "a std::string per line, then the figures", copy_lines);
 MEMBENCH_STRATEGY("line_stats", "scan_lines", "one pass over the input, no allocation", scan_lines);

@@ -11,6 +11,7 @@
 #include "analyze/mann_whitney.h"
 #include "analyze/paired.h"
 #include "analyze/time_samples.h"
+#include "util/read_file.h"
 
 namespace membench::analyze {
 
@@ -335,11 +336,15 @@ Thresholds parse_thresholds(const json& j, const std::string& source) {
 }
 
 Thresholds read_thresholds_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ThresholdError(path + ": cannot open thresholds file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  json j = json::parse(buf.str(), nullptr, false);
+  // The same refusals as for reports: a FIFO or a device would be read
+  // forever, a huge file would exhaust memory.
+  std::string text;
+  try {
+    text = read_regular_file(path, "thresholds file");
+  } catch (const InputFileError& e) {
+    throw ThresholdError(e.what());
+  }
+  json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) throw ThresholdError(path + ": not valid JSON (thresholds file)");
   return parse_thresholds(j, path);
 }

@@ -10,6 +10,8 @@
 
 #include "analyze/compare.h"
 #include "cli/command.h"
+#include "cli/output_checks.h"
+#include "datasets/dataset.h"
 #include "render/html.h"
 #include "report/json.h"
 #include "runner/ab.h"
@@ -125,13 +127,18 @@ int run_ab_command(const std::vector<std::string>& args) {
   if (p.has("cold")) o.measurement.push_back("--cold");
 
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
-  std::vector<std::string> outputs;
-  for (const char* name : {"out", "markdown", "html"})
-    if (auto v = p.value(name)) outputs.push_back(*v);
-  for (const std::string& out : outputs)
-    for (const std::string& in : {base_spec, head_spec})
-      if (std::error_code ec; fs::exists(out) && fs::equivalent(out, in, ec))
-        throw UsageError(out + " is also an input (" + in + "); refusing to overwrite it");
+  // BASE and HEAD are inputs when they are executables (not git revisions).
+  std::vector<std::string> builds;
+  for (const std::string& spec : {base_spec, head_spec})
+    if (std::error_code ec; fs::exists(spec, ec)) builds.push_back(spec);
+  std::vector<NamedPath> read;
+  if (auto t = p.value("thresholds")) read.push_back({"--thresholds", *t});
+  for (const std::string& d : p.values("dataset"))
+    if (!datasets::find_dataset(d)) read.push_back({"--dataset", d});
+  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")}};
+  if (auto keep = p.value("reports"))
+    for (const char* name : {"/base.json", "/head.json"}) written.push_back({"--reports", *keep + name});
+  check_outputs("ab", written, builds, read);
 
   auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   const std::string cache = p.value("build-dir").value_or(default_build_cache());

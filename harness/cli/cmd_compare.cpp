@@ -8,6 +8,7 @@
 
 #include "analyze/compare.h"
 #include "cli/command.h"
+#include "cli/output_checks.h"
 #include "render/html.h"
 #include "report/json.h"
 #include "util/atomic_file.h"
@@ -37,6 +38,12 @@ int run_compare(const std::vector<std::string>& args) {
   if (files.size() != 2)
     throw UsageError("compare: expected BASE.json and HEAD.json, got " + std::to_string(files.size()) +
                      " file(s) (see --help)");
+
+  std::vector<NamedPath> thresholds_input;
+  if (auto t = parser.value("thresholds")) thresholds_input.push_back({"--thresholds", *t});
+  check_outputs("compare",
+                {{"--out", parser.value("out")}, {"--markdown", parser.value("markdown")}, {"--html", parser.value("html")}},
+                files, thresholds_input);
 
   analyze::Thresholds thresholds;
   if (auto path = parser.value("thresholds")) {

@@ -35,8 +35,8 @@ std::string sha256sum_line(const std::string& hex, const std::string& name) {
 
 std::string strategy_names() {
   std::string names;
-  for (const Strategy* s = first_strategy(); s; s = s->next)
-    if (std::string_view(s->workload) == "hash") names = std::string(s->name) + (names.empty() ? "" : ", ") + names;
+  for (const Strategy& s : strategy_registry())  // sorted by name within the workload
+    if (std::string_view(s.workload) == "hash") names += (names.empty() ? "" : ", ") + std::string(s.name);
   return names;
 }
 

@@ -16,17 +16,15 @@ namespace {
 
 std::vector<const Workload*> visible_workloads(bool all) {
   std::vector<const Workload*> out;
-  for (const Workload* w = first_workload(); w; w = w->next)
-    if (all || !w->hidden) out.push_back(w);
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return std::string_view(a->name) < b->name; });
+  for (const Workload& w : workload_registry())  // sorted by name
+    if (all || !w.hidden) out.push_back(&w);
   return out;
 }
 
 std::vector<const Strategy*> strategies_of(const Workload* w) {
   std::vector<const Strategy*> out;
-  for (const Strategy* s = first_strategy(); s; s = s->next)
-    if (std::string_view(s->workload) == w->name) out.push_back(s);
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return std::string_view(a->name) < b->name; });
+  for (const Strategy& s : strategy_registry())  // sorted by workload, then name
+    if (std::string_view(s.workload) == w->name) out.push_back(&s);
   return out;
 }
 
@@ -73,11 +71,11 @@ int list_main(const std::vector<std::string>& args) {
                                 {"hidden", w->hidden},
                                 {"strategies", strategies}});
     }
-    for (const auto* d = datasets::first_dataset(); d; d = d->next)
-      j["datasets"].push_back({{"name", d->name}, {"kind", d->kind},
-                               {"bytes", d->generate ? nlohmann::json(d->size) : nlohmann::json(nullptr)},
-                               {"suites", tiers(d->tiers)}, {"description", d->description},
-                               {"cached", cached(*d)}});
+    for (const datasets::DatasetDef& d : datasets::dataset_registry())
+      j["datasets"].push_back({{"name", d.name}, {"kind", d.kind},
+                               {"bytes", d.generate ? nlohmann::json(d.size) : nlohmann::json(nullptr)},
+                               {"suites", tiers(d.tiers)}, {"description", d.description},
+                               {"cached", cached(d)}});
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -93,9 +91,9 @@ int list_main(const std::vector<std::string>& args) {
     }
   }
   std::printf("\ndatasets (cache: %s):\n", datasets::data_dir().c_str());
-  for (const auto* d = datasets::first_dataset(); d; d = d->next)
-    std::printf("  %-20s %-12s %-14s %s%s\n", d->name, d->kind, tiers(d->tiers).c_str(), d->description,
-                cached(*d) ? " (cached)" : "");
+  for (const datasets::DatasetDef& d : datasets::dataset_registry())
+    std::printf("  %-20s %-12s %-14s %s%s\n", d.name, d.kind, tiers(d.tiers).c_str(), d.description,
+                cached(d) ? " (cached)" : "");
   std::printf("\nA case id is workload/strategy/dataset/allocator; select cases with run --filter REGEX.\n");
   return 0;
 }
@@ -114,10 +112,10 @@ int datasets_main(const std::vector<std::string>& args) {
   std::string action = pos.empty() ? "list" : pos[0];
   if (action == "list") {
     if (pos.size() > 1) throw UsageError("datasets list: unexpected argument '" + pos[1] + "'");
-    for (const auto* d = datasets::first_dataset(); d; d = d->next)
-      std::printf("%-20s %-12s %18s  %-14s %s\n", d->name, d->kind,
-                  d->generate ? (std::to_string(d->size) + " bytes").c_str() : "(from this system)",
-                  tiers(d->tiers).c_str(), cached(*d) ? "cached" : "-");
+    for (const datasets::DatasetDef& d : datasets::dataset_registry())
+      std::printf("%-20s %-12s %18s  %-14s %s\n", d.name, d.kind,
+                  d.generate ? (std::to_string(d.size) + " bytes").c_str() : "(from this system)",
+                  tiers(d.tiers).c_str(), cached(d) ? "cached" : "-");
     return 0;
   }
   if (action != "generate") throw UsageError("datasets: unknown action '" + action + "' (list or generate)");
@@ -128,8 +126,8 @@ int datasets_main(const std::vector<std::string>& args) {
     chosen.push_back(d);
   }
   if (chosen.empty())
-    for (const auto* d = datasets::first_dataset(); d; d = d->next)
-      if (d->tiers & (p.has("quick") ? datasets::kQuick : datasets::kStandard)) chosen.push_back(d);
+    for (const datasets::DatasetDef& d : datasets::dataset_registry())
+      if (d.tiers & (p.has("quick") ? datasets::kQuick : datasets::kStandard)) chosen.push_back(&d);
   for (const auto* d : chosen) {
     std::string path = datasets::materialise(*d);
     std::printf("%s  %s\n", d->name, path.c_str());

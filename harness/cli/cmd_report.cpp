@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output_checks.h"
 #include "render/html.h"
 #include "render/markdown.h"
 #include "report/json.h"
@@ -52,6 +53,8 @@ int run_report(const std::vector<std::string>& args) {
   if (!out && !markdown) throw UsageError("report: nothing to write: give -o OUT.html and/or --markdown OUT.md");
   if (out && markdown && *out == *markdown) throw UsageError("report: -o and --markdown name the same file " + *out);
   if (parser.positionals().empty()) throw UsageError("report: no input report given (see --help)");
+  check_outputs("report", {{"-o", out}, {"--markdown", markdown == "-" ? std::nullopt : markdown}},
+                parser.positionals());
   std::optional<std::regex> filter;
   if (auto f = parser.value("filter")) {
     try {

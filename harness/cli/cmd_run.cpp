@@ -1,13 +1,16 @@
 // membench run: plans the cases, runs each isolated, writes the report.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output_checks.h"
 #include "cli/run_outputs.h"
+#include "datasets/dataset.h"
 #include "render/terminal.h"
 #include "report/json.h"
 #include "runner/allocators.h"
@@ -106,7 +109,8 @@ int run_main(const std::vector<std::string>& args) {
       if (!def) throw UsageError("--allocator '" + name + "' must be one of " + runner::allocator_names() + " or all");
       if (!runner::allocator_installed(*def))
         throw UsageError("--allocator " + name + ": not installed (apt-get install " + def->package + ")");
-      o.allocators.push_back(name);
+      // Named twice, it runs once: two cases with one id make a report no reader accepts.
+      if (std::find(o.allocators.begin(), o.allocators.end(), name) == o.allocators.end()) o.allocators.push_back(name);
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
@@ -140,6 +144,14 @@ int run_main(const std::vector<std::string>& args) {
   std::string out_path = p.value("out").value_or("membench-report.json");
   check_writable(out_path, "--out");
   RunOutputs outputs{p.value("html"), p.value("markdown"), p.value("gbench-json")};
+  // A --dataset that is not a registered name is a file the run reads.
+  std::vector<NamedPath> dataset_files;
+  for (const std::string& d : o.datasets)
+    if (!datasets::find_dataset(d)) dataset_files.push_back({"--dataset", d});
+  check_outputs("run",
+                {{"--out", out_path}, {"--html", outputs.html}, {"--markdown", outputs.markdown},
+                 {"--gbench-json", outputs.gbench_json}},
+                {}, dataset_files);
   if (outputs.html) check_writable(*outputs.html, "--html");
   if (outputs.markdown) check_writable(*outputs.markdown, "--markdown");
   if (outputs.gbench_json) check_writable(*outputs.gbench_json, "--gbench-json");

@@ -22,6 +22,7 @@
 #include "report/json.h"
 #include "runner/child_process.h"
 #include "util/fd.h"
+#include "util/format.h"
 #include "util/shell.h"
 
 namespace membench::cli {

@@ -14,8 +14,8 @@ void print_usage(std::FILE* to) {
                "usage: membench <command> [options]\n"
                "\nMeasures the memory (peak RSS, allocations) and speed of interchangeable\n"
                "strategies for the same task, each case in a process of its own.\n\ncommands:\n");
-  for (const membench::cli::Command* c = membench::cli::first_command(); c; c = c->next)
-    if (!c->hidden) std::fprintf(to, "  %-10s %s\n", c->name, c->synopsis);
+  for (const membench::cli::Command& c : membench::cli::command_registry())
+    if (!c.hidden) std::fprintf(to, "  %-10s %s\n", c.name, c.synopsis);
   std::fprintf(to, "\nRun 'membench <command> --help' for the options of a command.\n"
                    "Exit codes: 0 success; 1 a failed/mismatched case or a regression; "
                    "2 bad usage or input.\n");
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   try {
     return command->run(args);
-  } catch (const membench::cli::UsageError& e) {
+  } catch (const membench::UsageError& e) {
     std::fprintf(stderr, "membench: %s\n", e.what());
     return 2;
   } catch (const membench::report::ReportError& e) {

@@ -2,15 +2,16 @@
 //
 // A strategy file defines one run function and registers it with
 // MEMBENCH_STRATEGY; a workload file registers the task with MEMBENCH_WORKLOAD.
-// Registration links static objects into intrusive lists and never allocates,
-// so a measured process starts with nothing on the heap that a strategy did not
-// put there.
+// Both land in a Registry (core/registry.h), which never allocates.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string_view>
+
+#include "core/registry.h"
 
 namespace membench {
 
@@ -83,15 +84,23 @@ class OutputSink {
 // workload has no items.
 using RunFunction = std::uint64_t (*)(const Input&, const Params&, OutputSink&);
 
+// A task with one canonical output, registered with MEMBENCH_WORKLOAD and
+// named fields:
+//
+//   MEMBENCH_WORKLOAD(.name = "hash", .description = "SHA-256 of a file",
+//                     .input = membench::InputKind::path, .dataset_kind = "text",
+//                     .reference_strategy = "stream");
+//
+// name, description, dataset_kind and reference_strategy are required (the
+// macro refuses to compile without them); the others have defaults.
 struct Workload {
-  const char* name;
-  const char* description;
-  InputKind input;
-  const char* dataset_kind;        // which generated datasets it runs on by default
-  const char* reference_strategy;  // whose digest the others must match
-  const char* item_unit;           // "words", "rows", or "" (no items)
-  bool hidden;                     // test-only workloads stay out of the default suite
-  const Workload* next = nullptr;
+  const char* name = "";
+  const char* description = "";
+  InputKind input = InputKind::path;
+  const char* dataset_kind = "";        // which generated datasets it runs on by default
+  const char* reference_strategy = "";  // whose digest the others must match
+  const char* item_unit = "";           // "words", "rows", or "" (no items)
+  bool hidden = false;                  // test-only: runs only when a --filter names it
 };
 
 struct Strategy {
@@ -100,48 +109,47 @@ struct Strategy {
   const char* description;
   Params params;
   RunFunction run;
-  const Strategy* next = nullptr;
 };
 
-// Iteration over everything registered (registration order is link order;
-// callers sort where order matters).
-const Workload* first_workload();
-const Strategy* first_strategy();
+// Strategies sorted by workload, then name: listings and plans do not depend
+// on link order.
+struct StrategyOrder {
+  static bool before(const Strategy& a, const Strategy& b) {
+    std::string_view wa(a.workload), wb(b.workload);
+    return wa != wb ? wa < wb : std::string_view(a.name) < std::string_view(b.name);
+  }
+};
+
+using WorkloadRegistry = Registry<Workload, ByName>;
+using StrategyRegistry = Registry<Strategy, StrategyOrder>;
+
+// Everything registered, sorted (see the orders above).
+WorkloadRegistry& workload_registry();
+StrategyRegistry& strategy_registry();
 const Workload* find_workload(std::string_view name);
 const Strategy* find_strategy(std::string_view workload, std::string_view name);
 
 namespace detail {
-struct WorkloadRegistration {
-  explicit WorkloadRegistration(Workload& w);
-};
-struct StrategyRegistration {
-  explicit StrategyRegistration(Strategy& s);
-};
+constexpr bool complete(const Workload& w) {
+  return *w.name && *w.description && *w.dataset_kind && *w.reference_strategy;
+}
 }  // namespace detail
 
 }  // namespace membench
 
-#define MEMBENCH_CONCAT_INNER(a, b) a##b
-#define MEMBENCH_CONCAT(a, b) MEMBENCH_CONCAT_INNER(a, b)
+// MEMBENCH_WORKLOAD(.name = ..., .description = ..., .input = ..., .dataset_kind = ...,
+//                   .reference_strategy = ..., .item_unit = ..., .hidden = ...)
+// Fields in that order (C++ designated initializers keep declaration order).
+#define MEMBENCH_WORKLOAD(...)                                                                     \
+  static constexpr ::membench::Workload MEMBENCH_CONCAT(membench_workload_, __LINE__){__VA_ARGS__}; \
+  static_assert(::membench::detail::complete(MEMBENCH_CONCAT(membench_workload_, __LINE__)),       \
+                "MEMBENCH_WORKLOAD needs .name, .description, .dataset_kind and .reference_strategy"); \
+  static ::membench::WorkloadRegistry::Entry MEMBENCH_CONCAT(membench_workload_entry_, __LINE__){    \
+      ::membench::workload_registry(), MEMBENCH_CONCAT(membench_workload_, __LINE__)}
 
-// MEMBENCH_WORKLOAD(name, description, input_kind, dataset_kind, reference, item_unit)
-#define MEMBENCH_WORKLOAD(...)                                                   \
-  static ::membench::Workload MEMBENCH_CONCAT(membench_workload_, __LINE__){    \
-      __VA_ARGS__, false};                                                       \
-  static const ::membench::detail::WorkloadRegistration MEMBENCH_CONCAT(        \
-      membench_workload_reg_, __LINE__){MEMBENCH_CONCAT(membench_workload_, __LINE__)}
-
-// A workload that only tests use: never in the default suite, never listed
-// unless asked for by name.
-#define MEMBENCH_HIDDEN_WORKLOAD(...)                                            \
-  static ::membench::Workload MEMBENCH_CONCAT(membench_workload_, __LINE__){    \
-      __VA_ARGS__, true};                                                        \
-  static const ::membench::detail::WorkloadRegistration MEMBENCH_CONCAT(        \
-      membench_workload_reg_, __LINE__){MEMBENCH_CONCAT(membench_workload_, __LINE__)}
-
-// MEMBENCH_STRATEGY(workload, name, description, run_function, {{"param", value}, ...})
-#define MEMBENCH_STRATEGY(workload, name, description, run, ...)                 \
-  static ::membench::Strategy MEMBENCH_CONCAT(membench_strategy_, __LINE__){    \
-      workload, name, description, ::membench::Params{__VA_ARGS__}, run};        \
-  static const ::membench::detail::StrategyRegistration MEMBENCH_CONCAT(        \
-      membench_strategy_reg_, __LINE__){MEMBENCH_CONCAT(membench_strategy_, __LINE__)}
+// MEMBENCH_STRATEGY(workload, name, description, run_function, {"param", value}, ...)
+#define MEMBENCH_STRATEGY(workload, name, description, run, ...)                                  \
+  static const ::membench::Strategy MEMBENCH_CONCAT(membench_strategy_, __LINE__){                \
+      workload, name, description, ::membench::Params{__VA_ARGS__}, run};                         \
+  static ::membench::StrategyRegistry::Entry MEMBENCH_CONCAT(membench_strategy_entry_, __LINE__){ \
+      ::membench::strategy_registry(), MEMBENCH_CONCAT(membench_strategy_, __LINE__)}

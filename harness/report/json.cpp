@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <map>
 
 #include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace membench::report {
 
@@ -36,6 +36,8 @@ std::string case_id(const std::string& workload, const std::string& strategy,
 }
 
 // ---- writing ----------------------------------------------------------------
+// The fields and their meaning: docs/report-format.md. A field added here is
+// added there and to docs/report.schema.json (a test validates real reports).
 
 namespace {
 
@@ -147,6 +149,7 @@ json to_json(const Report& r) {
 }
 
 // ---- reading ----------------------------------------------------------------
+// What is required and what is tolerated: docs/report-format.md, "Reading".
 
 namespace {
 
@@ -245,11 +248,16 @@ Report from_json(const json& j, const std::string& source) {
   if (!r.context.is_object()) rd.fail("context", "is not an object");
   const json& results = rd.member(j, "top level", "results");
   if (!results.is_array()) rd.fail("results", "is not an array");
+  // Every reader matches cases by id (compare, merge, the renderers): one id
+  // twice would be judged or shown against whichever came first.
+  std::map<std::string, std::size_t> first_at;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const json& e = results[i];
     std::string at = "results[" + std::to_string(i) + "]";
     CaseResult c;
     c.id = rd.str(e, at, "id");
+    if (auto [it, fresh] = first_at.emplace(c.id, i); !fresh)
+      rd.fail(at, "case id '" + c.id + "' appears twice (first at results[" + std::to_string(it->second) + "])");
     at = "case " + c.id;
     c.workload = rd.str(e, at, "workload");
     c.strategy = rd.str(e, at, "strategy");
@@ -410,12 +418,15 @@ Report from_json(const json& j, const std::string& source) {
 }
 
 Report read_report_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ReportError(path + ": cannot open");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw ReportError(path + ": cannot read");
-  json j = json::parse(buf.str(), nullptr, false);
+  // Regular files of at most kMaxReportFileBytes only (docs/report-format.md,
+  // "Reading"): a FIFO or /dev/zero would otherwise be read forever.
+  std::string text;
+  try {
+    text = read_regular_file(path, "report", kMaxReportFileBytes);
+  } catch (const InputFileError& e) {
+    throw ReportError(e.what());
+  }
+  json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) throw ReportError(path + ": not valid JSON (not a membench report)");
   return from_json(j, path);
 }

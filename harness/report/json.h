@@ -1,12 +1,16 @@
-// Report <-> JSON (nlohmann_json), and reading/writing report files.
+// Report <-> JSON (nlohmann_json), and reading/writing report files. Every
+// field, its unit and its meaning: docs/report-format.md; the JSON Schema that
+// holds both versions: docs/report.schema.json.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "report/model.h"
+#include "util/read_file.h"
 
 namespace membench::report {
 
@@ -18,8 +22,14 @@ class ReportError : public std::runtime_error {
 };
 
 nlohmann::json to_json(const Report& report);
-// Validates while reading: schema, required fields, finite non-negative figures.
+// Validates while reading: schema, required fields, finite non-negative
+// figures, each case id once.
 Report from_json(const nlohmann::json& j, const std::string& source = "report");
+
+// The largest report file read_report_file accepts (512 MiB); a larger one,
+// or anything but a regular file (FIFO, device, directory), is a ReportError
+// before anything is parsed.
+inline constexpr std::uint64_t kMaxReportFileBytes = kMaxInputFileBytes;
 
 Report read_report_file(const std::string& path);
 // Atomic: written to a temporary file beside `path`, then renamed.

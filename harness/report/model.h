@@ -1,6 +1,7 @@
 // The report model: what a run produced, independent of any output format.
-// Field names follow the report format (README: "What each figure means");
-// report/json.cpp maps them.
+// Field names are those of the report JSON, documented field by field (unit,
+// meaning, which run measures it) in docs/report-format.md; report/json.cpp
+// maps them.
 #pragma once
 
 #include <cstdint>

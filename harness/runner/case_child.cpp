@@ -30,13 +30,14 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.h"
 #include "core/strategy.h"
+#include "runner/case_child.h"
 #include "runner/injected_regression.h"
 #include "runner/protocol.h"
 #include "runner/sinks.h"
 #include "track/alloc_counter.h"
 #include "track/proc_status.h"
+#include "util/args.h"
 #include "util/fd.h"
 
 namespace membench::runner {
@@ -56,7 +57,7 @@ struct CaseArgs {
 };
 
 CaseArgs parse_case_args(const std::vector<std::string>& args) {
-  cli::ArgParser p("__case", "(internal: one phase of one case)");
+  ArgParser p("__case", "(internal: one phase of one case)");
   p.option("phase", "").option("workload", "").option("strategy", "").option("input", "");
   p.option("param", "", true).option("repetitions", "").option("min-time", "").flag("cold", "");
   p.option("warmup", "");
@@ -67,12 +68,12 @@ CaseArgs parse_case_args(const std::vector<std::string>& args) {
   std::string w = p.value("workload").value_or(""), s = p.value("strategy").value_or("");
   a.workload = find_workload(w);
   a.strategy = find_strategy(w, s);
-  if (!a.workload || !a.strategy) throw cli::UsageError("__case: unknown case " + w + "/" + s);
+  if (!a.workload || !a.strategy) throw UsageError("__case: unknown case " + w + "/" + s);
   a.params = a.strategy->params;
   for (const std::string& kv : p.values("param")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || !a.params.set(kv.substr(0, eq), std::stoll(kv.substr(eq + 1))))
-      throw cli::UsageError("__case: bad --param " + kv);
+      throw UsageError("__case: bad --param " + kv);
   }
   a.input_path = p.value("input").value_or("");
   a.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000000).value_or(5));
@@ -310,6 +311,8 @@ void run_time_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
 
 bool in_case_child = false;
 
+}  // namespace
+
 int case_main(const std::vector<std::string>& args) {
   in_case_child = true;
   ResultWriter out(kResultFd);
@@ -346,7 +349,7 @@ int case_main(const std::vector<std::string>& args) {
     else if (a.phase == "count") run_count_phase(a, input, out);
     else if (a.phase == "time") run_time_phase(a, input, out);
     else if (a.phase == "heaptrack" || a.phase == "cachegrind") run_heaptrack_phase(a, input, out);
-    else throw cli::UsageError("__case: unknown phase " + a.phase);
+    else throw UsageError("__case: unknown phase " + a.phase);
   } catch (const std::bad_alloc&) {
     out.line("status", "oom");
     out.line("error", "out of memory (allocation failed)");
@@ -365,10 +368,6 @@ int case_main(const std::vector<std::string>& args) {
   }
   return 0;
 }
-
-}  // namespace
-
-MEMBENCH_COMMAND(case_child, "__case", "internal: runs one phase of one case", case_main, true);
 
 }  // namespace membench::runner
 

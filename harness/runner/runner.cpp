@@ -18,7 +18,6 @@
 #include "analyze/scaling.h"
 #include "analyze/statistics.h"
 #include "analyze/time_samples.h"
-#include "cli/command.h"
 #include "datasets/dataset.h"
 #include "runner/child_process.h"
 #include "runner/allocators.h"
@@ -26,6 +25,7 @@
 #include "runner/context.h"
 #include "runner/heaptrack.h"
 #include "runner/injected_regression.h"
+#include "util/args.h"
 #include "util/sha256.h"
 
 namespace membench::runner {
@@ -69,14 +69,14 @@ std::string user_dataset_name(const std::string& path) {
 void check_user_file(const std::string& path) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0)
-    throw cli::UsageError("--dataset " + path + ": " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) throw cli::UsageError("--dataset " + path + ": is a directory, not a file");
+    throw UsageError("--dataset " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UsageError("--dataset " + path + ": is a directory, not a file");
   if (!S_ISREG(st.st_mode))
-    throw cli::UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
+    throw UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
   // Opening says what access() cannot: whether this process may read it
   // (effective ids, ACLs, security modules). O_NONBLOCK: never wait on it.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw cli::UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
+  if (fd < 0) throw UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
   ::close(fd);
 }
 
@@ -88,11 +88,11 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     try {
       filter = std::regex(o.filter, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      throw cli::UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
+      throw UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
     }
   }
   for (const std::string& a : o.allocators)
-    if (!find_allocator(a)) throw cli::UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
+    if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
 
   // Explicit datasets: registered names or user files.
   struct Chosen {
@@ -107,7 +107,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
       check_user_file(d);
       explicit_sets.push_back({user_dataset_name(d), d, nullptr});
     } else {
-      throw cli::UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
+      throw UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
     }
   }
   // One dataset given twice runs once; two files whose names sanitise alike
@@ -121,16 +121,16 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     }
     std::error_code ec;
     if (same->path == c.path || std::filesystem::equivalent(same->path, c.path, ec)) continue;
-    throw cli::UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
-                          "' in case ids; rename or link one of them");
+    throw UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
+                     "' in case ids; rename or link one of them");
   }
   explicit_sets = std::move(unique_sets);
 
   std::vector<const Workload*> workloads;
-  for (const Workload* w = first_workload(); w; w = w->next) {
+  for (const Workload& w : workload_registry()) {
     // Test-only workloads run only when the filter names them.
-    if (w->hidden && o.filter.find(w->name) == std::string::npos) continue;
-    workloads.push_back(w);
+    if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
+    workloads.push_back(&w);
   }
   std::vector<PlannedCase> cases;
   for (const Workload* w : workloads) {
@@ -138,15 +138,15 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     if (!explicit_sets.empty()) {
       sets = explicit_sets;
     } else {
-      for (const auto* d = datasets::first_dataset(); d; d = d->next)
-        if (std::string_view(d->kind) == w->dataset_kind && selected_by_default(*d, o))
-          sets.push_back({d->name, "", d});
+      for (const datasets::DatasetDef& d : datasets::dataset_registry())
+        if (std::string_view(d.kind) == w->dataset_kind && selected_by_default(d, o))
+          sets.push_back({d.name, "", &d});
     }
-    for (const Strategy* s = first_strategy(); s; s = s->next) {
-      if (std::string_view(s->workload) != w->name) continue;
+    for (const Strategy& s : strategy_registry()) {
+      if (std::string_view(s.workload) != w->name) continue;
       for (const Chosen& ds : sets)
         for (const std::string& alloc : o.allocators) {
-          PlannedCase c{w, s, ds.name, ds.path, alloc, ds.def == nullptr};
+          PlannedCase c{w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
           if (!o.filter.empty() && !std::regex_search(c.id(), filter)) continue;
           cases.push_back(std::move(c));
         }
@@ -164,7 +164,7 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     return a.allocator < b.allocator;
   });
   if (cases.empty())
-    throw cli::UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
+    throw UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
   if (o.shard_count > 1) {
     std::vector<PlannedCase> mine;
     for (std::size_t i = 0; i < cases.size(); ++i)
@@ -182,7 +182,7 @@ void materialise_datasets(std::vector<PlannedCase>& cases,
     auto it = done.find(c.dataset);
     if (it == done.end()) {
       const auto* def = datasets::find_dataset(c.dataset);
-      if (!def) throw cli::UsageError("unknown dataset " + c.dataset);
+      if (!def) throw UsageError("unknown dataset " + c.dataset);
       if (on_generate) on_generate(def->name);
       it = done.emplace(c.dataset, datasets::materialise(*def)).first;
     }

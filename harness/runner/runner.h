@@ -51,7 +51,7 @@ struct PlannedCase {
   std::string id() const;
 };
 
-// Throws cli::UsageError for bad options (unknown dataset, invalid regex, a
+// Throws UsageError for bad options (unknown dataset, invalid regex, a
 // filter matching nothing, an unusable user file).
 std::vector<PlannedCase> plan_cases(const RunOptions& options);
 

@@ -1,12 +1,12 @@
 // The command-line parser every command shares.
-#include "cli/command.h"
+#include "util/args.h"
 
 #include <gtest/gtest.h>
 
 namespace {
 
-using membench::cli::ArgParser;
-using membench::cli::UsageError;
+using membench::ArgParser;
+using membench::UsageError;
 
 ArgParser out_parser() {
   ArgParser p("report", "IN.json -o OUT.html");

@@ -44,12 +44,12 @@ TEST(Datasets, GeneratorsAreReproducible) {
 
 TEST(Datasets, EveryGeneratedDatasetHasAManifestChecksum) {
   int generated = 0;
-  for (const DatasetDef* d = first_dataset(); d; d = d->next) {
-    if (!d->generate) continue;
+  for (const DatasetDef& d : dataset_registry()) {
+    if (!d.generate) continue;
     ++generated;
-    std::string_view sha(d->sha256 ? d->sha256 : "");
-    EXPECT_EQ(sha.size(), 64u) << d->name;
-    EXPECT_EQ(sha.find_first_not_of("0123456789abcdef"), std::string_view::npos) << d->name;
+    std::string_view sha(d.sha256 ? d.sha256 : "");
+    EXPECT_EQ(sha.size(), 64u) << d.name;
+    EXPECT_EQ(sha.find_first_not_of("0123456789abcdef"), std::string_view::npos) << d.name;
   }
   EXPECT_GE(generated, 4 * 3);
 }
@@ -68,7 +68,7 @@ TEST(Datasets, SmallestOfEachKindMatchesItsManifest) {
 TEST(Datasets, KindsOfTheCatalogueWorkloadsExist) {
   for (const char* kind : {"text", "csv", "identifiers", "documents"}) {
     int sizes = 0;
-    for (const DatasetDef* d = first_dataset(); d; d = d->next) sizes += kind == std::string_view(d->kind);
+    for (const DatasetDef& d : dataset_registry()) sizes += kind == std::string_view(d.kind);
     EXPECT_GE(sizes, 3) << kind << ": scaling needs three sizes or more";
   }
 }

@@ -26,10 +26,8 @@ namespace membench::catalogue_test {
 
 inline std::vector<const Strategy*> strategies_of(std::string_view workload) {
   std::vector<const Strategy*> found;
-  for (const Strategy* s = first_strategy(); s; s = s->next)
-    if (workload == s->workload) found.push_back(s);
-  std::sort(found.begin(), found.end(),
-            [](const Strategy* a, const Strategy* b) { return std::string_view(a->name) < b->name; });
+  for (const Strategy& s : strategy_registry())  // sorted by workload, then name
+    if (workload == s.workload) found.push_back(&s);
   return found;
 }
 
@@ -125,8 +123,8 @@ inline std::string generated_prefix(const datasets::DatasetDef& def, std::uint64
 
 // The first generated dataset of a kind (the smallest: the registry sorts by size).
 inline const datasets::DatasetDef* smallest_of_kind(std::string_view kind) {
-  for (const datasets::DatasetDef* d = datasets::first_dataset(); d; d = d->next)
-    if (kind == d->kind && d->generate) return d;
+  for (const datasets::DatasetDef& d : datasets::dataset_registry())
+    if (kind == d.kind && d.generate) return &d;
   return nullptr;
 }
 
