@@ -55,7 +55,7 @@ std::uint64_t run_full_read(const Input& in, const Params&, OutputSink& out) {
 
 }  // namespace
 
-MEMBENCH_STRATEGY("hash", "full_read", "read the whole file into one buffer, then hash",
-                  run_full_read);
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "full_read", "read the whole file into one buffer, then hash",
+                             MemoryClass::linear, run_full_read);
 
 }  // namespace membench::hash

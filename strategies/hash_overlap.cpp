@@ -132,8 +132,8 @@ std::uint64_t run_overlap(const Input& in, const Params& params, OutputSink& out
 
 }  // namespace
 
-MEMBENCH_STRATEGY("hash", "overlap",
-                  "reader thread fills a ring of eight 32 KiB slots while the calling thread hashes",
-                  run_overlap, {"buffer_bytes", 32768}, {"slots", 8});
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "overlap",
+                             "reader thread fills a ring of eight 32 KiB slots while the calling thread hashes",
+                             MemoryClass::constant, run_overlap, {"buffer_bytes", 32768}, {"slots", 8});
 
 }  // namespace membench::hash

@@ -30,11 +30,16 @@ std::uint64_t run_stream(const Input& in, const Params& params, OutputSink& out)
 
 }  // namespace
 
-MEMBENCH_STRATEGY("hash", "stream", "fixed 8 KiB buffer, read and hash chunk by chunk", run_stream,
-                  {"buffer_bytes", 8192});
-MEMBENCH_STRATEGY("hash", "stream-4KiB", "fixed 4 KiB buffer", run_stream, {"buffer_bytes", 4096});
-MEMBENCH_STRATEGY("hash", "stream-64KiB", "fixed 64 KiB buffer", run_stream, {"buffer_bytes", 65536});
-MEMBENCH_STRATEGY("hash", "stream-256KiB", "fixed 256 KiB buffer", run_stream, {"buffer_bytes", 262144});
-MEMBENCH_STRATEGY("hash", "stream-1MiB", "fixed 1 MiB buffer", run_stream, {"buffer_bytes", 1048576});
+// A fixed buffer, whatever the file's size: peak RSS is O(1).
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "stream", "fixed 8 KiB buffer, read and hash chunk by chunk",
+                             MemoryClass::constant, run_stream, {"buffer_bytes", 8192});
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "stream-4KiB", "fixed 4 KiB buffer", MemoryClass::constant, run_stream,
+                             {"buffer_bytes", 4096});
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "stream-64KiB", "fixed 64 KiB buffer", MemoryClass::constant, run_stream,
+                             {"buffer_bytes", 65536});
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "stream-256KiB", "fixed 256 KiB buffer", MemoryClass::constant, run_stream,
+                             {"buffer_bytes", 262144});
+MEMBENCH_STRATEGY_WITH_CLASS("hash", "stream-1MiB", "fixed 1 MiB buffer", MemoryClass::constant, run_stream,
+                             {"buffer_bytes", 1048576});
 
 }  // namespace membench::hash

@@ -1,9 +1,8 @@
-// Before/after comparison of two reports and the regression gate (README:
-// "Reports and regression gating"). Each metric is judged by its nature:
-// allocation figures are deterministic and gated exactly; time, throughput
-// and RSS are noisy and need a change beyond a noise threshold (and, with
-// enough repetitions, a significant Mann-Whitney U test) before they count as
-// a regression.
+// Before/after comparison of two reports and the regression gate (README,
+// 'Reports and regression gating'). Each metric is judged by its nature: allocation figures are
+// deterministic and gated exactly; time, throughput and RSS are noisy and need
+// a change beyond a noise threshold (and, with enough repetitions, a
+// significant Mann-Whitney U test) before they count as a regression.
 #pragma once
 
 #include <map>
@@ -68,7 +67,7 @@ struct Thresholds {
   double alpha = 0.05;           // significance level of the U test
   std::size_t min_repetitions = 5;  // per side, for the U test to be used
 
-  Thresholds();  // the defaults the README gives for compare
+  Thresholds();  // the defaults of README, 'Reports and regression gating'
   Threshold for_case(const std::string& case_id, const std::string& metric) const;
   std::string describe() const;  // one line summarising the defaults
 };

@@ -1,5 +1,9 @@
 #include "analyze/scaling.h"
 
+#include <cstdio>
+
+#include "core/strategy.h"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -62,6 +66,33 @@ std::vector<report::ScalingFit> fit_scaling(const std::vector<report::CaseResult
     }
   }
   return fits;
+}
+
+std::size_t check_memory_classes(report::Report& report) {
+  std::size_t failed = 0;
+  for (report::ScalingFit& f : report.scaling) {
+    if (f.metric != report::metric(report::MetricId::peak_rss_delta).name) continue;
+    const Strategy* s = find_strategy(f.workload, f.strategy);
+    if (!s || s->memory_class == MemoryClass::undeclared) continue;
+    f.declared = to_string(s->memory_class);
+    // An unclear fit ("O(?)") contradicts nothing.
+    if (f.complexity == "O(?)" || f.complexity == f.declared) continue;
+    char why[200];
+    std::snprintf(why, sizeof why, "memory class: declared %s, but peak RSS grows as %s (slope %.3g bytes per input byte, r2 %.2f)",
+                  f.declared.c_str(), f.complexity.c_str(), f.slope, f.r2);
+    for (report::CaseResult& c : report.results) {
+      if (c.status != report::Status::ok || c.workload != f.workload || c.strategy != f.strategy ||
+          c.allocator != f.allocator)
+        continue;
+      bool in_fit = false;
+      for (const auto& [x, y] : f.points) in_fit = in_fit || x == static_cast<double>(c.input_bytes);
+      if (!in_fit) continue;
+      c.status = report::Status::failed;
+      c.error = why;
+      ++failed;
+    }
+  }
+  return failed;
 }
 
 }  // namespace membench::analyze

@@ -23,4 +23,9 @@ std::string classify(double slope, double r2);
 // more distinct input sizes among ok cases.
 std::vector<report::ScalingFit> fit_scaling(const std::vector<report::CaseResult>& results);
 
+// Fails the cases of every strategy whose declared memory class (its
+// registration) the peak-RSS fit contradicts, saying both; names the declared
+// class in each checked fit. Returns how many cases it failed.
+std::size_t check_memory_classes(report::Report& report);
+
 }  // namespace membench::analyze

@@ -70,7 +70,7 @@ int run_ab_command(const std::vector<std::string>& args) {
       .flag("quick", "small datasets only")
       .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
-      .option("repetitions", "timed repetitions per process (default as for run)")
+      .option("repetitions", "timed repetitions per process (default 1: the pair, not the repetition, is the sample)")
       .option("min-time", "minimum seconds per timed repetition (default as for run)")
       .option("warmup", "seconds each timed process runs the case untimed first (default as for run)")
       .option("timeout", "seconds per case and run (default as for run)")
@@ -124,6 +124,9 @@ int run_ab_command(const std::vector<std::string>& args) {
   if (p.has("quick")) o.selection.push_back("--quick");
   for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
     if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
+  // Each timed process gives one value to its pair; more repetitions in it
+  // would only cost time (README, "Before and after: membench ab").
+  if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
   if (p.has("cold")) o.measurement.push_back("--cold");
 
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];

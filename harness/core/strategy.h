@@ -103,12 +103,20 @@ struct Workload {
   bool hidden = false;                  // test-only: runs only when a --filter names it
 };
 
+// How a strategy's peak RSS grows with its input, as its author claims it
+// (run --scale fails the case when the fit says otherwise).
+enum class MemoryClass { undeclared, constant, linear };
+constexpr const char* to_string(MemoryClass c) {
+  return c == MemoryClass::constant ? "O(1)" : c == MemoryClass::linear ? "O(n)" : "";
+}
+
 struct Strategy {
   const char* workload;
   const char* name;
   const char* description;
   Params params;
   RunFunction run;
+  MemoryClass memory_class = MemoryClass::undeclared;
 };
 
 // Strategies sorted by workload, then name: listings and plans do not depend
@@ -146,6 +154,15 @@ constexpr bool complete(const Workload& w) {
                 "MEMBENCH_WORKLOAD needs .name, .description, .dataset_kind and .reference_strategy"); \
   static ::membench::WorkloadRegistry::Entry MEMBENCH_CONCAT(membench_workload_entry_, __LINE__){    \
       ::membench::workload_registry(), MEMBENCH_CONCAT(membench_workload_, __LINE__)}
+
+// MEMBENCH_STRATEGY_WITH_CLASS(workload, name, description, memory_class, run_function, {"param", value}, ...)
+// declares how peak RSS grows with the input (membench::MemoryClass::constant
+// or ::linear); `run --scale` checks it.
+#define MEMBENCH_STRATEGY_WITH_CLASS(workload, name, description, memory_class, run, ...)         \
+  static const ::membench::Strategy MEMBENCH_CONCAT(membench_strategy_, __LINE__){                \
+      workload, name, description, ::membench::Params{__VA_ARGS__}, run, memory_class};           \
+  static ::membench::StrategyRegistry::Entry MEMBENCH_CONCAT(membench_strategy_entry_, __LINE__){ \
+      ::membench::strategy_registry(), MEMBENCH_CONCAT(membench_strategy_, __LINE__)}
 
 // MEMBENCH_STRATEGY(workload, name, description, run_function, {"param", value}, ...)
 #define MEMBENCH_STRATEGY(workload, name, description, run, ...)                                  \

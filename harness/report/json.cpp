@@ -142,6 +142,7 @@ json to_json(const Report& r) {
                        {"intercept", s.intercept},
                        {"r2", s.r2},
                        {"class", s.complexity}});
+    if (!s.declared.empty()) scaling.back()["declared_class"] = s.declared;
   }
   // Always the current version: a version 1 report read in is held in the
   // current model (its timed run as one process).
@@ -411,6 +412,7 @@ Report from_json(const json& j, const std::string& source) {
         if (!std::isfinite(f.r2)) rd.fail(at + ".r2", "is not finite");
       }
       f.complexity = rd.str(e, at, "class");
+      if (e.contains("declared_class")) f.declared = rd.str(e, at, "declared_class");
       r.scaling.push_back(std::move(f));
     }
   }

@@ -126,6 +126,7 @@ struct ScalingFit {
   double intercept = 0;
   double r2 = 0;
   std::string complexity;  // "O(1)", "O(n)" or "O(?)": the JSON field "class"
+  std::string declared = {};  // the strategy's declared class, "" when it declares none
 };
 
 struct Report {

@@ -1,4 +1,5 @@
-// The run's context: machine, build, commit, command line (contract §3).
+// The run's context: machine, build, commit, command line (the report's
+// `context`, docs/report-format.md).
 #pragma once
 
 #include <string>

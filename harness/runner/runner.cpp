@@ -738,6 +738,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   rep.context["workloads"] = workload_info;
   check_digests(rep.results, changed);
   rep.scaling = analyze::fit_scaling(rep.results);
+  analyze::check_memory_classes(rep);
   return rep;
 }
 

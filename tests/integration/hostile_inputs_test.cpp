@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process_helpers.h"
+#include "../common/report_json_builders.h"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -36,47 +37,18 @@ void write_text(const std::string& path, const std::string& text) {
 
 int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 
-// One valid case of hash/stream on `dataset`.
-json one_case(const std::string& dataset) {
-  return {{"id", "hash/stream/" + dataset + "/glibc"},
-          {"workload", "hash"},
-          {"strategy", "stream"},
-          {"dataset", dataset},
-          {"allocator", "glibc"},
-          {"params", {{"buffer_bytes", 8192}}},
-          {"status", "ok"},
-          {"error", ""},
-          {"input_bytes", 1048576},
-          {"input_items", 0},
-          {"output_digest", std::string(64, 'a')},
-          {"time",
-           {{"repetitions", 2},
-            {"iterations", 100},
-            {"real_ns", {1000.0, 1100.0}},
-            {"cpu_ns", {990.0, 1090.0}},
-            {"median_real_ns", 1050.0},
-            {"cv", 0.05}}},
-          {"throughput", {{"bytes_per_second", 1e9}}},
-          {"memory",
-           {{"baseline_rss_bytes", 4 << 20},
-            {"peak_rss_bytes", 5 << 20},
-            {"peak_rss_delta_bytes", 1 << 20},
-            {"peak_anon_bytes", 1 << 20},
-            {"peak_file_bytes", 0},
-            {"peak_shmem_bytes", 0},
-            {"minor_faults", 10},
-            {"major_faults", 0}}},
-          {"allocations",
-           {{"count", 6}, {"bytes", 8500}, {"peak_live_bytes", 8400}, {"temporary", 2}, {"leaked_bytes", 0}}}};
-}
-
+// A valid report of one hash/stream case per dataset.
 json report_of(const std::vector<std::string>& datasets) {
   json results = json::array();
-  for (const std::string& d : datasets) results.push_back(one_case(d));
-  return {{"schema", "membench.report/1"},
-          {"context", {{"membench_version", "0.1.0"}, {"suite", "custom"}}},
-          {"results", results},
-          {"scaling", json::array()}};
+  for (const std::string& d : datasets) {
+    json c = membench::test::case_json("hash", "stream", d);
+    c["params"] = {{"buffer_bytes", 8192}};
+    membench::test::with_time(c, {1000.0, 1100.0}, 100);
+    membench::test::with_memory(c, 4 << 20, 1 << 20);
+    membench::test::with_allocations(c, 6, 8500, 8400, 2);
+    results.push_back(std::move(c));
+  }
+  return membench::test::report_json(results, {{"membench_version", "0.1.0"}, {"suite", "custom"}});
 }
 
 // Every file under a directory with its bytes (symbolic links as their

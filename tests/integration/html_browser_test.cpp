@@ -11,40 +11,46 @@
 #include <nlohmann/json.hpp>
 
 #include "process_helpers.h"
+#include "../common/report_json_builders.h"
 #include "../common/text_search.h"
 
 namespace {
 
+using membench::test::case_json;
+using membench::test::report_json;
+using membench::test::with_allocations;
+using membench::test::with_memory;
+using membench::test::with_time;
+using membench::test::with_timeline;
 using nlohmann::json;
 
 const char* const kChromium = "/usr/bin/chromium";
 
 json sample_case(const std::string& strategy, const std::string& dataset, std::uint64_t allocations,
                  const std::string& status = "ok", const std::string& error = "") {
-  std::string id = "hash/" + strategy + "/" + dataset + "/glibc";
-  json real = json::array(), rss = json::array(), anon = json::array(), file = json::array();
+  json c = case_json("hash", strategy, dataset);
+  c["params"] = {{"buffer_bytes", 8192}};
+  c["status"] = status;
+  c["error"] = error;
+  c["input_bytes"] = 4194304;
+  c["output_digest"] = std::string(64, 'd');
+  std::vector<double> real;
   for (double f : {1.0, 0.97, 1.03, 0.99, 1.02}) real.push_back(2.5e6 * f);
-  for (int i = 0; i < 40; ++i) {
+  with_time(c, real, 8);
+  with_memory(c, 9000000, 4500000);
+  c["memory"].update({{"peak_anon_bytes", 6500000}, {"baseline_anon_bytes", 2000000}, {"peak_file_bytes", 7000000},
+                      {"baseline_file_bytes", 7000000}, {"minor_faults", 1100}});
+  with_allocations(c, allocations, allocations * 4096, 4194400, 2);
+  std::vector<std::uint64_t> rss, anon, file;
+  for (std::uint64_t i = 0; i < 40; ++i) {
     rss.push_back(9000000 + (i < 30 ? i : 30) * 150000);
     anon.push_back(2000000 + (i < 30 ? i : 30) * 150000);
     file.push_back(7000000);
   }
-  return {{"id", id}, {"workload", "hash"}, {"strategy", strategy}, {"dataset", dataset}, {"allocator", "glibc"},
-          {"params", {{"buffer_bytes", 8192}}}, {"status", status}, {"error", error},
-          {"input_bytes", 4194304}, {"input_items", 0}, {"output_digest", std::string(64, 'd')},
-          {"time", {{"repetitions", 5}, {"iterations", 8}, {"real_ns", real}, {"cpu_ns", real},
-                    {"median_real_ns", 2.5e6}, {"cv", 0.024}}},
-          {"throughput", {{"bytes_per_second", 4194304 / 2.5e-3}}},
-          {"memory", {{"baseline_rss_bytes", 9000000}, {"peak_rss_bytes", 13500000},
-                      {"peak_rss_delta_bytes", 4500000}, {"peak_anon_bytes", 6500000},
-                      {"baseline_anon_bytes", 2000000}, {"peak_file_bytes", 7000000},
-                      {"baseline_file_bytes", 7000000}, {"peak_shmem_bytes", 0}, {"minor_faults", 1100},
-                      {"major_faults", 0}}},
-          {"allocations", {{"count", allocations}, {"bytes", allocations * 4096}, {"peak_live_bytes", 4194400},
-                           {"temporary", 2}, {"leaked_bytes", 0}}},
-          {"timeline", {{"interval_ms", 1.0}, {"rss_bytes", rss}, {"anon_bytes", anon}, {"file_bytes", file}}},
-          {"allocator_stats", {{"in_use", 4194400}, {"system", 4300000}}},
-          {"extra", {{"chunks", 512}}}};
+  with_timeline(c, rss, anon, file);
+  c["allocator_stats"] = {{"in_use", 4194400}, {"system", 4300000}};
+  c["extra"] = {{"chunks", 512}};
+  return c;
 }
 
 json sample_report() {
@@ -55,12 +61,11 @@ json sample_report() {
                                {"metric", "allocations.peak_live_bytes"},
                                {"points", {{1048576, 1048600}, {4194304, 4194400}, {16777216, 16777300}}},
                                {"slope", 1.0}, {"intercept", 50.0}, {"r2", 1.0}, {"class", "O(n)"}}});
-  return {{"schema", "membench.report/1"},
-          {"context", {{"suite", "browser"}, {"created_utc", "2025-01-01T00:00:00Z"}, {"host", "test"},
-                       {"git_commit", "0123456789ab"}, {"membench_version", "0.1.0"},
-                       {"command_line", "membench run --quick"}}},
-          {"results", results},
-          {"scaling", scaling}};
+  return report_json(results,
+                     {{"suite", "browser"}, {"created_utc", "2025-01-01T00:00:00Z"}, {"host", "test"},
+                      {"git_commit", "0123456789ab"}, {"membench_version", "0.1.0"},
+                      {"command_line", "membench run --quick"}},
+                     scaling);
 }
 
 // An allocator matrix run with heaptrack: each strategy under three

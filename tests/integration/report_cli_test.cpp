@@ -10,58 +10,40 @@
 #include <nlohmann/json.hpp>
 
 #include "process_helpers.h"
+#include "../common/report_json_builders.h"
 
 namespace {
 
+using membench::test::case_json;
+using membench::test::report_json;
+using membench::test::with_allocations;
+using membench::test::with_memory;
+using membench::test::with_time;
+using membench::test::with_timeline;
 using nlohmann::json;
 
-// Like run_membench(), with the command line built by appends: GCC 12's
-// -Wrestrict misfires on `" " + std::string` once inlined here.
 json make_case(const std::string& workload, const std::string& strategy, std::uint64_t allocations,
                double median_ns = 1e6) {
-  std::string id = workload + "/" + strategy + "/text-1MiB/glibc";
-  json real = json::array();
-  for (double f : {1.0, 0.98, 1.02, 0.99, 1.01}) real.push_back(median_ns * f);
-  json rss = json::array(), anon = json::array(), file = json::array();
-  for (int i = 0; i < 10; ++i) {
+  json c = case_json(workload, strategy);
+  with_time(c, {median_ns, median_ns * 0.98, median_ns * 1.02, median_ns * 0.99, median_ns * 1.01});
+  with_memory(c, 9000000, 1000000);
+  c["memory"]["peak_anon_bytes"] = 3000000;
+  c["memory"]["peak_file_bytes"] = 7000000;
+  with_allocations(c, allocations, allocations * 64, allocations * 32, 1);
+  std::vector<std::uint64_t> rss, anon, file;
+  for (std::uint64_t i = 0; i < 10; ++i) {
     rss.push_back(9000000 + i * 100000);
     anon.push_back(2000000 + i * 100000);
     file.push_back(7000000);
   }
-  return {{"id", id},
-          {"workload", workload},
-          {"strategy", strategy},
-          {"dataset", "text-1MiB"},
-          {"allocator", "glibc"},
-          {"params", json::object()},
-          {"status", "ok"},
-          {"error", ""},
-          {"input_bytes", 1048576},
-          {"input_items", 0},
-          {"output_digest", std::string(64, 'e')},
-          {"time",
-           {{"repetitions", 5}, {"iterations", 10}, {"real_ns", real}, {"cpu_ns", real},
-            {"median_real_ns", median_ns}, {"cv", 0.015}}},
-          {"throughput", {{"bytes_per_second", 1048576 / (median_ns * 1e-9)}}},
-          {"memory",
-           {{"baseline_rss_bytes", 9000000}, {"peak_rss_bytes", 10000000}, {"peak_rss_delta_bytes", 1000000},
-            {"peak_anon_bytes", 3000000}, {"peak_file_bytes", 7000000}, {"peak_shmem_bytes", 0},
-            {"minor_faults", 300}, {"major_faults", 0}}},
-          {"allocations",
-           {{"count", allocations}, {"bytes", allocations * 64}, {"peak_live_bytes", allocations * 32},
-            {"temporary", 1}, {"leaked_bytes", 0}}},
-          {"timeline", {{"interval_ms", 1.0}, {"rss_bytes", rss}, {"anon_bytes", anon}, {"file_bytes", file}}}};
+  return with_timeline(c, rss, anon, file);
 }
 
 json make_report(const std::string& commit = "abc123") {
-  json results = json::array({make_case("hash", "full_read", 6), make_case("hash", "stream", 5),
-                              make_case("tokenize", "arena", 12, 4e6)});
-  return {{"schema", "membench.report/1"},
-          {"context",
-           {{"suite", "test"}, {"membench_version", "0.1.0"}, {"git_commit", commit},
-            {"created_utc", "2025-01-01T00:00:00Z"}, {"host", "ci"}}},
-          {"results", results},
-          {"scaling", json::array()}};
+  return report_json(json::array({make_case("hash", "full_read", 6), make_case("hash", "stream", 5),
+                                  make_case("tokenize", "arena", 12, 4e6)}),
+                     {{"suite", "test"}, {"membench_version", "0.1.0"}, {"git_commit", commit},
+                      {"created_utc", "2025-01-01T00:00:00Z"}, {"host", "ci"}});
 }
 
 std::string write_text(const std::string& dir, const std::string& name, const std::string& text) {
@@ -182,7 +164,9 @@ TEST(CompareCli, BadInputsExitTwoWithOneLineNamingTheFile) {
   nan_figure["results"][0]["allocations"]["bytes"] = nullptr;
   expect_bad_input(run_membench({"compare", good, write(dir, "nan.json", nan_figure)}), "nan.json", "bytes");
   std::string bare_nan = text;
-  bare_nan.replace(bare_nan.find("\"cv\":0.015"), 10, "\"cv\":NaN");
+  std::string cv = "\"cv\":";
+  cv += make_report()["results"][0]["time"]["cv"].dump();
+  bare_nan.replace(bare_nan.find(cv), cv.size(), "\"cv\":NaN");
   expect_bad_input(run_membench({"compare", good, write_text(dir, "nan2.json", bare_nan)}), "nan2.json");
   json negative = make_report();
   negative["results"][1]["memory"]["peak_rss_delta_bytes"] = -5;

@@ -45,3 +45,37 @@ TEST(Scaling, StreamIsConstantFullReadLinearStringViewFlatterThanStdString) {
   EXPECT_LT((*view)["slope"].get<double>(), (*owned)["slope"].get<double>())
       << view->dump() << "\n" << owned->dump();
 }
+
+// A strategy declares its memory class in its registration; `run --scale`
+// fails its cases when the fit says otherwise, and shows both.
+TEST(Scaling, FitThatContradictsTheDeclaredClassFailsTheCase) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("RSS includes shadow memory, which grows with every allocation");
+  std::string dir = test_dir("declared_class");
+  std::string out = dir + "/scale.json";
+  CommandResult r = run_membench({"run", "--scale", "--filter", "^(selftest/claims_constant|hash/stream)/",
+                                  "--phases", "memory", "--out", out});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json rep = json::parse(read_text(out));
+  int failed = 0, ok = 0;
+  for (const json& c : rep["results"]) {
+    if (c["strategy"] == "claims_constant") {
+      EXPECT_EQ(c["status"], "failed");
+      EXPECT_NE(c["error"].get<std::string>().find("declared O(1), but peak RSS grows as O(n)"), std::string::npos)
+          << c["error"];
+      ++failed;
+    } else {
+      EXPECT_EQ(c["status"], "ok") << c["error"];  // hash/stream keeps its O(1)
+      ++ok;
+    }
+  }
+  EXPECT_GE(failed, 3);
+  EXPECT_GE(ok, 3);
+  bool saw_declared = false;
+  for (const json& f : rep["scaling"])
+    if (f["strategy"] == "stream" && f["metric"] == "memory.peak_rss_delta_bytes") {
+      EXPECT_EQ(f["declared_class"], "O(1)");
+      EXPECT_EQ(f["class"], "O(1)");
+      saw_declared = true;
+    }
+  EXPECT_TRUE(saw_declared);
+}

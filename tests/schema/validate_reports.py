@@ -7,7 +7,8 @@
         the reader, and those refused for a structural reason by the schema too.
     validate_reports.py runs MEMBENCH SOURCE_DIR WORK_DIR
         Reports the real binary writes (a quick hash run, a selftest faults run,
-        and merge's rewrite of each) must validate, and hold the invariants a
+        a --cachegrind run where Valgrind is installed, and merge's rewrite of
+        each) must validate, and hold the invariants a
         schema cannot state (counts that agree, medians of the samples).
 
 A failure names the file and the JSON pointer of the first violation.
@@ -18,6 +19,7 @@ the reader every command uses, and writes it back).
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 
@@ -227,8 +229,22 @@ def runs(membench, source_dir, work_dir):
         raise Failure("membench run of the selftest faults exited %d, expected 1: %s" % (code, err[-2000:]))
     faults_doc = load(faults_report)
 
+    produced = [(hash_report, hash_doc), (faults_report, faults_doc)]
+    # The cachegrind figures, where Valgrind is installed (a sanitizer build refuses it).
+    if shutil.which("valgrind") and not sanitizer:
+        cg_report = os.path.join(work_dir, "cachegrind.json")
+        code, err = run(membench, ["run", "--filter", "^hash/stream/", "--dataset", data, "--cachegrind",
+                                   "--processes", "1", "--repetitions", "1", "--min-time", "0.01",
+                                   "--out", cg_report], env)
+        if code != 0:
+            raise Failure("membench run --cachegrind exited %d: %s" % (code, err[-2000:]))
+        cg_doc = load(cg_report)
+        if not any("cachegrind" in c for c in cg_doc["results"]):
+            raise Failure("%s: run --cachegrind wrote no cachegrind figures" % cg_report)
+        produced.append((cg_report, cg_doc))
+
     statuses = set()
-    for path, doc in ((hash_report, hash_doc), (faults_report, faults_doc)):
+    for path, doc in produced:
         check_valid(v, path, doc)
         check_invariants(path, doc)
         accepted, why, rewritten = reader_accepts(membench, path, work_dir)

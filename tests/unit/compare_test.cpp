@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/statistics.h"
+#include "../common/report_builders.h"
 
 namespace {
 
@@ -19,6 +19,9 @@ using membench::analyze::Verdict;
 using membench::report::CaseResult;
 using membench::report::Report;
 using membench::report::Status;
+using membench::test::with_allocations;
+using membench::test::with_memory;
+using membench::test::with_time;
 using nlohmann::json;
 
 // Real times around `median_ns`, spread by `spread` (a fraction) in a fixed pattern.
@@ -33,39 +36,16 @@ std::vector<double> times(double median_ns, int repetitions, double spread, doub
 // Each value is the one repetition of its own timed process, so these are
 // the per-process samples the time verdict is judged on.
 void set_times(CaseResult& c, std::vector<double> real) {
-  c.time->per_process.clear();
+  with_time(c, real);
   for (double v : real) c.time->per_process.push_back({{v}, {v}, 10});
-  c.time->real_ns = real;
-  c.time->cpu_ns = real;
-  c.time->repetitions = static_cast<int>(real.size());
-  c.time->median_real_ns = membench::stats::median(real);
-  c.time->cv = membench::stats::cv(real);
-  c.throughput->bytes_per_second = static_cast<double>(c.input_bytes) / (c.time->median_real_ns * 1e-9);
 }
 
 CaseResult make_case(const std::string& workload, const std::string& strategy, double median_ns = 1e6,
                      int repetitions = 7, std::uint64_t allocations = 100, std::uint64_t rss_delta = 4 << 20) {
-  CaseResult c;
-  c.workload = workload;
-  c.strategy = strategy;
-  c.dataset = "text-1MiB";
-  c.allocator = "glibc";
-  c.id = membench::report::case_id(c.workload, c.strategy, c.dataset, c.allocator);
-  c.input_bytes = 1 << 20;
-  c.output_digest = std::string(64, 'a');
-  c.time.emplace();
-  c.time->iterations = 10;
-  c.throughput.emplace();
+  CaseResult c = membench::test::make_case(workload, strategy);
   set_times(c, times(median_ns, repetitions, 0.02));
-  c.memory.emplace();
-  c.memory->baseline_rss_bytes = 8 << 20;
-  c.memory->peak_rss_delta_bytes = rss_delta;
-  c.memory->peak_rss_bytes = c.memory->baseline_rss_bytes + rss_delta;
-  c.allocations.emplace();
-  c.allocations->count = allocations;
-  c.allocations->bytes = allocations * 64;
-  c.allocations->peak_live_bytes = allocations * 32;
-  c.allocations->temporary = allocations / 10;
+  with_memory(c, 8 << 20, rss_delta);
+  with_allocations(c, allocations, allocations * 64, allocations * 32, allocations / 10);
   return c;
 }
 

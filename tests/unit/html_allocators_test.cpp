@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "report/json.h"
+#include "../common/report_builders.h"
 #include "../common/text_search.h"
 
 namespace {
@@ -39,23 +40,9 @@ std::string element_with(const std::string& html, const std::string& marker, con
 
 CaseResult make_case(const std::string& strategy, const std::string& allocator, std::uint64_t peak_live,
                      std::uint64_t rss_delta) {
-  CaseResult c;
-  c.workload = "tokenize";
-  c.strategy = strategy;
-  c.dataset = "text-1MiB";
-  c.allocator = allocator;
-  c.id = membench::report::case_id(c.workload, strategy, c.dataset, allocator);
-  c.input_bytes = 1 << 20;
-  c.output_digest = std::string(64, 'a');
-  c.memory.emplace();
-  c.memory->baseline_rss_bytes = 10 << 20;
-  c.memory->peak_rss_delta_bytes = rss_delta;
-  c.memory->peak_rss_bytes = (10 << 20) + rss_delta;
-  c.allocations.emplace();
-  c.allocations->count = 33118;
-  c.allocations->bytes = 2662000;
-  c.allocations->peak_live_bytes = peak_live;
-  c.allocations->temporary = 1;
+  CaseResult c = membench::test::make_case("tokenize", strategy, "text-1MiB", allocator);
+  membench::test::with_memory(c, 10 << 20, rss_delta);
+  membench::test::with_allocations(c, 33118, 2662000, peak_live, 1);
   if (allocator == "jemalloc") {
     c.allocator_stats = {{"version", "5.3.0-0-g54eaed1d8b56"},
                          {"measured", "in the memory run, right before and right after the strategy"},

@@ -10,6 +10,7 @@
 #include "render/gbench_json.h"
 #include "render/terminal.h"
 #include "report/json.h"
+#include "../common/report_builders.h"
 #include "../common/text_search.h"
 
 namespace {
@@ -18,43 +19,25 @@ using membench::report::CaseResult;
 using membench::report::Report;
 using membench::report::ScalingFit;
 using membench::report::Status;
+using membench::test::with_allocations;
+using membench::test::with_memory;
+using membench::test::with_time;
 using nlohmann::json;
 
 CaseResult make_case(const std::string& workload, const std::string& strategy, const std::string& dataset,
                      std::uint64_t allocations) {
-  CaseResult c;
-  c.workload = workload;
-  c.strategy = strategy;
-  c.dataset = dataset;
-  c.allocator = "glibc";
-  c.id = membench::report::case_id(workload, strategy, dataset, c.allocator);
+  CaseResult c = membench::test::make_case(workload, strategy, dataset);
   c.input_bytes = 4 << 20;
   c.input_items = 1000;
   c.output_digest = std::string(64, 'c');
   c.params = {{"buffer_bytes", 8192}};
-  c.time.emplace();
-  c.time->repetitions = 5;
-  c.time->iterations = 12;
-  c.time->real_ns = {1.0e6, 1.1e6, 0.9e6, 1.05e6, 0.95e6};
-  c.time->cpu_ns = {0.9e6, 1.0e6, 0.8e6, 0.95e6, 0.85e6};
-  c.time->median_real_ns = 1.0e6;
-  c.time->cv = 0.079;
-  c.throughput.emplace();
-  c.throughput->bytes_per_second = 4.0 * (1 << 20) / 1e-3;
-  c.throughput->items_per_second = 1e6;
-  c.memory.emplace();
-  c.memory->baseline_rss_bytes = 9 << 20;
-  c.memory->peak_rss_bytes = 13 << 20;
-  c.memory->peak_rss_delta_bytes = 4 << 20;
+  with_time(c, {1.0e6, 1.1e6, 0.9e6, 1.05e6, 0.95e6}, 12, {0.9e6, 1.0e6, 0.8e6, 0.95e6, 0.85e6});
+  with_memory(c, 9 << 20, 4 << 20);
   c.memory->baseline_anon_bytes = 2 << 20;
   c.memory->peak_anon_bytes = 6 << 20;
   c.memory->baseline_file_bytes = 7 << 20;
   c.memory->peak_file_bytes = 7 << 20;
-  c.allocations.emplace();
-  c.allocations->count = allocations;
-  c.allocations->bytes = allocations * 100;
-  c.allocations->peak_live_bytes = allocations * 50;
-  c.allocations->temporary = 1;
+  with_allocations(c, allocations, allocations * 100, allocations * 50, 1);
   c.timeline.emplace();
   c.timeline->interval_ms = 1;
   for (int i = 0; i < 20; ++i) {

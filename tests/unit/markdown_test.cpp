@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "../common/report_builders.h"
+
 namespace {
 
 using membench::report::CaseResult;
@@ -12,22 +14,12 @@ using membench::report::Status;
 
 CaseResult make_case(const std::string& workload, const std::string& strategy, const std::string& dataset,
                      std::uint64_t input_bytes, std::uint64_t allocations, std::uint64_t peak_delta) {
-  CaseResult c;
-  c.workload = workload;
-  c.strategy = strategy;
-  c.dataset = dataset;
-  c.allocator = "glibc";
-  c.id = membench::report::case_id(workload, strategy, dataset, c.allocator);
+  CaseResult c = membench::test::make_case(workload, strategy, dataset);
   c.input_bytes = input_bytes;
   c.throughput.emplace();
   c.throughput->bytes_per_second = 1.5e9;
-  c.memory.emplace();
-  c.memory->peak_rss_delta_bytes = peak_delta;
-  c.allocations.emplace();
-  c.allocations->count = allocations;
-  c.allocations->bytes = allocations * 64;
-  c.allocations->peak_live_bytes = allocations * 32;
-  c.allocations->temporary = 2;
+  membench::test::with_memory(c, 0, peak_delta);
+  membench::test::with_allocations(c, allocations, allocations * 64, allocations * 32, 2);
   return c;
 }
 

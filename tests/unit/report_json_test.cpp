@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../common/report_builders.h"
+
 using namespace membench::report;
 using nlohmann::json;
 
@@ -9,14 +11,8 @@ namespace {
 Report sample() {
   Report r;
   r.context = {{"host", "h"}};
-  CaseResult c;
-  c.workload = "hash";
-  c.strategy = "stream";
-  c.dataset = "text-1MiB";
-  c.allocator = "glibc";
-  c.id = case_id(c.workload, c.strategy, c.dataset, c.allocator);
+  CaseResult c = membench::test::make_case("hash", "stream");
   c.params = {{"buffer_bytes", 8192}};
-  c.input_bytes = 1 << 20;
   c.output_digest = "00ff";
   c.time = TimeStats{};
   c.time->repetitions = 3;
