@@ -18,6 +18,7 @@ packages=(
   clang libclang-rt-14-dev  # fuzz/build.sh: clang++ and its libFuzzer runtime
   libbenchmark-tools python3-scipy  # Google Benchmark's compare.py, run on --gbench-json by a test
   python3-yaml  # tests/workflow: checks the example GitHub Actions workflow
+  nodejs  # tests/js: the page script's functions and the web assets, under node --test
   python3-jsonschema  # tests/schema: validates reports against docs/report.schema.json
 )
 

@@ -22,17 +22,12 @@ using report::Status;
 // ---- metrics -----------------------------------------------------------------
 
 const std::vector<MetricInfo>& compared_metrics() {
-  static const std::vector<MetricInfo> metrics = {
-      {"allocations.count", MetricKind::exact, MetricUnit::count, false},
-      {"allocations.bytes", MetricKind::exact, MetricUnit::bytes, false},
-      {"allocations.peak_live_bytes", MetricKind::exact, MetricUnit::bytes, false},
-      {"allocations.temporary", MetricKind::exact, MetricUnit::count, false},
-      {"allocations.leaked_bytes", MetricKind::exact, MetricUnit::bytes, false},
-      {"memory.peak_rss_delta_bytes", MetricKind::rss, MetricUnit::bytes, false},
-      {"time.median_real_ns", MetricKind::time, MetricUnit::nanoseconds, false},
-      {"throughput.bytes_per_second", MetricKind::throughput, MetricUnit::bytes_per_second, true},
-      {"throughput.items_per_second", MetricKind::throughput, MetricUnit::items_per_second, true},
-  };
+  static const std::vector<MetricInfo> metrics = [] {
+    std::vector<MetricInfo> out;
+    for (const report::Metric* m : report::in_judging_order(report::compared_metrics()))
+      out.push_back({m->name, m->kind, m->unit, m->higher_is_better()});
+    return out;
+  }();
   return metrics;
 }
 
@@ -162,22 +157,35 @@ std::string Thresholds::describe() const {
 }
 
 const char* compare_thresholds_format() {
-  return "thresholds file (JSON):\n"
-         "  {\"defaults\": {\"time\": 0.05,\n"
-         "                \"memory.peak_rss_delta_bytes\": {\"relative\": 0.05, \"absolute\": 262144},\n"
-         "                \"allocations\": 0},\n"
-         "   \"significance\": {\"alpha\": 0.05, \"min_repetitions\": 5},\n"
-         "   \"overrides\": [{\"pattern\": \"^hash/\", \"metric\": \"memory.peak_rss_delta_bytes\",\n"
-         "                  \"relative\": 0.1, \"absolute\": 1048576},\n"
-         "                 {\"pattern\": \"/jemalloc$\", \"metric\": [\"time\", \"throughput\"], \"ignore\": true}]}\n"
-         "  A number is a relative threshold (0.05 = 5%); an object may give \"relative\",\n"
-         "  \"absolute\" (alias \"absolute_bytes\"; in the metric's unit) and \"ignore\".\n"
-         "  A change regresses only when it exceeds both. Metric names: the metrics below or\n"
-         "  the groups *, allocations, time, throughput, rss. Later overrides win; \"pattern\"\n"
-         "  is a regular expression searched in the case id.\n"
-         "  metrics: allocations.count, allocations.bytes, allocations.peak_live_bytes,\n"
-         "  allocations.temporary, allocations.leaked_bytes, memory.peak_rss_delta_bytes,\n"
-         "  time.median_real_ns, throughput.bytes_per_second, throughput.items_per_second\n";
+  // The metric names come from the catalogue, so that this text never lists a metric compare lacks.
+  static const std::string text = [] {
+    const std::string rss = report::metric(report::MetricId::peak_rss_delta).name;
+    std::string out =
+        "thresholds file (JSON):\n"
+        "  {\"defaults\": {\"time\": 0.05,\n"
+        "                \"" + rss + "\": {\"relative\": 0.05, \"absolute\": 262144},\n"
+        "                \"allocations\": 0},\n"
+        "   \"significance\": {\"alpha\": 0.05, \"min_repetitions\": 5},\n"
+        "   \"overrides\": [{\"pattern\": \"^hash/\", \"metric\": \"" + rss + "\",\n"
+        "                  \"relative\": 0.1, \"absolute\": 1048576},\n"
+        "                 {\"pattern\": \"/jemalloc$\", \"metric\": [\"time\", \"throughput\"], \"ignore\": true}]}\n"
+        "  A number is a relative threshold (0.05 = 5%); an object may give \"relative\",\n"
+        "  \"absolute\" (alias \"absolute_bytes\"; in the metric's unit) and \"ignore\".\n"
+        "  A change regresses only when it exceeds both. Metric names: the metrics below or\n"
+        "  the groups *, allocations, time, throughput, rss. Later overrides win; \"pattern\"\n"
+        "  is a regular expression searched in the case id.\n"
+        "  metrics:";
+    std::size_t column = 10;
+    for (const MetricInfo& m : compared_metrics()) {
+      std::string name = std::string(" ") + m.name + ",";
+      if (column + name.size() > 80) out += "\n ", column = 1;
+      out += name;
+      column += name.size();
+    }
+    out.back() = '\n';
+    return out;
+  }();
+  return text.c_str();
 }
 
 namespace {
@@ -395,32 +403,8 @@ int Comparison::regressed_case_count() const {
 }
 
 std::optional<double> metric_value(const CaseResult& c, const std::string& name) {
-  if (name.rfind("allocations.", 0) == 0) {
-    if (!c.allocations) return std::nullopt;
-    const auto& a = *c.allocations;
-    if (name == "allocations.count") return static_cast<double>(a.count);
-    if (name == "allocations.bytes") return static_cast<double>(a.bytes);
-    if (name == "allocations.peak_live_bytes") return static_cast<double>(a.peak_live_bytes);
-    if (name == "allocations.temporary") return static_cast<double>(a.temporary);
-    if (name == "allocations.leaked_bytes") return static_cast<double>(a.leaked_bytes);
-  }
-  if (name == "memory.peak_rss_delta_bytes") {
-    if (!c.memory) return std::nullopt;
-    return static_cast<double>(c.memory->peak_rss_delta_bytes);
-  }
-  if (name == "time.median_real_ns") {
-    if (!c.time) return std::nullopt;
-    return c.time->median_real_ns;
-  }
-  if (name == "throughput.bytes_per_second") {
-    if (!c.throughput) return std::nullopt;
-    return c.throughput->bytes_per_second;
-  }
-  if (name == "throughput.items_per_second") {
-    if (!c.throughput || !c.throughput->items_per_second) return std::nullopt;
-    return *c.throughput->items_per_second;
-  }
-  return std::nullopt;
+  const report::Metric* m = report::find_metric(name);
+  return m ? m->value(c) : std::nullopt;
 }
 
 namespace {
@@ -760,6 +744,7 @@ std::string format_value(MetricUnit unit, double value) {
       else if (std::fabs(value) >= 1e3) std::snprintf(buf, sizeof buf, "%.2f k items/s", value / 1e3);
       else std::snprintf(buf, sizeof buf, "%.1f items/s", value);
       return buf;
+    case MetricUnit::ratio: std::snprintf(buf, sizeof buf, "%.1f%%", value * 100); return buf;
   }
   return "?";
 }

@@ -15,25 +15,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/metrics.h"
 #include "report/model.h"
 #include "util/format.h"
 
 namespace membench::analyze {
 
-enum class MetricKind { exact, time, throughput, rss };
-enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second };
+// The catalogue's (report/metrics.h), where every metric is defined.
+using MetricKind = report::MetricKind;
+using MetricUnit = report::MetricUnit;
 
 struct MetricInfo {
-  const char* name;  // as in the report, e.g. "allocations.count"
+  const char* name;  // as in the report and the catalogue
   MetricKind kind;
   MetricUnit unit;
   bool higher_is_better;
 };
 
-// Every metric compare judges, in display order.
+// Every metric compare judges, in display order: the catalogue's compared
+// metrics, exact ones first.
 const std::vector<MetricInfo>& compared_metrics();
 const MetricInfo* find_metric(const std::string& name);
-// The value of a compared metric in one case, when the report has it.
+// The value of a catalogue metric in one case, when the report has it.
 std::optional<double> metric_value(const report::CaseResult& c, const std::string& metric);
 
 // A change regresses when the worsening exceeds both the relative and the

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <tuple>
 
 #include "analyze/statistics.h"
+#include "report/metrics.h"
 
 namespace membench::analyze {
 
@@ -41,35 +43,18 @@ std::vector<report::ScalingFit> fit_scaling(const std::vector<report::CaseResult
     if (sizes.size() < 3) continue;
     std::sort(cases.begin(), cases.end(),
               [](const auto* a, const auto* b) { return a->input_bytes < b->input_bytes; });
-    struct Metric {
-      const char* name;
-      bool (*get)(const report::CaseResult&, double&);
-    };
-    const Metric metrics[] = {
-        {"memory.peak_rss_delta_bytes",
-         [](const report::CaseResult& c, double& v) {
-           if (!c.memory) return false;
-           v = static_cast<double>(c.memory->peak_rss_delta_bytes);
-           return true;
-         }},
-        {"allocations.peak_live_bytes",
-         [](const report::CaseResult& c, double& v) {
-           if (!c.allocations) return false;
-           v = static_cast<double>(c.allocations->peak_live_bytes);
-           return true;
-         }},
-    };
-    for (const Metric& m : metrics) {
+    // The catalogue's fitted metrics, in its order.
+    for (const report::Metric* m : report::metrics_shown(report::kFitted)) {
       report::ScalingFit f;
       std::tie(f.workload, f.strategy, f.allocator, std::ignore) = key;
-      f.metric = m.name;
+      f.metric = m->name;
       std::vector<double> xs, ys;
       for (const auto* c : cases) {
-        double v;
-        if (!m.get(*c, v)) continue;
+        std::optional<double> v = m->value(*c);
+        if (!v) continue;
         xs.push_back(static_cast<double>(c->input_bytes));
-        ys.push_back(v);
-        f.points.emplace_back(xs.back(), v);
+        ys.push_back(*v);
+        f.points.emplace_back(xs.back(), *v);
       }
       if (std::set<double>(xs.begin(), xs.end()).size() < 3) continue;
       stats::LinearFit lf = stats::least_squares(xs, ys);
@@ -86,7 +71,7 @@ std::vector<report::ScalingFit> fit_scaling(const std::vector<report::CaseResult
 std::size_t check_memory_classes(report::Report& report) {
   std::size_t failed = 0;
   for (report::ScalingFit& f : report.scaling) {
-    if (f.metric != "memory.peak_rss_delta_bytes") continue;
+    if (f.metric != report::metric(report::MetricId::peak_rss_delta).name) continue;
     const Strategy* s = find_strategy(f.workload, f.strategy);
     if (!s || s->memory_class == MemoryClass::undeclared) continue;
     f.declared = to_string(s->memory_class);

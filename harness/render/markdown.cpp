@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <tuple>
 #include <vector>
 
-#include "render/terminal.h"
+#include "analyze/compare.h"
+#include "render/versus.h"
+#include "report/metrics.h"
 #include "util/format.h"
 
 namespace membench::render {
@@ -31,29 +34,6 @@ std::string cell(std::string text) {
 std::string bytes(std::uint64_t v) { return format_bytes(static_cast<double>(v)); }
 std::string count(std::uint64_t v) { return format_count(static_cast<double>(v)); }
 
-
-std::string ratio_text(double r) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, r >= 100 ? "%.0f×" : r >= 10 ? "%.1f×" : "%.2f×", r);
-  return buf;
-}
-
-// "12× fewer", "1.50× more", "same", "none (reference: 3)".
-std::string allocations_vs(std::uint64_t mine, std::uint64_t reference) {
-  if (mine == reference) return "same";
-  if (mine == 0) return "none";
-  // Appending, not "literal" + string: GCC 12 warns falsely (-Wrestrict) on that.
-  if (reference == 0) return std::string("+").append(count(mine)).append(" (reference: none)");
-  double r = static_cast<double>(mine) / static_cast<double>(reference);
-  return r < 1 ? ratio_text(1 / r) + " fewer" : ratio_text(r) + " more";
-}
-
-std::string signed_bytes(std::uint64_t mine, std::uint64_t reference) {
-  if (mine == reference) return "same";
-  return mine > reference ? std::string("+").append(bytes(mine - reference))
-                          : std::string("−").append(bytes(reference - mine));
-}
-
 std::string notes_of(const CaseResult& c) {
   std::string notes;
   if (!c.extra.is_object()) return notes;
@@ -74,18 +54,27 @@ std::string dataset_size(const report::Report& rep, const CaseResult& c) {
   return bytes(c.input_bytes);
 }
 
-struct WorkloadInfo {
-  std::string reference, description;
-};
+// A case's figures, one cell per metric of `columns`; "-" where it has none
+// (allocation figures, too, when the run did not count allocations).
+std::string figure_cells(const CaseResult& c, const std::vector<const report::Metric*>& columns, bool counted) {
+  std::string out;
+  for (const report::Metric* m : columns) {
+    std::optional<double> v = m->value(c);
+    bool known = v && (counted || m->kind != report::MetricKind::exact);
+    out.append(" ").append(known ? analyze::format_value(m->unit, *v) : "-").append(" |");
+  }
+  return out;
+}
 
-WorkloadInfo workload_info(const report::Report& rep, const std::string& workload) {
-  WorkloadInfo info;
-  const auto& all = rep.context.value("workloads", nlohmann::json::object());
-  if (!all.is_object() || !all.contains(workload) || !all[workload].is_object()) return info;
-  const auto& w = all[workload];
-  if (w.value("reference_strategy", nlohmann::json()).is_string()) info.reference = w["reference_strategy"];
-  if (w.value("description", nlohmann::json()).is_string()) info.description = w["description"];
-  return info;
+std::string versus_cells(const CaseResult& c, const CaseResult& reference,
+                         const std::vector<const report::Metric*>& versus, bool counted) {
+  std::string out;
+  for (const report::Metric* m : versus) {
+    std::optional<double> mine = m->value(c), theirs = m->value(reference);
+    bool known = mine && theirs && (counted || m->kind != report::MetricKind::exact);
+    out.append(" ").append(known ? versus_text(*m, *mine, *theirs) : "-").append(" |");
+  }
+  return out;
 }
 
 }  // namespace
@@ -98,6 +87,9 @@ std::string results_markdown(const report::Report& rep) {
 
   std::ostringstream out;
   bool counted = rep.context.value("allocation_counter", true) != false;
+  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kMarkdown);
+  // The "vs reference" columns in the order compare judges: exact counts first.
+  const std::vector<const report::Metric*> versus = report::in_judging_order(report::metrics_shown(report::kVersus));
   for (auto& [key, cases] : groups) {
     const auto& [workload, size, dataset, allocator] = key;
     WorkloadInfo info = workload_info(rep, workload);
@@ -120,40 +112,28 @@ std::string results_markdown(const report::Report& rep) {
     const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {
       return c->status == report::Status::ok && !notes_of(*c).empty();
     });
-    out << "| strategy | peak RSS Δ | allocations | allocated | peak live | temporary | throughput |"
-        << (compare ? " allocations vs reference | peak RSS Δ vs reference |" : "") << (any_notes ? " notes |" : "")
-        << "\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |" << (compare ? " ---: | ---: |" : "")
-        << (any_notes ? " --- |" : "") << "\n";
-    const int columns = 7 + (compare ? 2 : 0) + (any_notes ? 1 : 0);
+    out << "| strategy |";
+    for (const report::Metric* m : columns) out << " " << m->label << " |";
+    if (compare)
+      for (const report::Metric* m : versus) out << " " << m->label << " vs reference |";
+    out << (any_notes ? " notes |" : "") << "\n| --- |";
+    for (std::size_t i = 0; i < columns.size() + (compare ? versus.size() : 0); ++i) out << " ---: |";
+    out << (any_notes ? " --- |" : "") << "\n";
+    const std::size_t width = 1 + columns.size() + (compare ? versus.size() : 0) + (any_notes ? 1 : 0);
     for (const CaseResult* c : cases) {
       out << "| `" << cell(c->strategy) << "` |";
       if (c->status != report::Status::ok) {
         out << " **" << report::to_string(c->status) << "**: " << cell(c->error) << " |";
-        for (int i = 2; i < columns; ++i) out << " |";
+        for (std::size_t i = 2; i < width; ++i) out << " |";
         out << "\n";
         continue;
       }
-      const bool has_allocations = counted && c->allocations.has_value();
-      out << " " << (c->memory ? bytes(c->memory->peak_rss_delta_bytes) : "-") << " | "
-          << (has_allocations ? count(c->allocations->count) : "-") << " | "
-          << (has_allocations ? bytes(c->allocations->bytes) : "-") << " | "
-          << (has_allocations ? bytes(c->allocations->peak_live_bytes) : "-") << " | "
-          << (has_allocations ? count(c->allocations->temporary) : "-") << " | "
-          << (c->throughput ? format_rate(c->throughput->bytes_per_second) : "-") << " |";
+      out << figure_cells(*c, columns, counted);
       if (compare) {
-        if (c == reference) {
-          out << " (reference) | (reference) |";
-        } else {
-          out << " "
-              << (has_allocations && reference->allocations
-                      ? allocations_vs(c->allocations->count, reference->allocations->count)
-                      : "-")
-              << " | "
-              << (c->memory && reference->memory
-                      ? signed_bytes(c->memory->peak_rss_delta_bytes, reference->memory->peak_rss_delta_bytes)
-                      : "-")
-              << " |";
-        }
+        if (c == reference)
+          for (std::size_t i = 0; i < versus.size(); ++i) out << " (reference) |";
+        else
+          out << versus_cells(*c, *reference, versus, counted);
       }
       if (any_notes) out << " " << cell(notes_of(*c)) << " |";
       out << "\n";

@@ -2,21 +2,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "analyze/compare.h"
+#include "report/metrics.h"
+
 namespace membench::render {
 
 using report::CaseResult;
-
-namespace {
-
-std::string delta(std::uint64_t peak, std::uint64_t base) {
-  return format_bytes(peak > base ? static_cast<double>(peak - base) : 0.0);
-}
-
-}  // namespace
 
 std::string case_summary(const CaseResult& r) {
   std::ostringstream s;
@@ -35,36 +31,21 @@ std::string summary_table(const report::Report& rep) {
   struct Row {
     std::vector<std::string> cells;
   };
-  const std::vector<std::string> head{"case", "status", "peak RSS Δ", "anon Δ", "file Δ", "allocs",
-                                      "alloc bytes", "peak live", "temp", "leaked", "throughput", "cv"};
+  // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
+  std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
+  std::erase_if(columns, [&](const report::Metric* m) {
+    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) { return m->value(c).has_value(); });
+  });
+  std::vector<std::string> head{"case", "status"};
+  for (const report::Metric* m : columns) head.emplace_back(m->label);
   std::vector<Row> rows;
   for (const CaseResult& r : rep.results) {
     Row row;
     row.cells.push_back(r.id);
     row.cells.push_back(report::to_string(r.status));
-    if (r.memory) {
-      row.cells.push_back(format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes)));
-      row.cells.push_back(delta(r.memory->peak_anon_bytes, r.memory->baseline_anon_bytes));
-      row.cells.push_back(delta(r.memory->peak_file_bytes, r.memory->baseline_file_bytes));
-    } else {
-      row.cells.insert(row.cells.end(), 3, "-");
-    }
-    if (r.allocations) {
-      row.cells.push_back(std::to_string(r.allocations->count));
-      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->bytes)));
-      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->peak_live_bytes)));
-      row.cells.push_back(std::to_string(r.allocations->temporary));
-      row.cells.push_back(format_bytes(static_cast<double>(r.allocations->leaked_bytes)));
-    } else {
-      row.cells.insert(row.cells.end(), 5, "-");
-    }
-    if (r.throughput && r.time) {
-      row.cells.push_back(format_rate(r.throughput->bytes_per_second));
-      char cv[16];
-      std::snprintf(cv, sizeof cv, "%.1f%%", r.time->cv * 100);
-      row.cells.push_back(cv);
-    } else {
-      row.cells.insert(row.cells.end(), 2, "-");
+    for (const report::Metric* m : columns) {
+      std::optional<double> v = m->value(r);
+      row.cells.push_back(v ? analyze::format_value(m->unit, *v) : "-");
     }
     rows.push_back(std::move(row));
   }
@@ -96,12 +77,13 @@ std::string summary_table(const report::Report& rep) {
       out << report::to_string(r.status) << ": " << r.id << ": " << r.error << "\n";
     }
   bool first_fit = true;
+  const report::Metric& rss = report::metric(report::MetricId::peak_rss_delta);
   for (const report::ScalingFit& f : rep.scaling)
-    if (f.metric == "memory.peak_rss_delta_bytes") {
+    if (f.metric == rss.name) {
       if (std::exchange(first_fit, false)) out << "\n";
       char line[256];
-      std::snprintf(line, sizeof line, "scaling %s/%s/%s: peak RSS Δ %s (slope %.3f, R² %.2f)\n", f.workload.c_str(),
-                    f.strategy.c_str(), f.allocator.c_str(), f.complexity.c_str(), f.slope, f.r2);
+      std::snprintf(line, sizeof line, "scaling %s/%s/%s: %s %s (slope %.3f, R² %.2f)\n", f.workload.c_str(),
+                    f.strategy.c_str(), f.allocator.c_str(), rss.label, f.complexity.c_str(), f.slope, f.r2);
       out << line;
     }
   return out.str();

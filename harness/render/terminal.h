@@ -9,8 +9,8 @@
 
 namespace membench::render {
 
-// One row per case: status, peak RSS delta (anon / file), allocations,
-// peak live, throughput. Failed cases show their error below the table.
+// One row per case: its status and the catalogue's terminal metrics
+// (report/metrics.h). Failed cases show their error below the table.
 std::string summary_table(const report::Report& report);
 
 // "ok  1.92 GB/s  ΔRSS 8.0 KiB  allocs 3" — the figures of one finished case.

@@ -120,7 +120,7 @@ struct ScalingFit {
   std::string workload;
   std::string strategy;
   std::string allocator;
-  std::string metric;  // "memory.peak_rss_delta_bytes", "allocations.peak_live_bytes"
+  std::string metric;  // a fitted metric's name (report/metrics.h)
   std::vector<std::pair<double, double>> points;  // (input_bytes, value)
   double slope = 0;
   double intercept = 0;

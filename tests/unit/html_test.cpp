@@ -8,6 +8,7 @@
 
 #include "analyze/compare.h"
 #include "render/gbench_json.h"
+#include "render/terminal.h"
 #include "report/json.h"
 #include "../common/report_builders.h"
 #include "../common/text_search.h"
@@ -116,6 +117,56 @@ TEST(HtmlReport, SingleReportIsSelfContainedAndComplete) {
   EXPECT_NE(html.find("class=\"chart bars\""), std::string::npos);
   EXPECT_EQ(count_occurrences(html, "class=\"chart timeline\""), r.results.size());
   EXPECT_NE(html.find("class=\"sortable results\""), std::string::npos);
+}
+
+TEST(HtmlReport, WorkloadOpensWithEachStrategyAgainstTheReference) {
+  Report r = make_report();
+  r.context["workloads"] = {{"hash", {{"reference_strategy", "stream"}, {"description", "SHA-256 of a file"}}}};
+  r.results[0].memory->peak_rss_delta_bytes = 8 << 20;  // full_read: twice stream's 4 MiB
+  std::string html = membench::render::html_report({r});
+  std::size_t section = html.find("<section class=\"workload\" id=\"wl-hash\"");
+  ASSERT_NE(section, std::string::npos);
+  std::size_t lead = html.find("<table class=\"sortable lead\">", section);
+  std::size_t raw = html.find("<table class=\"sortable results\">", section);
+  ASSERT_NE(lead, std::string::npos);
+  ASSERT_NE(raw, std::string::npos);
+  EXPECT_LT(lead, raw) << "the comparison with the reference comes before the raw figures";
+  std::string table = html.substr(lead, html.find("</table>", lead) - lead);
+  EXPECT_NE(html.find("against the reference strategy <strong>stream</strong>", section), std::string::npos);
+  // The reference leads, then the others by name; the failed one says so.
+  std::size_t stream = table.find("data-case=\"hash/stream/text-4MiB/glibc\" class=\"reference\"");
+  std::size_t full_read = table.find("data-case=\"hash/full_read/text-4MiB/glibc\"");
+  std::size_t mmap = table.find("data-case=\"hash/mmap/text-4MiB/glibc\"");
+  ASSERT_NE(stream, std::string::npos);
+  EXPECT_LT(stream, full_read);
+  EXPECT_LT(full_read, mmap);
+  EXPECT_NE(table.find("badge st-bad\">failed<", mmap), std::string::npos);
+  // Ratios per metric: 6 against 5 allocations, 8 MiB against 4 MiB; the best per column marked.
+  std::string full_row = table.substr(full_read, mmap - full_read);
+  EXPECT_NE(full_row.find(">1.20× more<"), std::string::npos) << full_row;
+  EXPECT_NE(full_row.find(">2.00× more<"), std::string::npos) << full_row;
+  std::string stream_row = table.substr(stream, full_read - stream);
+  EXPECT_NE(stream_row.find("class=\"num best\""), std::string::npos) << stream_row;
+  // full_read is worse on these, unmarked; on time it ties with stream, and a tie is best for both.
+  EXPECT_NE(full_row.find("<td class=\"num\" data-v=\"2\""), std::string::npos) << full_row;
+  EXPECT_NE(full_row.find("<td class=\"num\" data-v=\"1.2\""), std::string::npos) << full_row;
+  EXPECT_NE(full_row.find("★</span> same"), std::string::npos) << full_row;
+  // Without a reference in the report, the figures stand alone.
+  std::string plain = membench::render::html_report({make_report()});
+  EXPECT_NE(plain.find("names no reference strategy"), std::string::npos);
+}
+
+TEST(HtmlReport, TableColumnsOnlyForFiguresSomeCaseHas) {
+  Report r = make_report();
+  std::string without = membench::render::html_report({r});
+  EXPECT_EQ(without.find(">instructions<"), std::string::npos);
+  r.results[0].cachegrind = membench::report::CpuCost{123456789, 2000, 300};
+  std::string with = membench::render::html_report({r});
+  EXPECT_NE(with.find(">instructions<"), std::string::npos);
+  EXPECT_NE(with.find(">123,456,789<"), std::string::npos);
+  // The terminal summary likewise.
+  EXPECT_EQ(membench::render::summary_table(make_report()).find("instructions"), std::string::npos);
+  EXPECT_NE(membench::render::summary_table(r).find("123,456,789"), std::string::npos);
 }
 
 TEST(HtmlReport, FailedCaseStandsOutWithEscapedError) {

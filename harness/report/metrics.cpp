@@ -1,0 +1,151 @@
+#include "report/metrics.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace membench::report {
+namespace {
+
+using D = Direction;
+using K = MetricKind;
+using U = MetricUnit;
+
+template <typename Stats, typename Field>
+std::optional<double> field_of(const std::optional<Stats>& stats, Field Stats::*field) {
+  if (!stats) return std::nullopt;
+  return static_cast<double>((*stats).*field);
+}
+
+// Peak minus baseline of the memory run.
+std::optional<double> delta_of(const CaseResult& c, std::uint64_t MemoryStats::*peak,
+                               std::uint64_t MemoryStats::*baseline) {
+  if (!c.memory) return std::nullopt;
+  return static_cast<double>((*c.memory).*peak) - static_cast<double>((*c.memory).*baseline);
+}
+
+// Constant-initialised (no constructor runs), so code running before main,
+// such as a static Thresholds, may already read it.
+constexpr Metric kMetrics[] = {
+    {MetricId::peak_rss_delta, "memory.peak_rss_delta_bytes", "peak RSS Δ", U::bytes, D::lower_is_better, K::rss,
+     true, kTable | kTerminal | kMarkdown | kVersus | kHeadline | kOverview | kFitted,
+     "The case process's peak resident set size (the kernel's high-water mark, as /usr/bin/time -v reports it) "
+     "minus its RSS right before the strategy started. Every case runs in a process of its own, so this is what "
+     "the strategy itself added to physical memory.",
+     [](const CaseResult& c) { return field_of(c.memory, &MemoryStats::peak_rss_delta_bytes); }},
+    {MetricId::peak_anon_delta, "memory.peak_anon_delta_bytes", "anon Δ", U::bytes, D::lower_is_better, K::rss,
+     false, kTable | kTerminal,
+     "The sampled peak of anonymous memory (heap, stacks, private buffers) minus its baseline: a read buffer "
+     "shows up here. Samples can miss short spikes; the peak RSS cannot.",
+     [](const CaseResult& c) { return delta_of(c, &MemoryStats::peak_anon_bytes, &MemoryStats::baseline_anon_bytes); }},
+    {MetricId::peak_file_delta, "memory.peak_file_delta_bytes", "file Δ", U::bytes, D::lower_is_better, K::rss,
+     false, kTable | kTerminal,
+     "The sampled peak of file-backed pages (page cache mapped into the process, e.g. an mmap of the input) minus "
+     "its baseline: an mmap strategy shows up here rather than under anon.",
+     [](const CaseResult& c) { return delta_of(c, &MemoryStats::peak_file_bytes, &MemoryStats::baseline_file_bytes); }},
+    {MetricId::peak_rss, "memory.peak_rss_bytes", "peak RSS", U::bytes, D::lower_is_better, K::rss, false, 0,
+     "The case process's whole peak resident set size (VmHWM), start-up and input included: the figure "
+     "/usr/bin/time -v reports. Shown beside peak RSS Δ on hover.",
+     [](const CaseResult& c) { return field_of(c.memory, &MemoryStats::peak_rss_bytes); }},
+    {MetricId::allocations, "allocations.count", "allocations", U::count, D::lower_is_better, K::exact, true,
+     kTable | kTerminal | kMarkdown | kVersus | kHeadline | kOverview,
+     "Every malloc, calloc, realloc, aligned allocation and operator new between the strategy's start and end, "
+     "each request counted once. Exact and deterministic: the same binary on the same data gives the same count.",
+     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::count); }},
+    {MetricId::allocated_bytes, "allocations.bytes", "allocated", U::bytes, D::lower_is_better, K::exact, true,
+     kTable | kTerminal | kMarkdown | kOverview, "The sum of the sizes those allocations requested.",
+     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::bytes); }},
+    {MetricId::peak_live, "allocations.peak_live_bytes", "peak live", U::bytes, D::lower_is_better, K::exact, true,
+     kTable | kTerminal | kMarkdown | kHeadline | kOverview | kFitted,
+     "The high-water mark of requested-and-not-yet-freed bytes during the strategy.",
+     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::peak_live_bytes); }},
+    {MetricId::temporary, "allocations.temporary", "temporary", U::count, D::lower_is_better, K::exact, true,
+     kTable | kTerminal | kMarkdown,
+     "Allocations freed with no other allocation in between (heaptrack's definition): churn that a reused buffer "
+     "would avoid.",
+     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::temporary); }},
+    {MetricId::leaked, "allocations.leaked_bytes", "leaked", U::bytes, D::lower_is_better, K::exact, true,
+     kTable | kTerminal, "Bytes the strategy allocated and had not freed when it ended.",
+     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::leaked_bytes); }},
+    {MetricId::median_time, "time.median_real_ns", "median time", U::nanoseconds, D::lower_is_better, K::time, true,
+     kTable | kHeadline | kOverview,
+     "The median over the repetitions of the real time per iteration (Google Benchmark), from runs separate "
+     "from the memory run.",
+     [](const CaseResult& c) { return field_of(c.time, &TimeStats::median_real_ns); }},
+    {MetricId::bytes_per_second, "throughput.bytes_per_second", "throughput", U::bytes_per_second,
+     D::higher_is_better, K::throughput, true, kTable | kTerminal | kMarkdown | kHeadline | kOverview,
+     "Input bytes divided by the median real time.",
+     [](const CaseResult& c) { return field_of(c.throughput, &Throughput::bytes_per_second); }},
+    {MetricId::items_per_second, "throughput.items_per_second", "items/s", U::items_per_second, D::higher_is_better,
+     K::throughput, true, 0,
+     "Items (words, rows, ...) divided by the median real time, for workloads that have items; shown beside the "
+     "throughput on hover.",
+     [](const CaseResult& c) -> std::optional<double> {
+       if (!c.throughput || !c.throughput->items_per_second) return std::nullopt;
+       return *c.throughput->items_per_second;
+     }},
+    {MetricId::time_cv, "time.cv", "CV", U::ratio, D::lower_is_better, K::time, false, kTable | kTerminal,
+     "The spread of the repetitions' real time (standard deviation / mean); above 5 % treat small differences in "
+     "time and throughput as noise.",
+     [](const CaseResult& c) { return field_of(c.time, &TimeStats::cv); }},
+    // Counted only with run --cachegrind; tables leave out columns no case has.
+    {MetricId::instructions, "cachegrind.instructions", "instructions", U::count, D::lower_is_better, K::exact,
+     false, kTable | kTerminal,
+     "Instructions the strategy's call executed, counted under Valgrind's cache simulator (run --cachegrind): "
+     "deterministic, unlike time.",
+     [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::instructions); }},
+    {MetricId::d1_misses, "cachegrind.d1_misses", "D1 misses", U::count, D::lower_is_better, K::exact, false,
+     kTable | kTerminal, "Simulated first-level data cache misses of the strategy's call, reads and writes.",
+     [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::d1_misses); }},
+    {MetricId::ll_misses, "cachegrind.ll_misses", "LL misses", U::count, D::lower_is_better, K::exact, false,
+     kTable | kTerminal, "Simulated last-level cache misses of the strategy's call, instructions and data.",
+     [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::ll_misses); }},
+};
+
+int judging_rank(MetricKind k) {
+  switch (k) {
+    case K::exact: return 0;
+    case K::rss: return 1;
+    case K::time: return 2;
+    case K::throughput: return 3;
+  }
+  return 4;
+}
+
+}  // namespace
+
+std::span<const Metric> metrics() { return kMetrics; }
+
+const Metric& metric(MetricId id) {
+  for (const Metric& m : kMetrics)
+    if (m.id == id) return m;
+  throw std::logic_error("metric id missing from the catalogue");
+}
+
+const Metric* find_metric(std::string_view name) {
+  for (const Metric& m : kMetrics)
+    if (name == m.name) return &m;
+  return nullptr;
+}
+
+std::vector<const Metric*> metrics_shown(Show where) {
+  std::vector<const Metric*> out;
+  for (const Metric& m : kMetrics)
+    if (m.shows(where)) out.push_back(&m);
+  return out;
+}
+
+std::vector<const Metric*> compared_metrics() {
+  std::vector<const Metric*> out;
+  for (const Metric& m : kMetrics)
+    if (m.compared) out.push_back(&m);
+  return out;
+}
+
+std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {
+  std::stable_sort(list.begin(), list.end(),
+                   [](const Metric* a, const Metric* b) { return judging_rank(a->kind) < judging_rank(b->kind); });
+  return list;
+}
+
+}  // namespace membench::report

@@ -1,0 +1,72 @@
+// The metric catalogue: every figure of a case that a renderer shows or
+// compare judges, each once, with its name, label, unit, direction, noise
+// kind, legend text and how to read it from a CaseResult. The HTML tables,
+// charts, trend and compare overview, the Markdown and terminal tables, the
+// legend, compare's metric list and the scaling fits all iterate over it:
+// adding a metric is adding a row to metrics.cpp.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "report/model.h"
+
+namespace membench::report {
+
+// How noisy a figure is, hence how compare judges it (README: "compare").
+enum class MetricKind { exact, time, throughput, rss };
+enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second, ratio };
+enum class Direction { lower_is_better, higher_is_better };
+
+// Where a metric is shown (bits of Metric::shown).
+enum Show : unsigned {
+  kTable = 1u << 0,     // the HTML results table of each workload
+  kTerminal = 1u << 1,  // the summary table `run` prints
+  kMarkdown = 1u << 2,  // the Markdown results tables
+  kVersus = 1u << 3,    // a "vs reference" column in the Markdown results tables
+  kHeadline = 1u << 4,  // HTML bar charts, the comparison with the reference, the trend
+  kOverview = 1u << 5,  // the compare page's overview (compared metrics only)
+  kFitted = 1u << 6,    // fitted against input size (the report's `scaling`)
+};
+
+// One per metric, in catalogue (display) order; code that needs one
+// particular metric names it by id rather than by its name string.
+enum class MetricId {
+  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
+  allocations, allocated_bytes, peak_live, temporary, leaked,
+  median_time, time_cv, bytes_per_second, items_per_second,
+  instructions, d1_misses, ll_misses,
+};
+
+struct Metric {
+  MetricId id;
+  const char* name;   // dotted, as the report JSON nests it (section.field); derived ones alike
+  const char* label;  // a column header: "peak RSS Δ"
+  MetricUnit unit;
+  Direction direction;
+  MetricKind kind;
+  bool compared;             // judged by compare
+  unsigned shown;            // Show bits
+  const char* description;   // the legend's text, plain
+  std::optional<double> (*value)(const CaseResult&);  // none when the case lacks the figure
+
+  bool higher_is_better() const { return direction == Direction::higher_is_better; }
+  bool shows(Show where) const { return (shown & where) != 0; }
+};
+
+// Every metric, in display order.
+std::span<const Metric> metrics();
+const Metric& metric(MetricId id);
+const Metric* find_metric(std::string_view name);
+// The metrics shown at `where`, in display order.
+std::vector<const Metric*> metrics_shown(Show where);
+// The compared metrics.
+std::vector<const Metric*> compared_metrics();
+// `list` in judging order, stable: exact figures first, then RSS, time and
+// throughput. compare lists its metrics so, and the Markdown "vs reference"
+// columns follow it.
+std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
+
+}  // namespace membench::report
