@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include "analyze/changepoint.h"
+
 namespace membench::analyze {
 namespace {
 
@@ -29,7 +31,7 @@ std::vector<TrendRegression> consecutive_regressions(const std::vector<Report>& 
       r.head_error = cc.head_error;
       if (cc.status_regressed()) out.push_back(r);
       for (const MetricChange& m : cc.metrics) {
-        if (m.verdict != Verdict::regressed) continue;
+        if (m.verdict != Verdict::regressed || m.metric->kind != MetricKind::exact) continue;
         r.metric = m.metric;
         r.change = m;
         out.push_back(r);
@@ -37,6 +39,30 @@ std::vector<TrendRegression> consecutive_regressions(const std::vector<Report>& 
     }
   }
   return out;
+}
+
+// Lasting steps of a noisy metric, found over the runs that have a value.
+void add_steps(TrendSeries& s) {
+  const MetricInfo* info = find_metric(s.metric);
+  if (!info || info->kind == MetricKind::exact) return;
+  std::vector<double> values;
+  std::vector<std::size_t> runs;
+  for (std::size_t i = 0; i < s.values.size(); ++i)
+    if (s.values[i] && std::isfinite(*s.values[i])) {
+      values.push_back(*s.values[i]);
+      runs.push_back(i);
+    }
+  for (const stats::ChangePoint& cp : stats::detect_change_points(values)) {
+    TrendStep step;
+    step.run = runs[cp.index];
+    step.mean_before = cp.mean_before;
+    step.mean_after = cp.mean_after;
+    step.relative = cp.relative_step;
+    step.p_value = cp.p_value;
+    step.worse = info->higher_is_better ? cp.relative_step < 0 : cp.relative_step > 0;
+    s.steps.push_back(step);
+    if (step.worse) s.regressed[step.run] = true;
+  }
 }
 
 TrendSeries series_of(const std::string& metric, const std::string& id,
@@ -57,6 +83,7 @@ TrendSeries series_of(const std::string& metric, const std::string& id,
     s.regressed[i] = regressed.count({i, id, metric}) > 0;
   }
   if (s.first && s.last && *s.first != 0) s.change = (*s.last - *s.first) / std::fabs(*s.first);
+  add_steps(s);
   return s;
 }
 

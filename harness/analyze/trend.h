@@ -25,6 +25,17 @@ struct TrendRegression {
   MetricChange change;
 };
 
+// A lasting step in a noisy metric (time, throughput, RSS) over the history:
+// a change point by E-divisive means (analyze/changepoint.h) that held for at
+// least three runs.
+struct TrendStep {
+  std::size_t run = 0;  // the first run of the new level
+  double mean_before = 0, mean_after = 0;
+  double relative = 0;  // (after - before) / |before|
+  double p_value = 1;
+  bool worse = false;   // in the metric's bad direction
+};
+
 // One metric of one case over the runs. A value exists where the case ran,
 // completed and has the figure.
 struct TrendSeries {
@@ -33,6 +44,7 @@ struct TrendSeries {
   std::vector<bool> regressed;                // per run: worse than the run before
   std::optional<double> first, last;          // the oldest and newest values
   double change = 0;                          // (last - first) / |first|; 0 when first is 0
+  std::vector<TrendStep> steps;               // noisy metrics only, oldest first
 };
 
 struct TrendCase {
@@ -44,6 +56,9 @@ struct TrendCase {
 
 struct Trend {
   std::size_t runs = 0;
+  // Regressions between consecutive runs: exact metrics and statuses only.
+  // A noisy metric is marked by its lasting steps instead: from one night to
+  // the next, two unpaired runs differ by the machine's drift alone.
   std::vector<TrendRegression> regressions;  // by run, then as compare orders cases
   std::vector<std::string> workloads;        // in the order of `cases`
   std::vector<TrendCase> cases;              // the newest run's cases first, then older ones'

@@ -58,13 +58,47 @@ std::string regression_row(const an::TrendRegression& r, const std::vector<std::
 
 std::string regressions_part(const an::Trend& t, const std::vector<std::string>& labels) {
   const std::size_t count = t.regressions.size();
-  if (!count) return "<p class=\"v-good\">No regression between consecutive runs (default thresholds).</p>";
+  if (!count) return "<p class=\"v-good\">No exact figure (allocations, instructions) or status regressed between consecutive runs.</p>";
   std::ostringstream o;
   o << "<h3 class=\"v-bad\">" << count << " regression" << (count == 1 ? "" : "s")
-    << " between consecutive runs</h3><div class=\"scroll\"><table class=\"sortable regressions\"><thead><tr>"
+    << " in exact figures or status between consecutive runs</h3><div class=\"scroll\"><table class=\"sortable regressions\"><thead><tr>"
        "<th>run</th><th>case</th><th>metric</th><th class=\"num\">change</th><th>note</th></tr></thead><tbody>";
   for (const an::TrendRegression& r : t.regressions) o << regression_row(r, labels);
   o << "</tbody></table></div>";
+  return o.str();
+}
+
+std::string commit_of(const Report& r) {
+  std::string commit = an::context_text(r.context, {"git_commit", "commit"});
+  return commit.empty() ? "unknown commit" : "commit " + commit.substr(0, 12);
+}
+
+// The lasting steps of the noisy metrics, each named by the run and commit
+// where it began (E-divisive means; a step shows once it held three runs).
+std::string steps_part(const an::Trend& t, const std::vector<Report>& reports, const std::vector<std::string>& labels) {
+  std::ostringstream rows;
+  std::size_t count = 0;
+  for (const an::TrendCase& tc : t.cases)
+    for (const an::TrendSeries& s : tc.series)
+      for (const an::TrendStep& st : s.steps) {
+        const report::Metric* m = report::find_metric(s.metric);
+        ++count;
+        rows << "<tr" << (st.worse ? " class=\"bad\"" : "") << "><td class=\"mono\">" << esc(tc.id) << "</td><td>"
+             << esc(m ? m->label : s.metric) << "</td><td>" << esc(labels[st.run]) << " (" << esc(commit_of(reports[st.run]))
+             << ")</td><td class=\"num\">" << esc(m ? value_text(fmt_of(m->unit), st.mean_before) : "") << " &rarr; "
+             << esc(m ? value_text(fmt_of(m->unit), st.mean_after) : "") << "</td><td class=\"num\">"
+             << esc(an::format_relative(st.relative)) << "</td></tr>";
+      }
+  std::ostringstream o;
+  if (!count) {
+    o << "<p class=\"v-good\">No lasting step in time, throughput or RSS over these runs (change-point detection, "
+         "E-divisive means).</p>";
+    return o.str();
+  }
+  o << "<h3>" << count << " lasting step" << (count == 1 ? "" : "s")
+    << " (change points)</h3><div class=\"scroll\"><table class=\"sortable steps\"><thead><tr><th>case</th><th>metric</th>"
+       "<th>began at</th><th class=\"num\">level before &rarr; after</th><th class=\"num\">step</th></tr></thead><tbody>"
+    << rows.str() << "</tbody></table></div>";
   return o.str();
 }
 
@@ -120,10 +154,12 @@ std::string trend_section(const std::vector<Report>& reports) {
   const an::Trend t = an::compute_trend(reports, names);
   std::ostringstream o;
   o << "<section id=\"trend\"><h2>Trend over " << reports.size() << " runs</h2>" << runs_table(reports, labels)
-    << regressions_part(t, labels);
+    << steps_part(t, reports, labels) << regressions_part(t, labels);
   for (const std::string& wl : t.workloads) o << workload_table(t, wl, labels, metrics);
   o << "<p class=\"meta\">Each cell: the metric per run (oldest left), the newest value and its change since the "
-       "first run. Red points: a regression against the previous run by compare's default thresholds.</p>";
+       "first run. Red points: where a lasting step for the worse began (time, throughput, RSS: change-point "
+       "detection over the whole history, so one slow night is not a step), or an exact figure that rose against the "
+       "run before.</p>";
   o << "</section>";
   return o.str();
 }

@@ -90,14 +90,14 @@ constexpr Metric kMetrics[] = {
      [](const CaseResult& c) { return field_of(c.time, &TimeStats::cv); }},
     // Counted only with run --cachegrind; tables leave out columns no case has.
     {MetricId::instructions, "cachegrind.instructions", "instructions", U::count, D::lower_is_better, K::exact,
-     false, kTable | kTerminal,
+     true, kTable | kTerminal,
      "Instructions the strategy's call executed, counted under Valgrind's cache simulator (run --cachegrind): "
      "deterministic, unlike time.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::instructions); }},
-    {MetricId::d1_misses, "cachegrind.d1_misses", "D1 misses", U::count, D::lower_is_better, K::exact, false,
+    {MetricId::d1_misses, "cachegrind.d1_misses", "D1 misses", U::count, D::lower_is_better, K::exact, true,
      kTable | kTerminal, "Simulated first-level data cache misses of the strategy's call, reads and writes.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::d1_misses); }},
-    {MetricId::ll_misses, "cachegrind.ll_misses", "LL misses", U::count, D::lower_is_better, K::exact, false,
+    {MetricId::ll_misses, "cachegrind.ll_misses", "LL misses", U::count, D::lower_is_better, K::exact, true,
      kTable | kTerminal, "Simulated last-level cache misses of the strategy's call, instructions and data.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::ll_misses); }},
 };

@@ -259,7 +259,7 @@ TEST(ReportCli, SeveralReportsMakeATrendPage) {
   std::string html = read_text(out);
   expect_self_contained_html(html);
   EXPECT_NE(html.find("Trend over 3 runs"), std::string::npos);
-  EXPECT_NE(html.find("1 regression between consecutive runs"), std::string::npos);
+  EXPECT_NE(html.find("1 regression in exact figures or status between consecutive runs"), std::string::npos);
 }
 
 TEST(ReportCli, MarkdownTablesForTheNewestReport) {

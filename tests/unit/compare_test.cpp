@@ -463,3 +463,17 @@ TEST(Compare, PairedNoiseFloorComesFromAdjacentRunsOfOneBuild) {
   ASSERT_TRUE(t.noise_floor);
   EXPECT_GT(*t.noise_floor, 0.08);
 }
+
+// Instructions under Valgrind are deterministic: judged exactly, like
+// allocations; simulated cache misses within 1 %.
+TEST(Compare, CachegrindFiguresAreJudgedExactly) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "mmap");
+  CaseResult& h = find(head, "mmap");
+  b.cachegrind = membench::report::CpuCost{1000000, 50000, 2000};
+  h.cachegrind = membench::report::CpuCost{1010000, 50400, 2010};  // +1 %, +0.8 %, +0.5 %
+  Comparison c = compare_reports(base, head);
+  EXPECT_EQ(metric(find(c, h.id), "cachegrind.instructions").verdict, Verdict::regressed);
+  EXPECT_EQ(metric(find(c, h.id), "cachegrind.d1_misses").verdict, Verdict::within);
+  EXPECT_EQ(metric(find(c, h.id), "cachegrind.ll_misses").verdict, Verdict::within);
+}

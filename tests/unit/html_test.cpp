@@ -220,7 +220,7 @@ TEST(HtmlReport, HistoryAddsATrendWithRegressionsMarked) {
   std::string html = membench::render::html_report({a, b, c});
   expect_self_contained(html);
   EXPECT_NE(html.find("Trend over 3 runs"), std::string::npos);
-  EXPECT_NE(html.find("1 regression between consecutive runs"), std::string::npos);
+  EXPECT_NE(html.find("1 regression in exact figures or status between consecutive runs"), std::string::npos);
   EXPECT_NE(html.find("class=\"regressed\""), std::string::npos);
   EXPECT_NE(html.find("#2 2025-01-03T03:04:05Z"), std::string::npos);
   // The newest report is the one shown in full.
@@ -286,3 +286,24 @@ TEST(GbenchJson, OneEntryPerRepetitionPlusAggregates) {
 }
 
 }  // namespace
+
+// A slowdown that lasts is a step, named by the run and commit where it
+// began; one slow night is not.
+TEST(HtmlReport, TrendNamesTheCommitWhereALastingStepBegan) {
+  std::vector<Report> history;
+  for (int i = 0; i < 12; ++i) {
+    Report r = make_report();
+    r.context["git_commit"] = "c0ffee" + std::to_string(10 + i) + "aaaaaaaaaaaa";
+    double factor = (i >= 6 ? 1.3 : 1.0) * (i == 3 ? 1.5 : 1.0) * (1 + 0.01 * (i % 3));
+    for (CaseResult& c : r.results)
+      if (c.time) {
+        c.time->median_real_ns *= factor;
+        if (c.throughput) c.throughput->bytes_per_second /= factor;
+      }
+    history.push_back(std::move(r));
+  }
+  std::string html = membench::render::html_report(history);
+  EXPECT_NE(html.find("lasting step"), std::string::npos);
+  EXPECT_NE(html.find("commit c0ffee16aaaa"), std::string::npos);  // run #7, the first slow one
+  EXPECT_EQ(html.find("commit c0ffee13aaaa"), std::string::npos);  // the single slow night
+}
