@@ -10,6 +10,7 @@
 
 #include "analyze/compare.h"
 #include "cli/command.h"
+#include "cli/comparison_output.h"
 #include "cli/output_checks.h"
 #include "datasets/dataset.h"
 #include "render/html.h"
@@ -184,12 +185,7 @@ int run_ab_command(const std::vector<std::string>& args) {
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;
   comparison.head_label = "head " + head_spec;
-  if (auto out = p.value("out")) write_file_atomically(*out, analyze::comparison_to_json(comparison).dump(2) + "\n");
-  if (auto md = p.value("markdown")) write_file_atomically(*md, analyze::format_markdown(comparison));
-  if (auto html = p.value("html")) write_file_atomically(*html, render::compare_html(comparison));
-  const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-  std::fputs(analyze::format_terminal(comparison, colour).c_str(), stdout);
-  return comparison.has_regression() ? 1 : 0;
+  return emit_comparison(comparison, p);
 }
 
 }  // namespace

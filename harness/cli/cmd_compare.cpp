@@ -8,6 +8,7 @@
 
 #include "analyze/compare.h"
 #include "cli/command.h"
+#include "cli/comparison_output.h"
 #include "cli/output_checks.h"
 #include "render/html.h"
 #include "report/json.h"
@@ -61,14 +62,7 @@ int run_compare(const std::vector<std::string>& args) {
   comparison.base_label = files[0];
   comparison.head_label = files[1];
 
-  if (auto out = parser.value("out"))
-    write_file_atomically(*out, analyze::comparison_to_json(comparison).dump(2) + "\n");
-  if (auto md = parser.value("markdown")) write_file_atomically(*md, analyze::format_markdown(comparison));
-  if (auto html = parser.value("html")) write_file_atomically(*html, render::compare_html(comparison));
-
-  const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-  std::fputs(analyze::format_terminal(comparison, colour).c_str(), stdout);
-  return comparison.has_regression() ? 1 : 0;
+  return emit_comparison(comparison, parser);
 }
 
 }  // namespace
