@@ -162,15 +162,14 @@ std::string time_basis(const Comparison& c);
 // The comparison as JSON (verdicts, values, p-values), for machines and pages.
 nlohmann::json comparison_to_json(const Comparison& c);
 
-// Plain-text table for a terminal; ANSI colour only when `colour`.
-std::string format_terminal(const Comparison& c, bool colour);
-// GitHub-flavoured Markdown for a pull-request comment.
-std::string format_markdown(const Comparison& c);
+// The terminal and Markdown forms are in render/compare_text.h.
 
 // Human formatting shared with the renderers.
 std::string format_value(MetricUnit unit, double value);
 std::string format_duration_ns(double ns);    // "1.25 ms"
 std::string format_relative(double relative); // "+5.0%", "new", "-100.0%"
+std::string format_percent(double fraction);  // "12.3%"
+std::string format_p_value(double p);         // "0.032", "1.2e-05"
 std::string format_delta(MetricUnit unit, double delta);  // signed, in the metric's unit
 
 // A short text from a report context: the first present of `keys` (strings,

@@ -1,4 +1,5 @@
 #include "analyze/compare.h"
+#include "render/compare_text.h"
 
 #include <gtest/gtest.h>
 
@@ -101,7 +102,7 @@ TEST(Compare, AANoiseWithinThresholdsIsNoRegression) {
   Comparison c = compare_reports(base, head);
   EXPECT_FALSE(c.has_regression());
   EXPECT_EQ(c.regression_count(), 0);
-  std::string text = membench::analyze::format_terminal(c, false);
+  std::string text = membench::render::format_terminal(c, false);
   EXPECT_NE(text.find("no regression"), std::string::npos) << text;
 }
 
@@ -124,7 +125,7 @@ TEST(Compare, OneMoreAllocationIsExactlyOneRegression) {
     }
   EXPECT_EQ(regressed, 1);
   for (std::size_t i = 1; i < c.cases.size(); ++i) EXPECT_EQ(c.cases[i].regression_count(), 0) << c.cases[i].id;
-  std::string md = membench::analyze::format_markdown(c);
+  std::string md = membench::render::format_markdown(c);
   EXPECT_NE(md.find("hash/stream/text-1MiB/glibc"), std::string::npos);
   EXPECT_NE(md.find("allocations.count"), std::string::npos);
 }
@@ -184,7 +185,7 @@ TEST(Compare, FewProcessesAreNeverJudgedAndSaySo) {
   EXPECT_TRUE(t.threshold_only);
   EXPECT_FALSE(t.p_value.has_value());
   EXPECT_NE(t.note.find("too few"), std::string::npos) << t.note;
-  std::string text = membench::analyze::format_terminal(c, false);
+  std::string text = membench::render::format_terminal(c, false);
   EXPECT_NE(text.find("too few for a test"), std::string::npos);
   EXPECT_NE(text.find("unpaired"), std::string::npos);
 }
@@ -245,7 +246,7 @@ TEST(Compare, PairedSlowdownIsCaughtThroughTheMachinesDrift) {
   const auto& tp = metric(find(c, id), "throughput.bytes_per_second");
   EXPECT_EQ(tp.verdict, Verdict::regressed);
   EXPECT_NEAR(tp.relative, 1 / 1.10 - 1, 0.01);
-  std::string text = membench::analyze::format_terminal(c, false);
+  std::string text = membench::render::format_terminal(c, false);
   EXPECT_NE(text.find("+10."), std::string::npos) << text;
   EXPECT_NE(text.find("% ["), std::string::npos) << text;
   EXPECT_NE(membench::analyze::comparison_to_json(c).dump().find("\"interval\""), std::string::npos);
@@ -314,7 +315,7 @@ TEST(Compare, StatusFromOkToFailedIsARegression) {
   const auto& cc = find(c, h.id);
   EXPECT_TRUE(cc.status_regressed());
   EXPECT_TRUE(cc.metrics.empty());  // figures of an incomplete run are not judged
-  EXPECT_NE(membench::analyze::format_terminal(c, false).find("exceeded --timeout"), std::string::npos);
+  EXPECT_NE(membench::render::format_terminal(c, false).find("exceeded --timeout"), std::string::npos);
 
   Comparison back = compare_reports(head, base);  // failed -> ok: fixed, not a regression
   EXPECT_FALSE(back.has_regression());
@@ -331,7 +332,7 @@ TEST(Compare, CasesOnOneSideAreListedNotFailed) {
   ASSERT_EQ(c.only_in_head.size(), 1u);
   EXPECT_EQ(c.only_in_base[0], "old/gone/text-1MiB/glibc");
   EXPECT_EQ(c.only_in_head[0], "new/added/text-1MiB/glibc");
-  std::string text = membench::analyze::format_terminal(c, false);
+  std::string text = membench::render::format_terminal(c, false);
   EXPECT_NE(text.find("only in base"), std::string::npos);
   EXPECT_NE(text.find("only in head"), std::string::npos);
 }
@@ -344,7 +345,7 @@ TEST(Compare, DigestChangeIsReportedNotGated) {
   const auto& cc = find(c, "hash/stream/text-1MiB/glibc");
   EXPECT_TRUE(cc.digest_changed);
   EXPECT_TRUE(cc.changed());
-  EXPECT_NE(membench::analyze::format_terminal(c, false).find("digest changed"), std::string::npos);
+  EXPECT_NE(membench::render::format_terminal(c, false).find("digest changed"), std::string::npos);
 }
 
 TEST(Compare, MissingMetricOnOneSideIsUnavailableNotRegression) {
@@ -359,8 +360,8 @@ TEST(Compare, TerminalColourOnlyWhenAsked) {
   Report base = make_report(), head = make_report();
   find(head, "stream").allocations->count += 3;
   Comparison c = compare_reports(base, head);
-  EXPECT_EQ(membench::analyze::format_terminal(c, false).find('\033'), std::string::npos);
-  EXPECT_NE(membench::analyze::format_terminal(c, true).find("\033["), std::string::npos);
+  EXPECT_EQ(membench::render::format_terminal(c, false).find('\033'), std::string::npos);
+  EXPECT_NE(membench::render::format_terminal(c, true).find("\033["), std::string::npos);
 }
 
 // ---- thresholds file --------------------------------------------------------------
