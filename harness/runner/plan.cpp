@@ -1,0 +1,171 @@
+// Planning a run: which cases the options select (workloads, strategies,
+// datasets or user files, allocators, the filter and the shard), in a stable
+// order, and the datasets they need, generated once.
+#include "runner/runner.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <regex>
+
+#include "datasets/dataset.h"
+#include "runner/allocators.h"
+#include "util/args.h"
+
+namespace membench::runner {
+
+std::string PlannedCase::id() const {
+  return report::case_id(workload->name, strategy->name, dataset, allocator);
+}
+
+
+namespace {
+
+bool selected_by_default(const datasets::DatasetDef& d, const RunOptions& o) {
+  // --scale: every generated size short of the opt-in ones, for the fits.
+  if (o.scale) return d.generate && (d.tiers & (datasets::kQuick | datasets::kStandard));
+  return d.tiers & (o.quick ? datasets::kQuick : datasets::kStandard);
+}
+
+// A user file becomes a dataset named after its file name, made safe for a
+// case id (no '/', no spaces).
+std::string user_dataset_name(const std::string& path) {
+  std::string base = std::filesystem::path(path).filename().string();
+  std::string name = "file:";
+  for (unsigned char c : base) name += (std::isalnum(c) || c == '.' || c == '-' || c == '_') ? char(c) : '_';
+  return name;
+}
+
+void check_user_file(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0)
+    throw UsageError("--dataset " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UsageError("--dataset " + path + ": is a directory, not a file");
+  if (!S_ISREG(st.st_mode))
+    throw UsageError("--dataset " + path + ": not a regular file (FIFOs and devices cannot be measured repeatably)");
+  // Opening says what access() cannot: whether this process may read it
+  // (effective ids, ACLs, security modules). O_NONBLOCK: never wait on it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw UsageError("--dataset " + path + ": cannot read: " + std::strerror(errno));
+  ::close(fd);
+}
+
+}  // namespace
+
+std::vector<PlannedCase> plan_cases(const RunOptions& o) {
+  std::regex filter;
+  if (!o.filter.empty()) {
+    try {
+      filter = std::regex(o.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      throw UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
+    }
+  }
+  for (const std::string& a : o.allocators)
+    if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
+
+  // Explicit datasets: registered names or user files.
+  struct Chosen {
+    std::string name, path;
+    const datasets::DatasetDef* def;
+  };
+  std::vector<Chosen> explicit_sets;
+  for (const std::string& d : o.datasets) {
+    if (const auto* def = datasets::find_dataset(d)) {
+      explicit_sets.push_back({def->name, "", def});
+    } else if (d.find('/') != std::string::npos || ::access(d.c_str(), F_OK) == 0) {
+      check_user_file(d);
+      explicit_sets.push_back({user_dataset_name(d), d, nullptr});
+    } else {
+      throw UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
+    }
+  }
+  // One dataset given twice runs once; two files whose names sanitise alike
+  // would give two different cases one id.
+  std::vector<Chosen> unique_sets;
+  for (const Chosen& c : explicit_sets) {
+    auto same = std::find_if(unique_sets.begin(), unique_sets.end(), [&](const Chosen& u) { return u.name == c.name; });
+    if (same == unique_sets.end()) {
+      unique_sets.push_back(c);
+      continue;
+    }
+    std::error_code ec;
+    if (same->path == c.path || std::filesystem::equivalent(same->path, c.path, ec)) continue;
+    throw UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
+                     "' in case ids; rename or link one of them");
+  }
+  explicit_sets = std::move(unique_sets);
+
+  std::vector<const Workload*> workloads;
+  for (const Workload& w : workload_registry()) {
+    // Test-only workloads run only when the filter names them.
+    if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
+    workloads.push_back(&w);
+  }
+  std::vector<PlannedCase> cases;
+  for (const Workload* w : workloads) {
+    std::vector<Chosen> sets;
+    if (!explicit_sets.empty()) {
+      sets = explicit_sets;
+    } else {
+      for (const datasets::DatasetDef& d : datasets::dataset_registry())
+        if (std::string_view(d.kind) == w->dataset_kind && selected_by_default(d, o))
+          sets.push_back({d.name, "", &d});
+    }
+    for (const Strategy& s : strategy_registry()) {
+      if (std::string_view(s.workload) != w->name) continue;
+      for (const Chosen& ds : sets)
+        for (const std::string& alloc : o.allocators) {
+          PlannedCase c{w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
+          if (!o.filter.empty() && !std::regex_search(c.id(), filter)) continue;
+          cases.push_back(std::move(c));
+        }
+    }
+  }
+  std::sort(cases.begin(), cases.end(), [](const PlannedCase& a, const PlannedCase& b) {
+    if (std::string_view(a.workload->name) != b.workload->name) return std::string_view(a.workload->name) < b.workload->name;
+    if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
+    const auto* da = datasets::find_dataset(a.dataset);
+    const auto* db = datasets::find_dataset(b.dataset);
+    // Corpora (built from the system, size unknown until built) sort last.
+    auto size_of = [](const datasets::DatasetDef* d) { return !d ? 0 : d->generate ? d->size : UINT64_MAX; };
+    std::uint64_t sa = size_of(da), sb = size_of(db);
+    if (a.dataset != b.dataset) return sa != sb ? sa < sb : a.dataset < b.dataset;
+    return a.allocator < b.allocator;
+  });
+  if (cases.empty())
+    throw UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
+  if (o.shard_count > 1) {
+    std::vector<PlannedCase> mine;
+    for (std::size_t i = 0; i < cases.size(); ++i)
+      if (static_cast<int>(i % static_cast<std::size_t>(o.shard_count)) == o.shard_index - 1) mine.push_back(cases[i]);
+    cases = std::move(mine);
+  }
+  return cases;
+}
+
+void materialise_datasets(std::vector<PlannedCase>& cases,
+                          const std::function<void(const std::string&)>& on_generate) {
+  std::map<std::string, std::string> done;
+  for (PlannedCase& c : cases) {
+    if (c.user_file) continue;
+    auto it = done.find(c.dataset);
+    if (it == done.end()) {
+      const auto* def = datasets::find_dataset(c.dataset);
+      if (!def) throw UsageError("unknown dataset " + c.dataset);
+      if (on_generate) on_generate(def->name);
+      it = done.emplace(c.dataset, datasets::materialise(*def)).first;
+    }
+    c.dataset_path = it->second;
+  }
+}
+
+
+}  // namespace membench::runner
