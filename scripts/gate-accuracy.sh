@@ -45,9 +45,11 @@ build_variant base 0 0 0  # last, so the build directory ends as a normal build
 base=$bin/membench-base
 
 millis() { echo $(($(date +%s%N) / 1000000)); }
-start=$(millis)
-"$base" run "${suite[@]}" --out "$out/run.json" >/dev/null 2>&1 || [[ $? -eq 1 ]]
-echo "run $(($(millis) - start))" >"$out/costs.txt"
+if [[ ! -s "$out/run.json" ]]; then
+  start=$(millis)
+  "$base" run "${suite[@]}" --out "$out/run.json" >/dev/null 2>&1 || [[ $? -eq 1 ]]
+  echo "run $(($(millis) - start))" >>"$out/costs.txt"
+fi
 
 ab() {  # label head-binary trial
   local dir=$out/$1-$3
@@ -58,24 +60,29 @@ ab() {  # label head-binary trial
   echo "ab-$1 $(($(millis) - t0))" >>"$out/costs.txt"
 }
 
-for ((t = 1; t <= trials; t++)); do
-  echo "gate-accuracy: A/A trial $t/$trials" >&2
-  ab aa "$base" "$t"
-  if ((t > 1)); then
-    "$base" compare "$out/aa-$((t - 1))/base.json" "$out/aa-$t/base.json" --out "$out/unpaired-$t.json" \
-      >/dev/null 2>&1 || [[ $? -eq 1 ]]
+# Trials of every kind are interleaved, so a slow hour of the host weighs on
+# all of them alike; a trial whose result exists is kept, so an interrupted
+# measurement resumes where it stopped.
+trial() {  # label head-binary trial
+  [[ -s "$out/$1-$3.json" ]] && return 0
+  echo "gate-accuracy: $1 trial $3" >&2
+  ab "$@"
+}
+most=$((trials > detect_trials ? trials : detect_trials))
+most=$((most > exact_trials ? most : exact_trials))
+for ((t = 1; t <= most; t++)); do
+  if ((t <= trials)); then
+    trial aa "$base" "$t"
+    if ((t > 1)) && [[ ! -s "$out/unpaired-$t.json" ]]; then
+      "$base" compare "$out/aa-$((t - 1))/base.json" "$out/aa-$t/base.json" --out "$out/unpaired-$t.json" \
+        >/dev/null 2>&1 || [[ $? -eq 1 ]]
+    fi
   fi
-done
-for kind in time10 time5; do
-  for ((t = 1; t <= detect_trials; t++)); do
-    echo "gate-accuracy: $kind trial $t/$detect_trials" >&2
-    ab "$kind" "$bin/membench-$kind" "$t"
-  done
-done
-for kind in alloc1 rss256; do
-  for ((t = 1; t <= exact_trials; t++)); do
-    echo "gate-accuracy: $kind trial $t/$exact_trials" >&2
-    ab "$kind" "$bin/membench-$kind" "$t"
-  done
+  if ((t <= detect_trials)); then
+    for kind in time10 time5; do trial "$kind" "$bin/membench-$kind" "$t"; done
+  fi
+  if ((t <= exact_trials)); then
+    for kind in alloc1 rss256; do trial "$kind" "$bin/membench-$kind" "$t"; done
+  fi
 done
 python3 scripts/gate_accuracy_summary.py "$out" | tee "$out/summary.md"
