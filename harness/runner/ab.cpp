@@ -11,6 +11,7 @@
 #include "report/json.h"
 #include "runner/child_process.h"
 #include "runner/runner.h"
+#include "util/format.h"
 #include "util/shell.h"
 
 namespace membench::runner {
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
   return s;
-}
-
-std::string last_line(const std::string& text) {
-  std::string t = trimmed(text);
-  auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
 }
 
 bool is_executable_file(const std::string& path) {

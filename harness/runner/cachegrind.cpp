@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "runner/phases.h"
 
 namespace membench::runner {
 
@@ -54,6 +57,29 @@ report::CpuCost read_callgrind_totals(const std::string& path) {
   c.d1_misses = by_event["D1mr"] + by_event["D1mw"];
   c.ll_misses = by_event["ILmr"] + by_event["DLmr"] + by_event["DLmw"];
   return c;
+}
+
+void attach_cachegrind(const CaseRun& run, report::CaseResult& r) {
+  static int serial = 0;
+  const std::string out_file = (std::filesystem::temp_directory_path() /
+                                ("membench-callgrind." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
+                                   .string();
+  std::vector<std::string> argv = cachegrind_arguments(out_file);
+  std::vector<std::string> child = run.child_argv("cachegrind");
+  argv.insert(argv.end(), child.begin(), child.end());
+  ChildOutcome out = run_child({.argv = argv, .env_set = run.env, .timeout_seconds = run.remaining_seconds()});
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  if (PhaseVerdict v = judge(out, "cachegrind", run.options); !v.ok) {
+    r.extra["cachegrind_error"] = v.error;
+  } else {
+    try {
+      r.cachegrind = read_callgrind_totals(out_file);
+    } catch (const std::exception& e) {
+      r.extra["cachegrind_error"] = e.what();
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove(out_file, ec);
 }
 
 }  // namespace membench::runner

@@ -126,120 +126,106 @@ FaultCounts faults() {
 
 // What the allocator itself holds (jemalloc: after flushing this thread's
 // cache and advancing the stats epoch; glibc: mallinfo2).
-void report_allocator_stats(ResultWriter& out, const char* prefix) {
+AllocatorSnapshot allocator_snapshot() {
+  AllocatorSnapshot snapshot;
   using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
-  auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
-  char key[64];
-  if (mallctl) {
+  if (auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"))) {
     mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
     std::uint64_t epoch = 1;
     size_t len = sizeof epoch;
     mallctl("epoch", &epoch, &len, &epoch, len);
-    for (const char* stat : {"allocated", "active", "resident", "mapped", "retained", "metadata"}) {
+    auto read = [&](const char* name, std::optional<std::uint64_t>& into) {
       size_t value = 0;
-      len = sizeof value;
-      std::snprintf(key, sizeof key, "stats.%s", stat);
-      if (mallctl(key, &value, &len, nullptr, 0) == 0) {
-        std::snprintf(key, sizeof key, "%s.%s", prefix, stat);
-        out.line(key, static_cast<std::uint64_t>(value));
-      }
-    }
+      size_t size = sizeof value;
+      if (mallctl(name, &value, &size, nullptr, 0) == 0) into = value;
+    };
+    read("stats.allocated", snapshot.allocated);
+    read("stats.active", snapshot.active);
+    read("stats.resident", snapshot.resident);
+    read("stats.mapped", snapshot.mapped);
+    read("stats.retained", snapshot.retained);
+    read("stats.metadata", snapshot.metadata);
     std::uint64_t thread_allocated = 0;
     len = sizeof thread_allocated;
-    if (mallctl("thread.allocated", &thread_allocated, &len, nullptr, 0) == 0) {
-      std::snprintf(key, sizeof key, "%s.thread_allocated", prefix);
-      out.line(key, thread_allocated);
-    }
+    if (mallctl("thread.allocated", &thread_allocated, &len, nullptr, 0) == 0)
+      snapshot.thread_allocated = thread_allocated;
   } else if (std::strcmp(track::underlying_allocator(), "glibc") == 0) {
     // mallinfo2 describes glibc's own heap; under tcmalloc or mimalloc it
     // would report zeros, so nothing is reported for them.
     struct mallinfo2 mi = mallinfo2();
-    std::snprintf(key, sizeof key, "%s.in_use", prefix);
-    out.line(key, static_cast<std::uint64_t>(mi.uordblks + mi.hblkhd));
-    std::snprintf(key, sizeof key, "%s.system", prefix);
-    out.line(key, static_cast<std::uint64_t>(mi.arena + mi.hblkhd));
+    snapshot.in_use = static_cast<std::uint64_t>(mi.uordblks + mi.hblkhd);
+    snapshot.system = static_cast<std::uint64_t>(mi.arena + mi.hblkhd);
   }
+  return snapshot;
 }
 
 void run_memory_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
   DiscardingSink sink;
   track::ProcStatusReader self(0);
   track::ProcMemory before{}, after{};
-  report_allocator_stats(out, "alloc_before");
+  send(out, allocator_snapshot(), "alloc_before");
   if (a.cold) drop_page_cache(a.input_path);
   FaultCounts f0 = faults();
   if (!self.read(before)) throw std::runtime_error("cannot read /proc/self/status");
-  out.line("baseline_rss", before.rss_bytes);
-  out.line("baseline_anon", before.anon_bytes);
-  out.line("baseline_file", before.file_bytes);
-  out.line("baseline_shmem", before.shmem_bytes);
-  out.line("baseline_hwm", before.hwm_bytes);
-  out.line("start");
+  send(out, MemoryBaseline{.rss = before.rss_bytes, .anon = before.anon_bytes, .file = before.file_bytes,
+                           .shmem = before.shmem_bytes, .hwm = before.hwm_bytes});
+  out.marker("start");
   std::uint64_t items = run_strategy(*a.strategy, input, a.params, sink);
   benchmark::ClobberMemory();
   FaultCounts f1 = faults();
   self.read(after);
-  out.line("end");
-  out.line("end_rss", after.rss_bytes);
-  out.line("end_anon", after.anon_bytes);
-  out.line("end_file", after.file_bytes);
-  out.line("end_shmem", after.shmem_bytes);
-  out.line("child_hwm", after.hwm_bytes);
-  out.line("minor_faults", f1.minor - f0.minor);
-  out.line("major_faults", f1.major - f0.major);
-  out.line("items", items);
-  out.line("output_bytes", sink.bytes());
-  report_allocator_stats(out, "alloc_after");
+  out.marker("end");
+  send(out, MemoryEnd{.rss = after.rss_bytes, .anon = after.anon_bytes, .file = after.file_bytes,
+                      .shmem = after.shmem_bytes, .hwm = after.hwm_bytes, .minor_faults = f1.minor - f0.minor,
+                      .major_faults = f1.major - f0.major, .items = items, .output_bytes = sink.bytes()});
+  send(out, allocator_snapshot(), "alloc_after");
+}
+
+// The allocator the interposer forwards to, with its version when it says.
+void describe_allocator(CountOutput& result) {
+  result.allocator = track::underlying_allocator();
+  using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
+  if (auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"))) {
+    const char* version = nullptr;
+    size_t len = sizeof version;
+    if (mallctl("version", &version, &len, nullptr, 0) == 0 && version) result.allocator_version = version;
+  } else if (auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(dlsym(RTLD_DEFAULT, "tc_version"))) {
+    result.allocator_version = tc_version(nullptr, nullptr, nullptr);
+  } else if (auto mi_version = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "mi_version"))) {
+    result.allocator_version = std::to_string(mi_version());
+  } else {
+    result.allocator_version = gnu_get_libc_version();
+  }
 }
 
 void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
   HashingSink sink;
+  CountOutput result;
   if (!track::start_counting()) {
     // No counter in this build (sanitizers): still run the strategy, for the
     // output digest every strategy of the workload is checked against.
-    out.line("counter", "unavailable");
-    out.line("items", run_strategy(*a.strategy, input, a.params, sink));
+    result.counter = "unavailable";
+    result.items = run_strategy(*a.strategy, input, a.params, sink);
   } else {
-    std::uint64_t items = 0;
     try {
-      items = run_strategy(*a.strategy, input, a.params, sink);
+      result.items = run_strategy(*a.strategy, input, a.params, sink);
     } catch (...) {
       track::stop_counting();
       throw;
     }
     track::AllocationTotals t = track::stop_counting();
-    out.line("alloc_count", t.count);
-    out.line("alloc_bytes", t.bytes);
-    out.line("alloc_peak_live", t.peak_live_bytes);
-    out.line("alloc_temporary", t.temporary);
-    out.line("alloc_leaked_bytes", t.leaked_bytes);
-    out.line("alloc_leaked_count", t.leaked_count);
-    if (t.table_overflow) out.line("alloc_overflow", std::uint64_t{1});
-    out.line("items", items);
+    result.counter = "on";
+    AllocationFigures figures{.count = t.count, .bytes = t.bytes, .peak_live = t.peak_live_bytes,
+                              .temporary = t.temporary, .leaked_bytes = t.leaked_bytes,
+                              .leaked_count = t.leaked_count};
+    if (t.table_overflow) figures.overflow = 1;
+    send(out, figures);
   }
-  std::string digest = sink.hex_digest();
-  out.line("digest", digest.c_str());
-  for (std::size_t i = 0; i < sink.note_count(); ++i) {
-    char line[96];
-    std::snprintf(line, sizeof line, "%s %llu", sink.notes()[i].name,
-                  static_cast<unsigned long long>(sink.notes()[i].value));
-    out.line("note", line);
-  }
-  out.line("allocator", track::underlying_allocator());
-  using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
-  if (auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"))) {
-    const char* version = nullptr;
-    size_t len = sizeof version;
-    if (mallctl("version", &version, &len, nullptr, 0) == 0 && version) out.line("allocator_version", version);
-  } else if (auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(dlsym(RTLD_DEFAULT, "tc_version"))) {
-    out.line("allocator_version", tc_version(nullptr, nullptr, nullptr));
-  } else if (auto mi_version = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "mi_version"))) {
-    char v[32];
-    std::snprintf(v, sizeof v, "%d", mi_version());
-    out.line("allocator_version", v);
-  } else {
-    out.line("allocator_version", gnu_get_libc_version());
-  }
+  result.digest = sink.hex_digest();
+  describe_allocator(result);
+  send(out, result);
+  for (std::size_t i = 0; i < sink.note_count(); ++i)
+    send_record(out, Note{.name = sink.notes()[i].name, .value = sink.notes()[i].value});
 }
 
 // Under heaptrack (which records the whole process): the count phase's
@@ -250,8 +236,7 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
 // Not inlined: its frame marks the strategy's allocations in heaptrack's backtraces.
 [[gnu::noinline]] void run_heaptrack_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
   DiscardingSink sink;
-  std::uint64_t items = a.calibrate ? 0 : run_strategy(*a.strategy, input, a.params, sink);
-  out.line("items", items);
+  send(out, StrategyItems{.items = a.calibrate ? 0 : run_strategy(*a.strategy, input, a.params, sink)});
 }
 
 // Collects each repetition of the timed benchmark; prints nothing.
@@ -266,10 +251,8 @@ class RepetitionCollector : public benchmark::BenchmarkReporter {
         error = r.error_message;
         continue;
       }
-      char line[128];
-      std::snprintf(line, sizeof line, "%.6f %.6f %lld", r.GetAdjustedRealTime(), r.GetAdjustedCPUTime(),
-                    static_cast<long long>(r.iterations));
-      out_.line("rep", line);
+      send_record(out_, Repetition{.real_ns = r.GetAdjustedRealTime(), .cpu_ns = r.GetAdjustedCPUTime(),
+                                   .iterations = static_cast<std::uint64_t>(r.iterations)});
     }
   }
   std::string error;
@@ -344,20 +327,18 @@ int case_main(const std::vector<std::string>& args) {
       loaded = load_input(a.input_path, input.size);
       input.bytes = {static_cast<const std::byte*>(loaded.data()), loaded.size()};
     }
-    out.line("input_bytes", input.size);
+    send(out, InputInfo{.input_bytes = input.size});
     if (a.phase == "memory") run_memory_phase(a, input, out);
     else if (a.phase == "count") run_count_phase(a, input, out);
     else if (a.phase == "time") run_time_phase(a, input, out);
     else if (a.phase == "heaptrack" || a.phase == "cachegrind") run_heaptrack_phase(a, input, out);
     else throw UsageError("__case: unknown phase " + a.phase);
   } catch (const std::bad_alloc&) {
-    out.line("status", "oom");
-    out.line("error", "out of memory (allocation failed)");
+    send_as<CaseFailure>(out, CaseFailure::View{.status = "oom", .error = "out of memory (allocation failed)"});
   } catch (const std::exception& e) {
-    out.line("status", "failed");
-    out.line("error", e.what());
+    send_as<CaseFailure>(out, CaseFailure::View{.status = "failed", .error = e.what()});
   }
-  out.line("done");
+  out.marker("done");
   if (a.phase == "memory") {
     // Stay alive until the runner has read our final VmHWM from outside.
     char c;

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +22,7 @@ void ResultWriter::emit(const char* buf, std::size_t len) {
   }
 }
 
-void ResultWriter::line(const char* key) {
+void ResultWriter::marker(const char* key) {
   char buf[128];
   int n = std::snprintf(buf, sizeof buf, "%s\n", key);
   emit(buf, static_cast<std::size_t>(n));
@@ -48,6 +50,75 @@ void ResultWriter::line(const char* key, const char* text) {
   buf[len++] = '\n';
   emit(buf, len);
 }
+
+namespace protocol_detail {
+
+const char* prefixed(char (&buf)[96], const char* prefix, const char* key) {
+  if (!prefix) return key;
+  std::snprintf(buf, sizeof buf, "%s.%s", prefix, key);
+  return buf;
+}
+
+namespace {
+void append(char* buf, std::size_t size, std::size_t& used, const char* format, auto value) {
+  if (used >= size) return;
+  int n = std::snprintf(buf + used, size - used, format, used == 0 ? "" : " ", value);
+  if (n > 0) used = std::min(size - 1, used + static_cast<std::size_t>(n));
+}
+}  // namespace
+
+void append_value(char* buf, std::size_t size, std::size_t& used, std::uint64_t v) {
+  append(buf, size, used, "%s%" PRIu64, v);
+}
+void append_value(char* buf, std::size_t size, std::size_t& used, double v) { append(buf, size, used, "%s%.17g", v); }
+void append_value(char* buf, std::size_t size, std::size_t& used, const std::string& v) {
+  append(buf, size, used, "%s%s", v.c_str());
+}
+
+bool parse(std::string_view text, std::uint64_t& out) {
+  if (text.empty() || text.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;
+    v = v * 10 + digit;
+  }
+  out = v;
+  return true;
+}
+
+bool parse(std::string_view text, double& out) {
+  if (text.empty() || text.size() > 64) return false;
+  char buf[72];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(buf, &end);
+  if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
+  out = v;
+  return true;
+}
+
+bool parse(std::string_view text, std::string& out) {
+  out = std::string(text);
+  return true;
+}
+
+void fail(std::string_view what, std::string_view key, std::string_view value) {
+  std::string message(what);
+  message += " result '";
+  message += key;
+  if (!value.empty()) {
+    message += ' ';
+    message += value.substr(0, 80);
+  }
+  message += "' from the case process";
+  throw ProtocolError(message);
+}
+
+}  // namespace protocol_detail
 
 namespace {
 // Shows unprintable bytes as \xNN so an error message is one readable line.
@@ -84,37 +155,16 @@ void ChildReport::add_line(std::string_view line) {
   if (key == "start") saw_start = true;
   else if (key == "end") saw_end = true;
   else if (key == "done") done = true;
-  else if (key == "rep") repeated.emplace_back(value);
-  else if (key == "note") {
-    std::size_t s2 = value.find(' ');
-    std::string name(value.substr(0, s2));
-    std::string num = s2 == std::string_view::npos ? "" : std::string(value.substr(s2 + 1));
-    char* end = nullptr;
-    unsigned long long v = std::strtoull(num.c_str(), &end, 10);
-    if (!valid_key(name) || num.empty() || *end != '\0') {
-      if (malformed.empty()) malformed = printable(line);
-      return;
-    }
-    notes.emplace_back(name, v);
-  } else {
+  else {
     values[std::string(key)] = std::string(value);
+    lines.emplace_back(key, value);
   }
 }
 
-std::optional<std::uint64_t> ChildReport::u64(std::string_view key) const {
-  auto it = values.find(key);
-  if (it == values.end() || it->second.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(it->second.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE || it->second[0] == '-') return std::nullopt;
-  return v;
-}
-
-std::optional<std::string> ChildReport::text(std::string_view key) const {
+std::optional<std::string_view> ChildReport::find(std::string_view key) const {
   auto it = values.find(key);
   if (it == values.end()) return std::nullopt;
-  return it->second;
+  return std::string_view(it->second);
 }
 
 }  // namespace membench::runner

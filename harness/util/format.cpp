@@ -1,5 +1,6 @@
 #include "util/format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -42,6 +43,14 @@ std::string format_rate(double bps) {
   else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB/s", bps / 1e6);
   else std::snprintf(buf, sizeof buf, "%.0f kB/s", bps / 1e3);
   return buf;
+}
+
+std::string last_line(const std::string& text, std::size_t max_chars) {
+  std::size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return "";
+  std::size_t start = text.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, std::min(end + 1 - start, max_chars));
 }
 
 }  // namespace membench
