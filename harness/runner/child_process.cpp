@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "util/fd.h"
@@ -78,168 +80,246 @@ std::string describe_signal(int sig) {
   return s;
 }
 
-ChildOutcome run_child(const ChildSpec& spec) {
-  // Everything the child needs is built before fork: after fork only
-  // async-signal-safe calls are allowed.
-  std::vector<char*> argv;
-  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
-    bool replaced = false;
-    for (const std::string& set : spec.env_set)
-      if (entry.compare(0, set.find('=') + 1, set, 0, set.find('=') + 1) == 0) replaced = true;
-    if (!replaced) env_storage.push_back(entry);
-  }
-  for (const std::string& set : spec.env_set) env_storage.push_back(set);
-  std::vector<char*> envp;
-  for (std::string& e : env_storage) envp.push_back(e.data());
-  envp.push_back(nullptr);
+namespace {
 
-  Pipe result = make_pipe();
-  Pipe ack = make_pipe();
-  Pipe err = make_pipe();
-  rlimit data_limit{static_cast<rlim_t>(spec.memory_limit), static_cast<rlim_t>(spec.memory_limit)};
-  rlimit no_core{0, 0};
-
-  auto t0 = Clock::now();
-  pid_t runner_pid = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // If the runner dies without stopping us (kill -9), the kernel ends the
-    // case too, instead of leaving it running (a hung case would run forever).
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != runner_pid) ::_exit(127);  // it died before prctl
-    ::setpgid(0, 0);  // its own group: a timeout kills the strategy's helpers too
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::dup2(result.write.get(), kResultFd);
-    ::dup2(ack.read.get(), kAckFd);
-    ::dup2(err.write.get(), 2);
-    int devnull = ::open("/dev/null", O_RDWR);
-    if (devnull >= 0) {
-      ::dup2(devnull, 0);
-      ::dup2(devnull, 1);
+// argv and envp for execve, built before fork: after fork only
+// async-signal-safe calls are allowed.
+class ExecArguments {
+ public:
+  explicit ExecArguments(const ChildSpec& spec) {
+    for (const std::string& a : spec.argv) argv_.push_back(const_cast<char*>(a.c_str()));
+    argv_.push_back(nullptr);
+    for (char** e = environ; *e; ++e) {
+      std::string entry = *e;
+      bool replaced = false;
+      for (const std::string& set : spec.env_set)
+        if (entry.compare(0, set.find('=') + 1, set, 0, set.find('=') + 1) == 0) replaced = true;
+      if (!replaced) env_storage_.push_back(entry);
     }
-    ::syscall(SYS_close_range, kAckFd + 1, ~0U, 0);
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    if (spec.memory_limit) ::setrlimit(RLIMIT_DATA, &data_limit);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
+    for (const std::string& set : spec.env_set) env_storage_.push_back(set);
+    for (std::string& e : env_storage_) envp_.push_back(e.data());
+    envp_.push_back(nullptr);
   }
-  ::setpgid(pid, pid);  // also from here, so the group exists before we may kill it
-  result.write.reset();
-  ack.read.reset();
-  err.write.reset();
+  char* const* argv() const { return argv_.data(); }
+  char* const* envp() const { return envp_.data(); }
 
-  ChildOutcome out;
-  track::ProcStatusReader status_reader(pid);
-  std::string pending;  // partial result line
-  bool result_open = true, err_open = true;
-  double next_sample = 0;
-  bool killed_for_timeout = false;
+ private:
+  std::vector<std::string> env_storage_;
+  std::vector<char*> argv_, envp_;
+};
 
-  auto kill_group = [&] { ::kill(-pid, SIGKILL); ::kill(pid, SIGKILL); };
+struct ChildPipes {
+  Pipe result = make_pipe();  // the child's results (kResultFd)
+  Pipe ack = make_pipe();     // closed by the runner when it has read the final status (kAckFd)
+  Pipe err = make_pipe();     // the child's stderr
+};
 
-  while (result_open || err_open) {
+// A started child in a process group of its own. Until reaped, the
+// destructor kills the group and reaps it, so no path out of the runner
+// (an exception, an interrupt) leaves a case running.
+class RunningChild {
+ public:
+  RunningChild(pid_t pid, Clock::time_point started) : pid_(pid), started_(started) {}
+  RunningChild(const RunningChild&) = delete;
+  RunningChild& operator=(const RunningChild&) = delete;
+  ~RunningChild() {
+    if (reaped_) return;
+    kill_group();
+    reap(pid_, nullptr);
+  }
+  pid_t pid() const { return pid_; }
+  double elapsed_ms() const { return ms_since(started_); }
+  void kill_group() const {
+    ::kill(-pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);
+  }
+  // Stops the child and throws Interrupted if SIGINT/SIGTERM arrived.
+  void check_interrupt() {
     if (int sig = pending_interrupt()) {
       kill_group();
-      reap(pid, nullptr);
+      reap(pid_, nullptr);
+      reaped_ = true;
       throw Interrupted{sig};
     }
-    double now = ms_since(t0);
-    if (spec.timeout_seconds > 0 && now > spec.timeout_seconds * 1000) {
-      killed_for_timeout = true;
-      kill_group();
-      break;
+  }
+  void mark_reaped() { reaped_ = true; }
+
+ private:
+  pid_t pid_;
+  Clock::time_point started_;
+  bool reaped_ = false;
+};
+
+// In the child, between fork and exec: its descriptors, group and limits.
+[[noreturn]] void exec_child(const ChildSpec& spec, const ExecArguments& args, const ChildPipes& pipes,
+                             pid_t runner_pid) {
+  // If the runner dies without stopping us (kill -9), the kernel ends the
+  // case too, instead of leaving it running (a hung case would run forever).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != runner_pid) ::_exit(127);  // it died before prctl
+  ::setpgid(0, 0);  // its own group: a timeout kills the strategy's helpers too
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
+  ::dup2(pipes.result.write.get(), kResultFd);
+  ::dup2(pipes.ack.read.get(), kAckFd);
+  ::dup2(pipes.err.write.get(), 2);
+  int devnull = ::open("/dev/null", O_RDWR);
+  if (devnull >= 0) {
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+  }
+  ::syscall(SYS_close_range, kAckFd + 1, ~0U, 0);
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  if (spec.memory_limit) {
+    rlimit data_limit{static_cast<rlim_t>(spec.memory_limit), static_cast<rlim_t>(spec.memory_limit)};
+    ::setrlimit(RLIMIT_DATA, &data_limit);
+  }
+  ::execve(args.argv()[0], args.argv(), args.envp());
+  ::_exit(127);
+}
+
+// Splits the result stream into lines for the report; `on_done` runs when
+// the "done" marker arrives.
+class ResultLines {
+ public:
+  template <class OnDone>
+  void feed(const char* data, std::size_t size, ChildReport& report, OnDone&& on_done) {
+    pending_.append(data, size);
+    std::size_t nl;
+    while ((nl = pending_.find('\n')) != std::string::npos) {
+      bool was_done = report.done;
+      report.add_line(std::string_view(pending_).substr(0, nl));
+      pending_.erase(0, nl + 1);
+      if (!was_done && report.done) on_done();
     }
-    if (spec.sample_memory && out.report.saw_start && !out.report.saw_end && now >= next_sample) {
+    if (pending_.size() > 65536) {  // a line that never ends is garbage
+      report.add_line("\x01garbage");
+      pending_.clear();
+    }
+  }
+  void finish(ChildReport& report) {
+    if (!pending_.empty()) report.add_line(pending_);
+  }
+
+ private:
+  std::string pending_;  // a partial line
+};
+
+void append_stderr(std::string& tail, const char* data, std::size_t size) {
+  tail.append(data, size);
+  if (tail.size() > 4096) tail.erase(0, tail.size() - 4096);
+}
+
+// Reads the child's results and stderr until both close, sampling its memory
+// in the strategy's window; returns false when the timeout ended it.
+bool watch(RunningChild& child, const ChildSpec& spec, ChildPipes& pipes, ChildOutcome& out) {
+  track::ProcStatusReader status_reader(child.pid());
+  ResultLines lines;
+  bool result_open = true, err_open = true;
+  double next_sample = 0;
+  auto in_window = [&] { return spec.sample_memory && out.report.saw_start && !out.report.saw_end; };
+  while (result_open || err_open) {
+    child.check_interrupt();
+    double now = child.elapsed_ms();
+    if (spec.timeout_seconds > 0 && now > spec.timeout_seconds * 1000) return false;
+    if (in_window() && now >= next_sample) {
       track::ProcMemory m;
       if (status_reader.read(m)) out.window_samples.push_back({now, m});
       next_sample = now + spec.sample_interval_ms;
     }
-    int wait_ms = 100;
-    if (spec.sample_memory && out.report.saw_start && !out.report.saw_end)
-      wait_ms = std::max(0, static_cast<int>(next_sample - ms_since(t0)));
-    if (spec.timeout_seconds > 0) {
-      double left = spec.timeout_seconds * 1000 - ms_since(t0);
-      wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left) + 1));
-    }
-    pollfd fds[2] = {{result_open ? result.read.get() : -1, POLLIN, 0},
-                     {err_open ? err.read.get() : -1, POLLIN, 0}};
+    int wait_ms = in_window() ? std::max(0, static_cast<int>(next_sample - child.elapsed_ms())) : 100;
+    if (spec.timeout_seconds > 0)
+      wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(spec.timeout_seconds * 1000 - child.elapsed_ms()) + 1));
+    pollfd fds[2] = {{result_open ? pipes.result.read.get() : -1, POLLIN, 0},
+                     {err_open ? pipes.err.read.get() : -1, POLLIN, 0}};
     int rc = ::poll(fds, 2, wait_ms);
     if (rc < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     if (rc <= 0) continue;
+    char buf[8192];
     if (fds[0].revents) {
-      char buf[8192];
-      ssize_t n = ::read(result.read.get(), buf, sizeof buf);
-      if (n <= 0) {
-        result_open = false;
-      } else {
-        pending.append(buf, static_cast<std::size_t>(n));
-        std::size_t nl;
-        while ((nl = pending.find('\n')) != std::string::npos) {
-          std::string line = pending.substr(0, nl);
-          pending.erase(0, nl + 1);
-          bool was_done = out.report.done;
-          out.report.add_line(line);
-          if (!was_done && out.report.done && spec.wait_for_ack) {
-            track::ProcMemory m;
-            if (status_reader.read(m)) out.final_status = m;
-            ack.write.reset();  // lets the child exit
-          }
-        }
-        if (pending.size() > 65536) {  // a line that never ends is garbage
-          out.report.add_line("\x01garbage");
-          pending.clear();
-        }
-      }
+      ssize_t n = ::read(pipes.result.read.get(), buf, sizeof buf);
+      if (n <= 0) result_open = false;
+      else
+        lines.feed(buf, static_cast<std::size_t>(n), out.report, [&] {
+          if (!spec.wait_for_ack) return;
+          track::ProcMemory m;
+          if (status_reader.read(m)) out.final_status = m;
+          pipes.ack.write.reset();  // lets the child exit
+        });
     }
     if (fds[1].revents) {
-      char buf[4096];
-      ssize_t n = ::read(err.read.get(), buf, sizeof buf);
-      if (n <= 0) {
-        err_open = false;
-      } else {
-        out.stderr_tail.append(buf, static_cast<std::size_t>(n));
-        if (out.stderr_tail.size() > 4096) out.stderr_tail.erase(0, out.stderr_tail.size() - 4096);
-      }
+      ssize_t n = ::read(pipes.err.read.get(), buf, sizeof buf);
+      if (n <= 0) err_open = false;
+      else append_stderr(out.stderr_tail, buf, static_cast<std::size_t>(n));
     }
   }
-  if (!pending.empty()) out.report.add_line(pending);
-  ack.write.reset();
-  // The pipes are closed; the child is exiting or dead. Bound the wait anyway.
+  lines.finish(out.report);
+  return true;
+}
+
+// Waits for the child whose pipes have closed (it is exiting or dead), for
+// at most the timeout plus 2 s; returns its wait status, or nullopt when it
+// had to be killed for the timeout.
+std::optional<int> reap_exited(RunningChild& child, const ChildSpec& spec) {
   int status = 0;
   for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) break;
-    if (spec.timeout_seconds > 0 && ms_since(t0) > spec.timeout_seconds * 1000 + 2000) {
-      killed_for_timeout = true;
-      kill_group();
-      status = reap(pid, nullptr);
-      break;
+    pid_t r = ::waitpid(child.pid(), &status, WNOHANG);
+    if (r == child.pid() || (r < 0 && errno != EINTR)) break;
+    if (spec.timeout_seconds > 0 && child.elapsed_ms() > spec.timeout_seconds * 1000 + 2000) {
+      child.kill_group();
+      reap(child.pid(), nullptr);
+      child.mark_reaped();
+      return std::nullopt;
     }
-    if (int sig = pending_interrupt()) {
-      kill_group();
-      reap(pid, nullptr);
-      throw Interrupted{sig};
-    }
+    child.check_interrupt();
     ::usleep(1000);
   }
-  out.wall_seconds = ms_since(t0) / 1000;
-  if (killed_for_timeout) {
+  child.mark_reaped();
+  return status;
+}
+
+void record_end(ChildOutcome& out, std::optional<int> status) {
+  if (!status) {
     out.end = ChildOutcome::End::timed_out;
-  } else if (WIFSIGNALED(status)) {
+  } else if (WIFSIGNALED(*status)) {
     out.end = ChildOutcome::End::signaled;
-    out.signal = WTERMSIG(status);
+    out.signal = WTERMSIG(*status);
   } else {
     out.end = ChildOutcome::End::exited;
-    out.exit_code = WEXITSTATUS(status);
+    out.exit_code = WEXITSTATUS(*status);
   }
+}
+
+}  // namespace
+
+ChildOutcome run_child(const ChildSpec& spec) {
+  ExecArguments args(spec);
+  ChildPipes pipes;
+  auto started = Clock::now();
+  pid_t runner_pid = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) exec_child(spec, args, pipes, runner_pid);
+  RunningChild child(pid, started);
+  ::setpgid(pid, pid);  // also from here, so the group exists before we may kill it
+  pipes.result.write.reset();
+  pipes.ack.read.reset();
+  pipes.err.write.reset();
+
+  ChildOutcome out;
+  std::optional<int> status;
+  if (watch(child, spec, pipes, out)) {
+    pipes.ack.write.reset();
+    status = reap_exited(child, spec);
+  } else {
+    child.kill_group();
+    reap(pid, nullptr);
+    child.mark_reaped();
+  }
+  out.wall_seconds = child.elapsed_ms() / 1000;
+  record_end(out, status);
   // Helpers the strategy may have forked are in the child's group.
   ::kill(-pid, SIGKILL);
   return out;
