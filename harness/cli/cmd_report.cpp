@@ -8,10 +8,8 @@
 
 #include "cli/command.h"
 #include "cli/output_checks.h"
-#include "render/html.h"
-#include "render/markdown.h"
+#include "cli/output_formats.h"
 #include "report/json.h"
-#include "util/atomic_file.h"
 
 namespace membench::cli {
 namespace {
@@ -26,35 +24,53 @@ void keep_matching(report::Report& rep, const std::regex& filter) {
   });
 }
 
+std::string usage_text() {
+  std::string text =
+      "usage: membench report IN.json [IN2.json ...] [-o OUT.html] [--markdown OUT.md] [--filter REGEX]\n\n"
+      "Renders one report, or a history of reports (oldest first: the last is shown in\n"
+      "full, after a trend section over all of them), to one self-contained HTML file;\n"
+      "and/or the newest report's results in the other formats.\n\n"
+      "options:\n"
+      "  -o, --out OUT.html      the page to write (the same as --html)\n";
+  for (const OutputFormat& f : output_formats()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  --%-21s %s\n", (std::string(f.option) + " FILE").c_str(), f.help);
+    text += line;
+  }
+  text +=
+      "                          each file is replaced atomically; - writes one of them to stdout\n"
+      "  --filter REGEX          only the cases whose id matches, e.g. '/text-16MiB/'\n"
+      "  --help                  show this help\n";
+  return text;
+}
+
+// The outputs asked for: the registered formats, and -o for the page.
+RequestedOutputs report_outputs(const ArgParser& parser) {
+  RequestedOutputs outputs = requested_outputs(parser, "report", true);
+  if (std::optional<std::string> out = parser.value("out")) {
+    if (out->empty()) throw UsageError("report: -o needs a file name");
+    if (parser.value("html")) throw UsageError("report: -o and --html both name the page; give one");
+    if (*out == "-") throw UsageError("report: -o needs a file name (use --html - for stdout)");
+    outputs.files.insert(outputs.files.begin(), {find_output_format("html"), "-o", *out});
+  }
+  if (outputs.files.empty()) throw UsageError("report: nothing to write: give -o OUT.html and/or --markdown OUT.md");
+  return outputs;
+}
+
 int run_report(const std::vector<std::string>& args) {
   ArgParser parser("report", "IN.json [IN2.json ...] [-o OUT.html] [--markdown OUT.md] [--filter REGEX]");
-  parser.option("out", "the HTML file to write (one self-contained page)").alias('o');
-  parser.option("markdown", "also (or only) write the newest report's results as Markdown tables");
+  parser.option("out", "the HTML page to write (the same as --html)").alias('o');
+  add_output_options(parser);
   parser.option("filter", "only the cases whose id matches (ECMAScript regex)");
   parser.parse(args);
   if (parser.help_requested()) {
-    std::printf(
-        "usage: membench report IN.json [IN2.json ...] [-o OUT.html] [--markdown OUT.md] [--filter REGEX]\n\n"
-        "Renders one report, or a history of reports (oldest first: the last is shown in\n"
-        "full, after a trend section over all of them), to one self-contained HTML file;\n"
-        "and/or the newest report's results as Markdown: one table per workload, dataset\n"
-        "and allocator, each strategy beside the workload's reference strategy.\n\n"
-        "options:\n"
-        "  -o, --out OUT.html      the page to write (replaced atomically)\n"
-        "  --markdown OUT.md       the Markdown tables (replaced atomically; - for stdout)\n"
-        "  --filter REGEX          only the cases whose id matches, e.g. '/text-16MiB/'\n"
-        "  --help                  show this help\n");
+    std::printf("%s", usage_text().c_str());
     return 0;
   }
-  std::optional<std::string> out = parser.value("out");
-  std::optional<std::string> markdown = parser.value("markdown");
-  if (out && out->empty()) throw UsageError("report: -o needs a file name");
-  if (markdown && markdown->empty()) throw UsageError("report: --markdown needs a file name (or -)");
-  if (!out && !markdown) throw UsageError("report: nothing to write: give -o OUT.html and/or --markdown OUT.md");
-  if (out && markdown && *out == *markdown) throw UsageError("report: -o and --markdown name the same file " + *out);
+  RequestedOutputs outputs = report_outputs(parser);
   if (parser.positionals().empty()) throw UsageError("report: no input report given (see --help)");
-  check_outputs("report", {{"-o", out}, {"--markdown", markdown == "-" ? std::nullopt : markdown}},
-                parser.positionals());
+  check_outputs("report", outputs.as_output_args(), parser.positionals());
+  outputs.check_writable();
   std::optional<std::regex> filter;
   if (auto f = parser.value("filter")) {
     try {
@@ -73,27 +89,14 @@ int run_report(const std::vector<std::string>& args) {
       throw UsageError("report: --filter '" + *parser.value("filter") + "' matches no case of " +
                        parser.positionals().back());
   }
-  // Render everything first too: a failure leaves neither file half done.
-  std::optional<std::string> markdown_text, html_text;
-  if (markdown) markdown_text = render::results_markdown(reports.back());
-  // The heaptrack files the newest report names (stacks, recordings) are read
-  // here; the renderer only presents what it is given.
-  if (out) html_text = render::html_report(reports, render::read_attachments(reports.back(), *out));
+  std::vector<std::string> written = outputs.write(reports);
   std::size_t cases = reports.back().results.size();
   std::string what = std::to_string(cases) + (cases == 1 ? " case" : " cases");
-  // With the tables on stdout, the summary lines go to stderr.
-  std::FILE* said = markdown == "-" ? stderr : stdout;
-  if (markdown == "-") {
-    std::fwrite(markdown_text->data(), 1, markdown_text->size(), stdout);
-  } else if (markdown) {
-    write_file_atomically(*markdown, *markdown_text);
-    std::fprintf(said, "wrote %s (%s)\n", markdown->c_str(), what.c_str());
-  }
-  if (out) {
-    write_file_atomically(*out, *html_text);
-    if (reports.size() > 1) what += ", trend over " + std::to_string(reports.size()) + " reports";
-    std::fprintf(said, "wrote %s (%s)\n", out->c_str(), what.c_str());
-  }
+  if (reports.size() > 1) what += "; the page: a trend over " + std::to_string(reports.size()) + " reports";
+  // With a file on stdout, the summary lines go to stderr.
+  bool any_stdout = written.size() < outputs.files.size();
+  for (const std::string& path : written)
+    std::fprintf(any_stdout ? stderr : stdout, "wrote %s (%s)\n", path.c_str(), what.c_str());
   return 0;
 }
 

@@ -9,7 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/output_checks.h"
-#include "cli/run_outputs.h"
+#include "cli/output_formats.h"
 #include "datasets/dataset.h"
 #include "render/terminal.h"
 #include "report/json.h"
@@ -31,33 +31,38 @@ void parse_shard(const std::string& text, runner::RunOptions& o) {
   o.shard_count = n;
 }
 
-void parse_phases(const std::string& text, runner::RunOptions& o) {
-  o.run_memory = o.run_count = o.run_time = false;
+
+// Splits "a,b,c", for the list options.
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
   std::size_t start = 0;
-  while (start <= text.size()) {
+  for (;;) {
     std::size_t comma = text.find(',', start);
-    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (name == "memory") o.run_memory = true;
-    else if (name == "count") o.run_count = true;
-    else if (name == "time") o.run_time = true;
-    else throw UsageError("--phases '" + text + "': '" + name + "' is not one of memory, count, time");
-    if (comma == std::string::npos) break;
+    items.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return items;
     start = comma + 1;
   }
 }
 
-// Fails before any case runs if an output cannot be written.
-void check_writable(const std::string& path, const char* option) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  if (std::filesystem::is_directory(path))
-    throw UsageError(std::string(option) + " " + path + ": is a directory");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw UsageError(std::string(option) + " " + path + ": directory " + dir.string() + " is not writable or does not exist");
+std::vector<std::string> parse_allocators(const std::string& text) {
+  std::vector<std::string> names;
+  if (text == "all") {
+    for (const runner::AllocatorDef& a : runner::known_allocators())
+      if (runner::allocator_installed(a)) names.push_back(a.name);
+    return names;
+  }
+  for (const std::string& name : comma_list(text)) {
+    const runner::AllocatorDef* def = runner::find_allocator(name);
+    if (!def) throw UsageError("--allocator '" + name + "' must be one of " + runner::allocator_names() + " or all");
+    if (!runner::allocator_installed(*def))
+      throw UsageError("--allocator " + name + ": not installed (apt-get install " + def->package + ")");
+    // Named twice, it runs once: two cases with one id make a report no reader accepts.
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
 }
 
-int run_main(const std::vector<std::string>& args) {
-  ArgParser p("run", "[options]");
+void add_run_options(ArgParser& p) {
   p.option("filter", "regular expression matched against case ids (workload/strategy/dataset/allocator)")
       .option("dataset", "dataset NAME or a PATH to your own file", true)
       .option("allocator", "glibc (default), jemalloc, tcmalloc, mimalloc, a comma list, or all (every one installed)")
@@ -68,53 +73,44 @@ int run_main(const std::vector<std::string>& args) {
       .option("phases", "which runs to make: a comma list of memory, count, time (default all three)")
       .flag("quick", "small datasets only")
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
-      .option("out", "report JSON path (default membench-report.json)")
-      .option("html", "also render the report to this HTML file")
-      .option("markdown", "also write the results as Markdown tables (one per workload and dataset)")
-      .option("gbench-json", "also write the timed results in Google Benchmark's JSON format")
-      .option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
+      .option("out", "report JSON path (default membench-report.json)");
+  add_output_options(p);
+  p.option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
       .option("timeout", "seconds per case, all runs together (default 600)")
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
       .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
       .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)");
-  p.parse(args);
-  if (p.help_requested()) {
-    std::printf("%s", p.help_text().c_str());
-    std::printf("\nEach case runs in fresh processes: a memory run (peak RSS, sampled from outside),\n"
-                "a counting run (allocations, output digest) and --processes timed processes, each\n"
-                "running the case untimed for --warmup seconds, then --repetitions Google Benchmark\n"
-                "repetitions.\n"
-                "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
-                "(the report is still written); 2 bad usage.\n");
-    return 0;
-  }
-  if (!p.positionals().empty()) throw UsageError("run: unexpected argument '" + p.positionals()[0] + "'");
+}
 
+void check_tools(const runner::RunOptions& o) {
+  if (o.cachegrind) {
+    if (runner::valgrind_program().empty()) throw UsageError("--cachegrind: valgrind is not installed (apt-get install valgrind)");
+    if (runner::sanitizer_build()) throw UsageError("--cachegrind: not available in a sanitizer build");
+  }
+  if (o.heaptrack) {
+    if (runner::heaptrack_program().empty()) throw UsageError("--heaptrack: heaptrack is not installed (apt-get install heaptrack)");
+    if (runner::sanitizer_build())
+      throw UsageError("--heaptrack: not available in a sanitizer build (heaptrack's preloaded library cannot come before the sanitizer's runtime)");
+  }
+}
+
+void parse_phases(const std::string& text, runner::RunOptions& o) {
+  o.run_memory = o.run_count = o.run_time = false;
+  for (const std::string& name : comma_list(text)) {
+    if (name == "memory") o.run_memory = true;
+    else if (name == "count") o.run_count = true;
+    else if (name == "time") o.run_time = true;
+    else throw UsageError("--phases '" + text + "': '" + name + "' is not one of memory, count, time");
+  }
+}
+
+runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string>& args) {
   runner::RunOptions o;
   o.filter = p.value("filter").value_or("");
   o.datasets = p.values("dataset");
-  std::string alloc = p.value("allocator").value_or("glibc");
-  o.allocators.clear();
-  if (alloc == "all") {
-    for (const runner::AllocatorDef& a : runner::known_allocators())
-      if (runner::allocator_installed(a)) o.allocators.push_back(a.name);
-  } else {
-    std::size_t start = 0;
-    while (start <= alloc.size()) {
-      std::size_t comma = alloc.find(',', start);
-      std::string name = alloc.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      const runner::AllocatorDef* def = runner::find_allocator(name);
-      if (!def) throw UsageError("--allocator '" + name + "' must be one of " + runner::allocator_names() + " or all");
-      if (!runner::allocator_installed(*def))
-        throw UsageError("--allocator " + name + ": not installed (apt-get install " + def->package + ")");
-      // Named twice, it runs once: two cases with one id make a report no reader accepts.
-      if (std::find(o.allocators.begin(), o.allocators.end(), name) == o.allocators.end()) o.allocators.push_back(name);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
+  o.allocators = parse_allocators(p.value("allocator").value_or("glibc"));
   o.processes = static_cast<int>(p.integer("processes", 1, 1000).value_or(runner::kDefaultProcesses));
   o.repetitions = static_cast<int>(p.integer("repetitions", 1, 1000).value_or(runner::kDefaultRepetitions));
   o.min_time_seconds = p.number("min-time", 0.001, 60).value_or(0.05);
@@ -133,32 +129,68 @@ int run_main(const std::vector<std::string>& args) {
   o.cold = p.has("cold");
   o.heaptrack = p.has("heaptrack");
   o.cachegrind = p.has("cachegrind");
-  if (o.cachegrind) {
-    if (runner::valgrind_program().empty()) throw UsageError("--cachegrind: valgrind is not installed (apt-get install valgrind)");
-    if (runner::sanitizer_build()) throw UsageError("--cachegrind: not available in a sanitizer build");
-  }
+  check_tools(o);
   if (auto s = p.value("shard")) parse_shard(*s, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());
+  return o;
+}
+
+runner::Progress terminal_progress(bool tty) {
+  runner::Progress progress;
+  progress.starting = [tty](std::size_t i, std::size_t n, const runner::PlannedCase& c) {
+    if (tty) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s …", i + 1, n, c.id().c_str());
+  };
+  progress.finished = [tty](std::size_t i, std::size_t n, const report::CaseResult& r) {
+    std::fprintf(stderr, "%s[%zu/%zu] %s %s\n", tty ? "\r\033[K" : "", i + 1, n, r.id.c_str(),
+                 render::case_summary(r).c_str());
+    if (r.heaptrack.contains("disagreement"))
+      std::fprintf(stderr, "  heaptrack disagrees: %s\n", r.heaptrack["disagreement"].get<std::string>().c_str());
+    if (r.heaptrack.contains("error"))
+      std::fprintf(stderr, "  heaptrack failed: %s\n", r.heaptrack["error"].get<std::string>().c_str());
+  };
+  return progress;
+}
+
+void warn_about_changed_datasets(const report::Report& rep) {
+  const nlohmann::json datasets = rep.context.value("datasets", nlohmann::json::object());
+  for (const auto& [name, d] : datasets.items())
+    if (d.is_object() && d.value("changed_during_run", false))
+      std::fprintf(stderr, "membench: warning: dataset %s changed during the run (%s -> %s bytes); its cases read it as they found it\n",
+                   name.c_str(), d["bytes_at_start"].dump().c_str(), d["bytes_at_end"].dump().c_str());
+}
+
+constexpr const char* kRunHelp =
+    "\nEach case runs in fresh processes: a memory run (peak RSS, sampled from outside),\n"
+    "a counting run (allocations, output digest) and --processes timed processes, each\n"
+    "running the case untimed for --warmup seconds, then --repetitions Google Benchmark\n"
+    "repetitions.\n"
+    "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
+    "(the report is still written); 2 bad usage.\n";
+
+int run_main(const std::vector<std::string>& args) {
+  ArgParser p("run", "[options]");
+  add_run_options(p);
+  p.parse(args);
+  if (p.help_requested()) {
+    std::printf("%s%s", p.help_text().c_str(), kRunHelp);
+    return 0;
+  }
+  if (!p.positionals().empty()) throw UsageError("run: unexpected argument '" + p.positionals()[0] + "'");
+  runner::RunOptions o = run_options(p, args);
 
   std::string out_path = p.value("out").value_or("membench-report.json");
   check_writable(out_path, "--out");
-  RunOutputs outputs{p.value("html"), p.value("markdown"), p.value("gbench-json")};
+  RequestedOutputs outputs = requested_outputs(p, "run", false);
   // A --dataset that is not a registered name is a file the run reads.
   std::vector<NamedPath> dataset_files;
   for (const std::string& d : o.datasets)
     if (!datasets::find_dataset(d)) dataset_files.push_back({"--dataset", d});
-  check_outputs("run",
-                {{"--out", out_path}, {"--html", outputs.html}, {"--markdown", outputs.markdown},
-                 {"--gbench-json", outputs.gbench_json}},
-                {}, dataset_files);
-  if (outputs.html) check_writable(*outputs.html, "--html");
-  if (outputs.markdown) check_writable(*outputs.markdown, "--markdown");
-  if (outputs.gbench_json) check_writable(*outputs.gbench_json, "--gbench-json");
+  std::vector<OutputArg> output_args = outputs.as_output_args();
+  output_args.insert(output_args.begin(), {"--out", out_path});
+  check_outputs("run", output_args, {}, dataset_files);
+  outputs.check_writable();
   if (o.heaptrack) {
-    if (runner::heaptrack_program().empty()) throw UsageError("--heaptrack: heaptrack is not installed (apt-get install heaptrack)");
-    if (runner::sanitizer_build())
-      throw UsageError("--heaptrack: not available in a sanitizer build (heaptrack's preloaded library cannot come before the sanitizer's runtime)");
     std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
     o.heaptrack_dir = std::filesystem::absolute(dir.empty() ? "." : dir).string();
   }
@@ -169,41 +201,23 @@ int run_main(const std::vector<std::string>& args) {
     if (tty) std::fprintf(stderr, "\r\033[Kpreparing dataset %s", name.c_str());
   });
   if (tty) std::fprintf(stderr, "\r\033[K");
-
-  runner::Progress progress;
-  progress.starting = [&](std::size_t i, std::size_t n, const runner::PlannedCase& c) {
-    if (tty) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s …", i + 1, n, c.id().c_str());
-  };
-  progress.finished = [&](std::size_t i, std::size_t n, const report::CaseResult& r) {
-    std::fprintf(stderr, "%s[%zu/%zu] %s %s\n", tty ? "\r\033[K" : "", i + 1, n, r.id.c_str(),
-                 render::case_summary(r).c_str());
-    if (r.heaptrack.contains("disagreement"))
-      std::fprintf(stderr, "  heaptrack disagrees: %s\n", r.heaptrack["disagreement"].get<std::string>().c_str());
-    if (r.heaptrack.contains("error"))
-      std::fprintf(stderr, "  heaptrack failed: %s\n", r.heaptrack["error"].get<std::string>().c_str());
-  };
   runner::install_interrupt_handlers();
   report::Report rep;
   try {
-    rep = runner::run_cases(cases, o, progress);
+    rep = runner::run_cases(cases, o, terminal_progress(tty));
   } catch (const runner::Interrupted& e) {
     std::fprintf(stderr, "%smembench: interrupted by %s; no report written\n", tty ? "\r\033[K" : "",
                  runner::describe_signal(e.signal).c_str());
     return 128 + e.signal;
   }
-  const nlohmann::json datasets = rep.context.value("datasets", nlohmann::json::object());
-  for (const auto& [name, d] : datasets.items())
-    if (d.is_object() && d.value("changed_during_run", false))
-      std::fprintf(stderr, "membench: warning: dataset %s changed during the run (%s -> %s bytes); its cases read it as they found it\n",
-                   name.c_str(), d["bytes_at_start"].dump().c_str(), d["bytes_at_end"].dump().c_str());
+  warn_about_changed_datasets(rep);
   report::write_report_file(rep, out_path);
-  write_run_outputs(rep, outputs);
+  std::vector<std::string> written = outputs.write({rep});
   std::printf("%s", render::summary_table(rep).c_str());
   std::fflush(stdout);  // the table before the closing line on stderr, also when both go to one file
-  std::string written = out_path;
-  for (const auto& extra : {outputs.html, outputs.markdown, outputs.gbench_json})
-    if (extra) written += ", " + *extra;
-  std::fprintf(stderr, "report: %s\n", written.c_str());
+  std::string listed = out_path;
+  for (const std::string& path : written) listed += ", " + path;
+  std::fprintf(stderr, "report: %s\n", listed.c_str());
   for (const report::CaseResult& r : rep.results)
     if (r.status != report::Status::ok && r.status != report::Status::skipped) return 1;
   return 0;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -284,6 +285,33 @@ TEST(ReportCli, MarkdownTablesForTheNewestReport) {
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
   EXPECT_EQ(to_stdout.out.rfind("### ", 0), 0u) << to_stdout.out;
   EXPECT_NE(to_stdout.out.find("### tokenize · text-1MiB"), std::string::npos);
+}
+
+// run and report offer the same output formats, from one list: every format
+// run --help names, report writes too.
+TEST(ReportCli, EveryFormatOfRunIsAFormatOfReport) {
+  std::string dir = test_dir("report_formats");
+  auto run_help = run_membench({"run", "--help"});
+  auto report_help = run_membench({"report", "--help"});
+  ASSERT_EQ(run_help.exit_code, 0);
+  for (const char* option : {"--html", "--markdown", "--gbench-json"}) {
+    EXPECT_NE(run_help.out.find(option), std::string::npos) << option;
+    EXPECT_NE(report_help.out.find(option), std::string::npos) << option;
+  }
+  std::string in = write(dir, "in.json", make_report());
+  auto r = run_membench({"report", in, "--gbench-json", dir + "/gbench.json", "--html", dir + "/page.html"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json gbench = json::parse(read_text(dir + "/gbench.json"));
+  std::set<std::string> runs;
+  for (const json& b : gbench["benchmarks"]) runs.insert(b["run_name"].get<std::string>());
+  EXPECT_EQ(runs.size(), 3u) << "one benchmark per case";
+  expect_self_contained_html(read_text(dir + "/page.html"));
+  EXPECT_NE(r.out.find("wrote " + dir + "/gbench.json"), std::string::npos) << r.out;
+  // The page named twice is bad usage, and nothing is written.
+  EXPECT_EQ(run_membench({"report", in, "-o", dir + "/a.html", "--html", dir + "/b.html"}).exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/a.html"));
+  // Two formats to stdout cannot both be read.
+  EXPECT_EQ(run_membench({"report", in, "--markdown", "-", "--gbench-json", "-"}).exit_code, 2);
 }
 
 TEST(ReportCli, BadInputWritesNoOutput) {
