@@ -51,99 +51,105 @@ double median_of(std::vector<double> v) {
 
 }  // namespace
 
+namespace {
+
+json time_json(const TimeStats& t) {
+  json j = {{"repetitions", t.repetitions},     {"iterations", t.iterations},
+            {"real_ns", t.real_ns},             {"cpu_ns", t.cpu_ns},
+            {"median_real_ns", t.median_real_ns}, {"cv", t.cv}};
+  json per_process = json::array(), medians = json::array();
+  for (const ProcessSamples& p : t.per_process) {
+    per_process.push_back({{"real_ns", p.real_ns}, {"cpu_ns", p.cpu_ns}, {"iterations", p.iterations}});
+    if (!p.real_ns.empty()) medians.push_back(median_of(p.real_ns));
+  }
+  j["processes"] = t.per_process.size();
+  j["warmup"] = {{"min_seconds", t.warmup_seconds}};
+  j["per_process"] = per_process;
+  j["process_medians_ns"] = medians;
+  return j;
+}
+
+json memory_json(const MemoryStats& m) {
+  return {{"baseline_rss_bytes", m.baseline_rss_bytes},
+          {"peak_rss_bytes", m.peak_rss_bytes},
+          {"peak_rss_delta_bytes", m.peak_rss_delta_bytes},
+          {"peak_anon_bytes", m.peak_anon_bytes},
+          {"peak_file_bytes", m.peak_file_bytes},
+          {"peak_shmem_bytes", m.peak_shmem_bytes},
+          {"baseline_anon_bytes", m.baseline_anon_bytes},
+          {"baseline_file_bytes", m.baseline_file_bytes},
+          {"baseline_shmem_bytes", m.baseline_shmem_bytes},
+          {"minor_faults", m.minor_faults},
+          {"major_faults", m.major_faults},
+          {"samples", m.samples},
+          {"peak_rss_sampled_bytes", m.peak_rss_sampled_bytes}};
+}
+
+json allocations_json(const Allocations& a) {
+  return {{"count", a.count},
+          {"bytes", a.bytes},
+          {"peak_live_bytes", a.peak_live_bytes},
+          {"temporary", a.temporary},
+          {"leaked_bytes", a.leaked_bytes},
+          {"leaked_count", a.leaked_count}};
+}
+
+json case_json(const CaseResult& c) {
+  json e;
+  e["id"] = c.id;
+  e["workload"] = c.workload;
+  e["strategy"] = c.strategy;
+  e["dataset"] = c.dataset;
+  e["allocator"] = c.allocator;
+  json params = json::object();
+  for (const auto& [k, v] : c.params) params[k] = v;
+  e["params"] = params;
+  e["status"] = to_string(c.status);
+  e["error"] = c.error;
+  e["input_bytes"] = c.input_bytes;
+  e["input_items"] = c.input_items;
+  e["output_digest"] = c.output_digest;
+  if (c.time) e["time"] = time_json(*c.time);
+  if (c.throughput) {
+    e["throughput"] = {{"bytes_per_second", c.throughput->bytes_per_second}};
+    if (c.throughput->items_per_second) e["throughput"]["items_per_second"] = *c.throughput->items_per_second;
+  }
+  if (c.memory) e["memory"] = memory_json(*c.memory);
+  if (c.allocations) e["allocations"] = allocations_json(*c.allocations);
+  if (c.timeline)
+    e["timeline"] = {{"interval_ms", c.timeline->interval_ms},
+                     {"rss_bytes", c.timeline->rss_bytes},
+                     {"anon_bytes", c.timeline->anon_bytes},
+                     {"file_bytes", c.timeline->file_bytes}};
+  if (!c.allocator_stats.is_null()) e["allocator_stats"] = c.allocator_stats;
+  if (!c.heaptrack.is_null()) e["heaptrack"] = c.heaptrack;
+  if (c.cachegrind)
+    e["cachegrind"] = {{"instructions", c.cachegrind->instructions},
+                       {"d1_misses", c.cachegrind->d1_misses},
+                       {"ll_misses", c.cachegrind->ll_misses}};
+  if (!c.extra.is_null()) e["extra"] = c.extra;
+  for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
+    if (!e.contains(it.key())) e[it.key()] = it.value();
+  return e;
+}
+
+json scaling_json(const ScalingFit& s) {
+  json pts = json::array();
+  for (const auto& [x, y] : s.points) pts.push_back({x, y});
+  json j = {{"workload", s.workload}, {"strategy", s.strategy}, {"allocator", s.allocator},
+            {"metric", s.metric},     {"points", pts},           {"slope", s.slope},
+            {"intercept", s.intercept}, {"r2", s.r2},            {"class", s.complexity}};
+  if (!s.declared.empty()) j["declared_class"] = s.declared;
+  return j;
+}
+
+}  // namespace
+
 json to_json(const Report& r) {
   json results = json::array();
-  for (const CaseResult& c : r.results) {
-    json e;
-    e["id"] = c.id;
-    e["workload"] = c.workload;
-    e["strategy"] = c.strategy;
-    e["dataset"] = c.dataset;
-    e["allocator"] = c.allocator;
-    json params = json::object();
-    for (const auto& [k, v] : c.params) params[k] = v;
-    e["params"] = params;
-    e["status"] = to_string(c.status);
-    e["error"] = c.error;
-    e["input_bytes"] = c.input_bytes;
-    e["input_items"] = c.input_items;
-    e["output_digest"] = c.output_digest;
-    if (c.time) {
-      e["time"] = {{"repetitions", c.time->repetitions},     {"iterations", c.time->iterations},
-                   {"real_ns", c.time->real_ns},             {"cpu_ns", c.time->cpu_ns},
-                   {"median_real_ns", c.time->median_real_ns}, {"cv", c.time->cv}};
-      json per_process = json::array(), medians = json::array();
-      for (const ProcessSamples& p : c.time->per_process) {
-        per_process.push_back({{"real_ns", p.real_ns}, {"cpu_ns", p.cpu_ns}, {"iterations", p.iterations}});
-        if (!p.real_ns.empty()) medians.push_back(median_of(p.real_ns));
-      }
-      e["time"]["processes"] = c.time->per_process.size();
-      e["time"]["warmup"] = {{"min_seconds", c.time->warmup_seconds}};
-      e["time"]["per_process"] = per_process;
-      e["time"]["process_medians_ns"] = medians;
-    }
-    if (c.throughput) {
-      e["throughput"] = {{"bytes_per_second", c.throughput->bytes_per_second}};
-      if (c.throughput->items_per_second)
-        e["throughput"]["items_per_second"] = *c.throughput->items_per_second;
-    }
-    if (c.memory) {
-      const MemoryStats& m = *c.memory;
-      e["memory"] = {{"baseline_rss_bytes", m.baseline_rss_bytes},
-                     {"peak_rss_bytes", m.peak_rss_bytes},
-                     {"peak_rss_delta_bytes", m.peak_rss_delta_bytes},
-                     {"peak_anon_bytes", m.peak_anon_bytes},
-                     {"peak_file_bytes", m.peak_file_bytes},
-                     {"peak_shmem_bytes", m.peak_shmem_bytes},
-                     {"baseline_anon_bytes", m.baseline_anon_bytes},
-                     {"baseline_file_bytes", m.baseline_file_bytes},
-                     {"baseline_shmem_bytes", m.baseline_shmem_bytes},
-                     {"minor_faults", m.minor_faults},
-                     {"major_faults", m.major_faults},
-                     {"samples", m.samples},
-                     {"peak_rss_sampled_bytes", m.peak_rss_sampled_bytes}};
-    }
-    if (c.allocations) {
-      const Allocations& a = *c.allocations;
-      e["allocations"] = {{"count", a.count},
-                          {"bytes", a.bytes},
-                          {"peak_live_bytes", a.peak_live_bytes},
-                          {"temporary", a.temporary},
-                          {"leaked_bytes", a.leaked_bytes},
-                          {"leaked_count", a.leaked_count}};
-    }
-    if (c.timeline) {
-      e["timeline"] = {{"interval_ms", c.timeline->interval_ms},
-                       {"rss_bytes", c.timeline->rss_bytes},
-                       {"anon_bytes", c.timeline->anon_bytes},
-                       {"file_bytes", c.timeline->file_bytes}};
-    }
-    if (!c.allocator_stats.is_null()) e["allocator_stats"] = c.allocator_stats;
-    if (!c.heaptrack.is_null()) e["heaptrack"] = c.heaptrack;
-    if (c.cachegrind)
-      e["cachegrind"] = {{"instructions", c.cachegrind->instructions},
-                         {"d1_misses", c.cachegrind->d1_misses},
-                         {"ll_misses", c.cachegrind->ll_misses}};
-    if (!c.extra.is_null()) e["extra"] = c.extra;
-    for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
-      if (!e.contains(it.key())) e[it.key()] = it.value();
-    results.push_back(std::move(e));
-  }
+  for (const CaseResult& c : r.results) results.push_back(case_json(c));
   json scaling = json::array();
-  for (const ScalingFit& s : r.scaling) {
-    json pts = json::array();
-    for (const auto& [x, y] : s.points) pts.push_back({x, y});
-    scaling.push_back({{"workload", s.workload},
-                       {"strategy", s.strategy},
-                       {"allocator", s.allocator},
-                       {"metric", s.metric},
-                       {"points", pts},
-                       {"slope", s.slope},
-                       {"intercept", s.intercept},
-                       {"r2", s.r2},
-                       {"class", s.complexity}});
-    if (!s.declared.empty()) scaling.back()["declared_class"] = s.declared;
-  }
+  for (const ScalingFit& s : r.scaling) scaling.push_back(scaling_json(s));
   // Always the current version: a version 1 report read in is held in the
   // current model (its timed run as one process).
   return {{"schema", kSchema}, {"context", r.context}, {"results", results}, {"scaling", scaling}};
@@ -236,6 +242,167 @@ class Reader {
 
 }  // namespace
 
+namespace {
+
+TimeStats read_time(const Reader& rd, const json& t, const std::string& w, int version) {
+  TimeStats ts;
+  std::uint64_t repetitions = rd.u64(t, w, "repetitions");
+  if (repetitions > 1000000000) rd.fail(w + ".repetitions", "is out of range");
+  ts.repetitions = static_cast<int>(repetitions);
+  ts.iterations = rd.u64_or(t, w, "iterations", 0);
+  ts.real_ns = rd.doubles(t, w, "real_ns");
+  ts.cpu_ns = rd.doubles(t, w, "cpu_ns");
+  ts.median_real_ns = rd.num(t, w, "median_real_ns");
+  ts.cv = rd.num(t, w, "cv");
+  if (version == 1) {
+    ts.per_process.push_back({ts.real_ns, ts.cpu_ns, ts.iterations});
+  } else {
+    const json& procs = rd.member(t, w, "per_process");
+    if (!procs.is_array()) rd.fail(w + ".per_process", "is not an array");
+    std::size_t pooled = 0;
+    for (std::size_t k = 0; k < procs.size(); ++k) {
+      std::string pw = w + ".per_process[" + std::to_string(k) + "]";
+      ProcessSamples ps;
+      ps.real_ns = rd.doubles(procs[k], pw, "real_ns");
+      ps.cpu_ns = rd.doubles(procs[k], pw, "cpu_ns");
+      ps.iterations = rd.u64_or(procs[k], pw, "iterations", 0);
+      pooled += ps.real_ns.size();
+      ts.per_process.push_back(std::move(ps));
+    }
+    if (pooled != ts.real_ns.size())
+      rd.fail(w + ".per_process", "holds " + std::to_string(pooled) + " repetitions, real_ns " +
+                                      std::to_string(ts.real_ns.size()));
+    if (t.contains("warmup") && t["warmup"].is_object() && t["warmup"].contains("min_seconds"))
+      ts.warmup_seconds = rd.num(t["warmup"], w + ".warmup", "min_seconds");
+  }
+  return ts;
+}
+
+MemoryStats read_memory(const Reader& rd, const json& m, const std::string& w) {
+  MemoryStats ms;
+  ms.baseline_rss_bytes = rd.u64(m, w, "baseline_rss_bytes");
+  ms.peak_rss_bytes = rd.u64(m, w, "peak_rss_bytes");
+  ms.peak_rss_delta_bytes = rd.u64(m, w, "peak_rss_delta_bytes");
+  ms.peak_anon_bytes = rd.u64(m, w, "peak_anon_bytes");
+  ms.peak_file_bytes = rd.u64(m, w, "peak_file_bytes");
+  ms.peak_shmem_bytes = rd.u64(m, w, "peak_shmem_bytes");
+  ms.baseline_anon_bytes = rd.u64_or(m, w, "baseline_anon_bytes", 0);
+  ms.baseline_file_bytes = rd.u64_or(m, w, "baseline_file_bytes", 0);
+  ms.baseline_shmem_bytes = rd.u64_or(m, w, "baseline_shmem_bytes", 0);
+  ms.minor_faults = rd.u64(m, w, "minor_faults");
+  ms.major_faults = rd.u64(m, w, "major_faults");
+  ms.samples = rd.u64_or(m, w, "samples", 0);
+  ms.peak_rss_sampled_bytes = rd.u64_or(m, w, "peak_rss_sampled_bytes", 0);
+  return ms;
+}
+
+Allocations read_allocations(const Reader& rd, const json& a, const std::string& w) {
+  Allocations al;
+  al.count = rd.u64(a, w, "count");
+  al.bytes = rd.u64(a, w, "bytes");
+  al.peak_live_bytes = rd.u64(a, w, "peak_live_bytes");
+  al.temporary = rd.u64(a, w, "temporary");
+  al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
+  al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+  return al;
+}
+
+Timeline read_timeline(const Reader& rd, const json& t, const std::string& w) {
+  Timeline tl;
+  tl.interval_ms = rd.num(t, w, "interval_ms");
+  tl.rss_bytes = rd.u64s(t, w, "rss_bytes");
+  tl.anon_bytes = rd.u64s(t, w, "anon_bytes");
+  tl.file_bytes = rd.u64s(t, w, "file_bytes");
+  return tl;
+}
+
+// One case, its id already read (and known to be unique).
+CaseResult read_case(const Reader& rd, const json& e, std::string at, int version) {
+  CaseResult c;
+  c.id = rd.str(e, at, "id");
+  at = "case " + c.id;
+  c.workload = rd.str(e, at, "workload");
+  c.strategy = rd.str(e, at, "strategy");
+  c.dataset = rd.str(e, at, "dataset");
+  c.allocator = rd.str(e, at, "allocator");
+  if (c.id != case_id(c.workload, c.strategy, c.dataset, c.allocator))
+    rd.fail(at, "id does not match workload/strategy/dataset/allocator");
+  std::string status = rd.str(e, at, "status");
+  auto st = status_from_string(status);
+  if (!st) rd.fail(at + ".status", "unknown status '" + status + "'");
+  c.status = *st;
+  if (e.contains("error") && e["error"].is_string()) c.error = e["error"].get<std::string>();
+  if (e.contains("params")) {
+    const json& p = e["params"];
+    if (!p.is_object()) rd.fail(at + ".params", "is not an object");
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      if (!it.value().is_number_integer()) rd.fail(at + ".params." + it.key(), "is not an integer");
+      c.params.emplace_back(it.key(), it.value().get<std::int64_t>());
+    }
+  }
+  c.input_bytes = rd.u64_or(e, at, "input_bytes", 0);
+  c.input_items = rd.u64_or(e, at, "input_items", 0);
+  if (e.contains("output_digest") && e["output_digest"].is_string())
+    c.output_digest = e["output_digest"].get<std::string>();
+  if (e.contains("time")) c.time = read_time(rd, e["time"], at + ".time", version);
+  if (e.contains("throughput")) {
+    const json& t = e["throughput"];
+    Throughput tp;
+    tp.bytes_per_second = rd.num(t, at + ".throughput", "bytes_per_second");
+    if (t.contains("items_per_second"))
+      tp.items_per_second = rd.num(t, at + ".throughput", "items_per_second");
+    c.throughput = tp;
+  }
+  if (e.contains("memory")) c.memory = read_memory(rd, e["memory"], at + ".memory");
+  if (e.contains("allocations")) c.allocations = read_allocations(rd, e["allocations"], at + ".allocations");
+  if (e.contains("timeline")) c.timeline = read_timeline(rd, e["timeline"], at + ".timeline");
+  if (e.contains("allocator_stats")) c.allocator_stats = e["allocator_stats"];
+  if (e.contains("heaptrack")) c.heaptrack = e["heaptrack"];
+  if (e.contains("cachegrind")) {
+    const json& g = e["cachegrind"];
+    std::string w = at + ".cachegrind";
+    c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
+  }
+  if (e.contains("extra")) c.extra = e["extra"];
+  static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
+                                      "error", "input_bytes", "input_items", "output_digest", "time",
+                                      "throughput", "memory", "allocations", "timeline", "allocator_stats",
+                                      "heaptrack", "cachegrind", "extra"};
+  for (auto it = e.begin(); it != e.end(); ++it)
+    if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
+  return c;
+}
+
+ScalingFit read_scaling_fit(const Reader& rd, const json& e, const std::string& at) {
+  ScalingFit f;
+  f.workload = rd.str(e, at, "workload");
+  f.strategy = rd.str(e, at, "strategy");
+  f.allocator = rd.str(e, at, "allocator");
+  f.metric = rd.str(e, at, "metric");
+  const json& pts = rd.member(e, at, "points");
+  if (!pts.is_array()) rd.fail(at + ".points", "is not an array");
+  for (const json& p : pts) {
+    if (!p.is_array() || p.size() != 2) rd.fail(at + ".points", "holds a non-pair");
+    f.points.emplace_back(rd.number(p[0], at + ".points"), rd.number(p[1], at + ".points"));
+  }
+  const json& slope = rd.member(e, at, "slope");
+  const json& intercept = rd.member(e, at, "intercept");
+  if (!slope.is_number() || !intercept.is_number()) rd.fail(at, "slope/intercept not numbers");
+  if (!std::isfinite(slope.get<double>()) || !std::isfinite(intercept.get<double>()))
+    rd.fail(at, "slope/intercept not finite");
+  f.slope = slope.get<double>();
+  f.intercept = intercept.get<double>();
+  if (e.contains("r2") && e["r2"].is_number()) {
+    f.r2 = e["r2"].get<double>();
+    if (!std::isfinite(f.r2)) rd.fail(at + ".r2", "is not finite");
+  }
+  f.complexity = rd.str(e, at, "class");
+  if (e.contains("declared_class")) f.declared = rd.str(e, at, "declared_class");
+  return f;
+}
+
+}  // namespace
+
 Report from_json(const json& j, const std::string& source) {
   Reader rd(source);
   if (!j.is_object()) rd.fail("top level", "is not a JSON object (not a membench report)");
@@ -253,168 +420,17 @@ Report from_json(const json& j, const std::string& source) {
   // twice would be judged or shown against whichever came first.
   std::map<std::string, std::size_t> first_at;
   for (std::size_t i = 0; i < results.size(); ++i) {
-    const json& e = results[i];
     std::string at = "results[" + std::to_string(i) + "]";
-    CaseResult c;
-    c.id = rd.str(e, at, "id");
-    if (auto [it, fresh] = first_at.emplace(c.id, i); !fresh)
-      rd.fail(at, "case id '" + c.id + "' appears twice (first at results[" + std::to_string(it->second) + "])");
-    at = "case " + c.id;
-    c.workload = rd.str(e, at, "workload");
-    c.strategy = rd.str(e, at, "strategy");
-    c.dataset = rd.str(e, at, "dataset");
-    c.allocator = rd.str(e, at, "allocator");
-    if (c.id != case_id(c.workload, c.strategy, c.dataset, c.allocator))
-      rd.fail(at, "id does not match workload/strategy/dataset/allocator");
-    std::string status = rd.str(e, at, "status");
-    auto st = status_from_string(status);
-    if (!st) rd.fail(at + ".status", "unknown status '" + status + "'");
-    c.status = *st;
-    if (e.contains("error") && e["error"].is_string()) c.error = e["error"].get<std::string>();
-    if (e.contains("params")) {
-      const json& p = e["params"];
-      if (!p.is_object()) rd.fail(at + ".params", "is not an object");
-      for (auto it = p.begin(); it != p.end(); ++it) {
-        if (!it.value().is_number_integer()) rd.fail(at + ".params." + it.key(), "is not an integer");
-        c.params.emplace_back(it.key(), it.value().get<std::int64_t>());
-      }
-    }
-    c.input_bytes = rd.u64_or(e, at, "input_bytes", 0);
-    c.input_items = rd.u64_or(e, at, "input_items", 0);
-    if (e.contains("output_digest") && e["output_digest"].is_string())
-      c.output_digest = e["output_digest"].get<std::string>();
-    if (e.contains("time")) {
-      const json& t = e["time"];
-      std::string w = at + ".time";
-      TimeStats ts;
-      std::uint64_t repetitions = rd.u64(t, w, "repetitions");
-      if (repetitions > 1000000000) rd.fail(w + ".repetitions", "is out of range");
-      ts.repetitions = static_cast<int>(repetitions);
-      ts.iterations = rd.u64_or(t, w, "iterations", 0);
-      ts.real_ns = rd.doubles(t, w, "real_ns");
-      ts.cpu_ns = rd.doubles(t, w, "cpu_ns");
-      ts.median_real_ns = rd.num(t, w, "median_real_ns");
-      ts.cv = rd.num(t, w, "cv");
-      if (version == 1) {
-        ts.per_process.push_back({ts.real_ns, ts.cpu_ns, ts.iterations});
-      } else {
-        const json& procs = rd.member(t, w, "per_process");
-        if (!procs.is_array()) rd.fail(w + ".per_process", "is not an array");
-        std::size_t pooled = 0;
-        for (std::size_t k = 0; k < procs.size(); ++k) {
-          std::string pw = w + ".per_process[" + std::to_string(k) + "]";
-          ProcessSamples ps;
-          ps.real_ns = rd.doubles(procs[k], pw, "real_ns");
-          ps.cpu_ns = rd.doubles(procs[k], pw, "cpu_ns");
-          ps.iterations = rd.u64_or(procs[k], pw, "iterations", 0);
-          pooled += ps.real_ns.size();
-          ts.per_process.push_back(std::move(ps));
-        }
-        if (pooled != ts.real_ns.size())
-          rd.fail(w + ".per_process", "holds " + std::to_string(pooled) + " repetitions, real_ns " +
-                                          std::to_string(ts.real_ns.size()));
-        if (t.contains("warmup") && t["warmup"].is_object() && t["warmup"].contains("min_seconds"))
-          ts.warmup_seconds = rd.num(t["warmup"], w + ".warmup", "min_seconds");
-      }
-      c.time = ts;
-    }
-    if (e.contains("throughput")) {
-      const json& t = e["throughput"];
-      Throughput tp;
-      tp.bytes_per_second = rd.num(t, at + ".throughput", "bytes_per_second");
-      if (t.contains("items_per_second"))
-        tp.items_per_second = rd.num(t, at + ".throughput", "items_per_second");
-      c.throughput = tp;
-    }
-    if (e.contains("memory")) {
-      const json& m = e["memory"];
-      std::string w = at + ".memory";
-      MemoryStats ms;
-      ms.baseline_rss_bytes = rd.u64(m, w, "baseline_rss_bytes");
-      ms.peak_rss_bytes = rd.u64(m, w, "peak_rss_bytes");
-      ms.peak_rss_delta_bytes = rd.u64(m, w, "peak_rss_delta_bytes");
-      ms.peak_anon_bytes = rd.u64(m, w, "peak_anon_bytes");
-      ms.peak_file_bytes = rd.u64(m, w, "peak_file_bytes");
-      ms.peak_shmem_bytes = rd.u64(m, w, "peak_shmem_bytes");
-      ms.baseline_anon_bytes = rd.u64_or(m, w, "baseline_anon_bytes", 0);
-      ms.baseline_file_bytes = rd.u64_or(m, w, "baseline_file_bytes", 0);
-      ms.baseline_shmem_bytes = rd.u64_or(m, w, "baseline_shmem_bytes", 0);
-      ms.minor_faults = rd.u64(m, w, "minor_faults");
-      ms.major_faults = rd.u64(m, w, "major_faults");
-      ms.samples = rd.u64_or(m, w, "samples", 0);
-      ms.peak_rss_sampled_bytes = rd.u64_or(m, w, "peak_rss_sampled_bytes", 0);
-      c.memory = ms;
-    }
-    if (e.contains("allocations")) {
-      const json& a = e["allocations"];
-      std::string w = at + ".allocations";
-      Allocations al;
-      al.count = rd.u64(a, w, "count");
-      al.bytes = rd.u64(a, w, "bytes");
-      al.peak_live_bytes = rd.u64(a, w, "peak_live_bytes");
-      al.temporary = rd.u64(a, w, "temporary");
-      al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
-      al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
-      c.allocations = al;
-    }
-    if (e.contains("timeline")) {
-      const json& t = e["timeline"];
-      std::string w = at + ".timeline";
-      Timeline tl;
-      tl.interval_ms = rd.num(t, w, "interval_ms");
-      tl.rss_bytes = rd.u64s(t, w, "rss_bytes");
-      tl.anon_bytes = rd.u64s(t, w, "anon_bytes");
-      tl.file_bytes = rd.u64s(t, w, "file_bytes");
-      c.timeline = tl;
-    }
-    if (e.contains("allocator_stats")) c.allocator_stats = e["allocator_stats"];
-    if (e.contains("heaptrack")) c.heaptrack = e["heaptrack"];
-    if (e.contains("cachegrind")) {
-      const json& g = e["cachegrind"];
-      std::string w = at + ".cachegrind";
-      c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
-    }
-    if (e.contains("extra")) c.extra = e["extra"];
-    static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
-                                        "error", "input_bytes", "input_items", "output_digest", "time",
-                                        "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                        "heaptrack", "cachegrind", "extra"};
-    for (auto it = e.begin(); it != e.end(); ++it)
-      if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
-    r.results.push_back(std::move(c));
+    std::string id = rd.str(results[i], at, "id");
+    if (auto [it, fresh] = first_at.emplace(id, i); !fresh)
+      rd.fail(at, "case id '" + id + "' appears twice (first at results[" + std::to_string(it->second) + "])");
+    r.results.push_back(read_case(rd, results[i], at, version));
   }
   if (j.contains("scaling")) {
     const json& sc = j["scaling"];
     if (!sc.is_array()) rd.fail("scaling", "is not an array");
-    for (std::size_t i = 0; i < sc.size(); ++i) {
-      const json& e = sc[i];
-      std::string at = "scaling[" + std::to_string(i) + "]";
-      ScalingFit f;
-      f.workload = rd.str(e, at, "workload");
-      f.strategy = rd.str(e, at, "strategy");
-      f.allocator = rd.str(e, at, "allocator");
-      f.metric = rd.str(e, at, "metric");
-      const json& pts = rd.member(e, at, "points");
-      if (!pts.is_array()) rd.fail(at + ".points", "is not an array");
-      for (const json& p : pts) {
-        if (!p.is_array() || p.size() != 2) rd.fail(at + ".points", "holds a non-pair");
-        f.points.emplace_back(rd.number(p[0], at + ".points"), rd.number(p[1], at + ".points"));
-      }
-      const json& slope = rd.member(e, at, "slope");
-      const json& intercept = rd.member(e, at, "intercept");
-      if (!slope.is_number() || !intercept.is_number()) rd.fail(at, "slope/intercept not numbers");
-      if (!std::isfinite(slope.get<double>()) || !std::isfinite(intercept.get<double>()))
-        rd.fail(at, "slope/intercept not finite");
-      f.slope = slope.get<double>();
-      f.intercept = intercept.get<double>();
-      if (e.contains("r2") && e["r2"].is_number()) {
-        f.r2 = e["r2"].get<double>();
-        if (!std::isfinite(f.r2)) rd.fail(at + ".r2", "is not finite");
-      }
-      f.complexity = rd.str(e, at, "class");
-      if (e.contains("declared_class")) f.declared = rd.str(e, at, "declared_class");
-      r.scaling.push_back(std::move(f));
-    }
+    for (std::size_t i = 0; i < sc.size(); ++i)
+      r.scaling.push_back(read_scaling_fit(rd, sc[i], "scaling[" + std::to_string(i) + "]"));
   }
   return r;
 }
