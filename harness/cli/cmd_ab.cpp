@@ -63,8 +63,7 @@ std::string default_build_cache() {
   return std::string(home && *home ? home : "/tmp") + "/.cache/membench/builds";
 }
 
-int run_ab_command(const std::vector<std::string>& args) {
-  ArgParser p("ab", "BASE HEAD [options]");
+void add_ab_options(ArgParser& p) {
   p.option("filter", "regular expression matched against case ids (as for run)")
       .option("dataset", "dataset NAME or a PATH to your own file (as for run)", true)
       .option("allocator", "allocator(s), as for run")
@@ -85,6 +84,63 @@ int run_ab_command(const std::vector<std::string>& args) {
       .option("html", "write one self-contained HTML page")
       .option("reports", "keep the base and head reports (base.json, head.json) in this directory")
       .option("build-dir", "where git revisions are checked out and built (default ~/.cache/membench/builds)");
+}
+
+analyze::Thresholds ab_thresholds(const ArgParser& p) {
+  analyze::Thresholds thresholds;
+  if (auto path = p.value("thresholds")) {
+    try {
+      thresholds = analyze::read_thresholds_file(*path);
+    } catch (const analyze::ThresholdError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  if (auto effect = p.number("min-effect", 0, 10)) {
+    for (auto& [name, t] : thresholds.defaults)
+      if (const analyze::MetricInfo* m = analyze::find_metric(name);
+          m && (m->kind == analyze::MetricKind::time || m->kind == analyze::MetricKind::throughput))
+        t.relative = *effect;
+  }
+
+  return thresholds;
+}
+
+runner::AbOptions ab_options(const ArgParser& p) {
+  runner::AbOptions o;
+  o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
+  for (const char* name : {"filter", "allocator", "shard"})
+    if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
+  for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
+  if (p.has("quick")) o.selection.push_back("--quick");
+  for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
+    if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
+  // Each timed process gives one value to its pair; more repetitions in it
+  // would only cost time (README, "Before and after: membench ab").
+  if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
+  if (p.has("cold")) o.measurement.push_back("--cold");
+
+  return o;
+}
+
+// Refuses an output that is one of the inputs (the builds, datasets, thresholds).
+void check_ab_paths(const ArgParser& p, const std::string& base_spec, const std::string& head_spec) {
+  std::vector<std::string> builds;
+  // BASE and HEAD are inputs when they are executables (not git revisions).
+  for (const std::string& spec : {base_spec, head_spec})
+    if (std::error_code ec; fs::exists(spec, ec)) builds.push_back(spec);
+  std::vector<NamedPath> read;
+  if (auto t = p.value("thresholds")) read.push_back({"--thresholds", *t});
+  for (const std::string& d : p.values("dataset"))
+    if (!datasets::find_dataset(d)) read.push_back({"--dataset", d});
+  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")}};
+  if (auto keep = p.value("reports"))
+    for (const char* name : {"/base.json", "/head.json"}) written.push_back({"--reports", *keep + name});
+  check_outputs("ab", written, builds, read);
+}
+
+int run_ab_command(const std::vector<std::string>& args) {
+  ArgParser p("ab", "BASE HEAD [options]");
+  add_ab_options(p);
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s\nMeasures two builds of membench on this machine in one session. BASE and HEAD are\n"
@@ -101,49 +157,10 @@ int run_ab_command(const std::vector<std::string>& args) {
   if (p.positionals().size() != 2)
     throw UsageError("ab: expected BASE and HEAD (executables or git revisions), got " +
                      std::to_string(p.positionals().size()) + " (see --help)");
-
-  analyze::Thresholds thresholds;
-  if (auto path = p.value("thresholds")) {
-    try {
-      thresholds = analyze::read_thresholds_file(*path);
-    } catch (const analyze::ThresholdError& e) {
-      throw UsageError(e.what());
-    }
-  }
-  if (auto effect = p.number("min-effect", 0, 10)) {
-    for (auto& [name, t] : thresholds.defaults)
-      if (const analyze::MetricInfo* m = analyze::find_metric(name);
-          m && (m->kind == analyze::MetricKind::time || m->kind == analyze::MetricKind::throughput))
-        t.relative = *effect;
-  }
-
-  runner::AbOptions o;
-  o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
-  for (const char* name : {"filter", "allocator", "shard"})
-    if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
-  for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
-  if (p.has("quick")) o.selection.push_back("--quick");
-  for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
-    if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
-  // Each timed process gives one value to its pair; more repetitions in it
-  // would only cost time (README, "Before and after: membench ab").
-  if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
-  if (p.has("cold")) o.measurement.push_back("--cold");
-
+  analyze::Thresholds thresholds = ab_thresholds(p);
+  runner::AbOptions o = ab_options(p);
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
-  // BASE and HEAD are inputs when they are executables (not git revisions).
-  std::vector<std::string> builds;
-  for (const std::string& spec : {base_spec, head_spec})
-    if (std::error_code ec; fs::exists(spec, ec)) builds.push_back(spec);
-  std::vector<NamedPath> read;
-  if (auto t = p.value("thresholds")) read.push_back({"--thresholds", *t});
-  for (const std::string& d : p.values("dataset"))
-    if (!datasets::find_dataset(d)) read.push_back({"--dataset", d});
-  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")}};
-  if (auto keep = p.value("reports"))
-    for (const char* name : {"/base.json", "/head.json"}) written.push_back({"--reports", *keep + name});
-  check_outputs("ab", written, builds, read);
-
+  check_ab_paths(p, base_spec, head_spec);
   auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   const std::string cache = p.value("build-dir").value_or(default_build_cache());
   runner::AbBuild base, head;

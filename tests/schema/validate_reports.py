@@ -217,7 +217,9 @@ def runs(membench, source_dir, work_dir):
     with open(data, "wb") as f:
         f.write(bytes(range(256)) * 400)
     strategies = "touch|leak|segfault|throw|garbage|hang|exit_silently"
-    args = ["run", "--dataset", data, "--timeout", "1", "--repetitions", "2", "--min-time", "0.01",
+    # The timeout is generous for allocate_forever, which must run out of
+    # memory first, also on a loaded machine.
+    args = ["run", "--dataset", data, "--timeout", "5", "--repetitions", "2", "--min-time", "0.01",
             "--sample-interval", "20"]
     if not sanitizer:  # RLIMIT_DATA cannot hold a sanitizer's shadow memory
         strategies += "|allocate_forever"
