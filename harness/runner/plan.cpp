@@ -57,43 +57,38 @@ void check_user_file(const std::string& path) {
   ::close(fd);
 }
 
-}  // namespace
-
-std::vector<PlannedCase> plan_cases(const RunOptions& o) {
-  std::regex filter;
-  if (!o.filter.empty()) {
-    try {
-      filter = std::regex(o.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      throw UsageError("--filter '" + o.filter + "' is not a valid regular expression (" + e.what() + ")");
-    }
+std::regex compile_filter(const std::string& text) {
+  try {
+    return std::regex(text, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw UsageError("--filter '" + text + "' is not a valid regular expression (" + e.what() + ")");
   }
-  for (const std::string& a : o.allocators)
-    if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
+}
 
-  // Explicit datasets: registered names or user files.
-  struct Chosen {
-    std::string name, path;
-    const datasets::DatasetDef* def;
-  };
-  std::vector<Chosen> explicit_sets;
-  for (const std::string& d : o.datasets) {
+// A dataset a case runs on: registered (def) or a user file (path).
+struct ChosenDataset {
+  std::string name, path;
+  const datasets::DatasetDef* def;
+};
+
+// The --dataset names and files, each once.
+std::vector<ChosenDataset> explicit_datasets(const std::vector<std::string>& given) {
+  std::vector<ChosenDataset> chosen;
+  for (const std::string& d : given) {
+    ChosenDataset c;
     if (const auto* def = datasets::find_dataset(d)) {
-      explicit_sets.push_back({def->name, "", def});
+      c = {def->name, "", def};
     } else if (d.find('/') != std::string::npos || ::access(d.c_str(), F_OK) == 0) {
       check_user_file(d);
-      explicit_sets.push_back({user_dataset_name(d), d, nullptr});
+      c = {user_dataset_name(d), d, nullptr};
     } else {
       throw UsageError("--dataset '" + d + "': no such dataset or file (see 'membench datasets list')");
     }
-  }
-  // One dataset given twice runs once; two files whose names sanitise alike
-  // would give two different cases one id.
-  std::vector<Chosen> unique_sets;
-  for (const Chosen& c : explicit_sets) {
-    auto same = std::find_if(unique_sets.begin(), unique_sets.end(), [&](const Chosen& u) { return u.name == c.name; });
-    if (same == unique_sets.end()) {
-      unique_sets.push_back(c);
+    // One dataset given twice runs once; two files whose names sanitise alike
+    // would give two different cases one id.
+    auto same = std::find_if(chosen.begin(), chosen.end(), [&](const ChosenDataset& u) { return u.name == c.name; });
+    if (same == chosen.end()) {
+      chosen.push_back(c);
       continue;
     }
     std::error_code ec;
@@ -101,54 +96,57 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     throw UsageError("--dataset " + same->path + " and " + c.path + " would both be dataset '" + c.name +
                      "' in case ids; rename or link one of them");
   }
-  explicit_sets = std::move(unique_sets);
+  return chosen;
+}
 
-  std::vector<const Workload*> workloads;
+// Workload, strategy, dataset by size (corpora, whose size is known only
+// once built, last), allocator.
+bool run_order(const PlannedCase& a, const PlannedCase& b) {
+  if (std::string_view(a.workload->name) != b.workload->name) return std::string_view(a.workload->name) < b.workload->name;
+  if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
+  auto size_of = [](const datasets::DatasetDef* d) { return !d ? 0 : d->generate ? d->size : UINT64_MAX; };
+  std::uint64_t sa = size_of(datasets::find_dataset(a.dataset)), sb = size_of(datasets::find_dataset(b.dataset));
+  if (a.dataset != b.dataset) return sa != sb ? sa < sb : a.dataset < b.dataset;
+  return a.allocator < b.allocator;
+}
+
+// Every I-th case of N, so that each shard gets a share of every workload.
+std::vector<PlannedCase> shard_of(std::vector<PlannedCase> cases, int index, int count) {
+  if (count <= 1) return cases;
+  std::vector<PlannedCase> mine;
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    if (static_cast<int>(i % static_cast<std::size_t>(count)) == index - 1) mine.push_back(cases[i]);
+  return mine;
+}
+
+}  // namespace
+
+std::vector<PlannedCase> plan_cases(const RunOptions& o) {
+  std::regex filter = o.filter.empty() ? std::regex() : compile_filter(o.filter);
+  for (const std::string& a : o.allocators)
+    if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
+  const std::vector<ChosenDataset> explicit_sets = explicit_datasets(o.datasets);
+  std::vector<PlannedCase> cases;
   for (const Workload& w : workload_registry()) {
     // Test-only workloads run only when the filter names them.
     if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
-    workloads.push_back(&w);
-  }
-  std::vector<PlannedCase> cases;
-  for (const Workload* w : workloads) {
-    std::vector<Chosen> sets;
-    if (!explicit_sets.empty()) {
-      sets = explicit_sets;
-    } else {
+    std::vector<ChosenDataset> sets = explicit_sets;
+    if (sets.empty())
       for (const datasets::DatasetDef& d : datasets::dataset_registry())
-        if (std::string_view(d.kind) == w->dataset_kind && selected_by_default(d, o))
-          sets.push_back({d.name, "", &d});
-    }
+        if (std::string_view(d.kind) == w.dataset_kind && selected_by_default(d, o)) sets.push_back({d.name, "", &d});
     for (const Strategy& s : strategy_registry()) {
-      if (std::string_view(s.workload) != w->name) continue;
-      for (const Chosen& ds : sets)
+      if (std::string_view(s.workload) != w.name) continue;
+      for (const ChosenDataset& ds : sets)
         for (const std::string& alloc : o.allocators) {
-          PlannedCase c{w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
-          if (!o.filter.empty() && !std::regex_search(c.id(), filter)) continue;
-          cases.push_back(std::move(c));
+          PlannedCase c{&w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
+          if (o.filter.empty() || std::regex_search(c.id(), filter)) cases.push_back(std::move(c));
         }
     }
   }
-  std::sort(cases.begin(), cases.end(), [](const PlannedCase& a, const PlannedCase& b) {
-    if (std::string_view(a.workload->name) != b.workload->name) return std::string_view(a.workload->name) < b.workload->name;
-    if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
-    const auto* da = datasets::find_dataset(a.dataset);
-    const auto* db = datasets::find_dataset(b.dataset);
-    // Corpora (built from the system, size unknown until built) sort last.
-    auto size_of = [](const datasets::DatasetDef* d) { return !d ? 0 : d->generate ? d->size : UINT64_MAX; };
-    std::uint64_t sa = size_of(da), sb = size_of(db);
-    if (a.dataset != b.dataset) return sa != sb ? sa < sb : a.dataset < b.dataset;
-    return a.allocator < b.allocator;
-  });
+  std::sort(cases.begin(), cases.end(), run_order);
   if (cases.empty())
     throw UsageError(o.filter.empty() ? "no case to run" : "--filter '" + o.filter + "' matches no case (see 'membench list')");
-  if (o.shard_count > 1) {
-    std::vector<PlannedCase> mine;
-    for (std::size_t i = 0; i < cases.size(); ++i)
-      if (static_cast<int>(i % static_cast<std::size_t>(o.shard_count)) == o.shard_index - 1) mine.push_back(cases[i]);
-    cases = std::move(mine);
-  }
-  return cases;
+  return shard_of(std::move(cases), o.shard_index, o.shard_count);
 }
 
 void materialise_datasets(std::vector<PlannedCase>& cases,
