@@ -136,6 +136,58 @@ AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
   return b;
 }
 
+// One case's timed processes, base, head, head, base, ... for o.pairs pairs:
+// the pairs, the adjacent same-build runs (the noise floor), and each
+// side's time figures; a failed timed run fails that side's case.
+void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::string& id, const AbOptions& o) {
+  report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
+  // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
+  std::string exact = regex_escape(id);
+  exact.insert(exact.begin(), '^');
+  exact.push_back('$');
+  std::vector<std::string> args{"--filter", exact, "--dataset",
+                                dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
+  args.insert(args.end(), o.measurement.begin(), o.measurement.end());
+  args.insert(args.end(), {"--phases", "time", "--processes", "1"});
+  std::vector<report::ProcessSamples> samples[2];
+  double warmup = 0;
+  std::string failure[2];
+  std::vector<std::pair<double, double>> pairs, same_build;
+  double last_run = 0;  // the median of the run before, in run order
+  for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
+    double median[2] = {0, 0};
+    // base, head, head, base, ...: a steady drift weighs on both sides alike.
+    for (int k = 0; k < 2; ++k) {
+      const int s = (p % 2 == 0) ? k : 1 - k;
+      report::Report t = run_report(sides[s], args, o.work_dir + "/" + sides[s].name + "-timed.json");
+      const report::CaseResult* c = t.results.size() == 1 ? &t.results[0] : nullptr;
+      if (!c || c->status != report::Status::ok || !c->time || c->time->per_process.size() != 1) {
+        failure[s] = c ? c->error : "the timed run reported no case";
+        break;
+      }
+      samples[s].push_back(c->time->per_process[0]);
+      warmup = c->time->warmup_seconds;
+      median[s] = stats::median(c->time->per_process[0].real_ns);
+      // The first run of every pair after the first follows a run of the same build.
+      if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
+      last_run = median[s];
+    }
+    if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
+  }
+  for (int s = 0; s < 2; ++s) {
+    if (!failure[s].empty()) {
+      cases[s]->status = report::Status::failed;
+      cases[s]->error = failure[s] + " (in a timed run of ab)";
+    } else if (!samples[s].empty()) {
+      attach_time(*cases[s], std::move(samples[s]), warmup);
+    }
+  }
+  if (failure[0].empty() && failure[1].empty()) {
+    result.pairs[id] = std::move(pairs);
+    result.same_build[id] = std::move(same_build);
+  }
+}
+
 AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, const AbProgress& progress) {
   const SideRun sides[2] = {{&base, "base"}, {&head, "head"}};
   auto note = [&](const std::string& text) {
@@ -164,52 +216,7 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
     if (int sig = pending_interrupt()) throw Interrupted{sig};
     const std::string& id = timed_ids[i];
     if (progress.timing) progress.timing(i, timed_ids.size(), id);
-    report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
-    // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
-    std::string exact = regex_escape(id);
-    exact.insert(exact.begin(), '^');
-    exact.push_back('$');
-    std::vector<std::string> args{"--filter", exact, "--dataset",
-                                  dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
-    args.insert(args.end(), o.measurement.begin(), o.measurement.end());
-    args.insert(args.end(), {"--phases", "time", "--processes", "1"});
-    std::vector<report::ProcessSamples> samples[2];
-    double warmup = 0;
-    std::string failure[2];
-    std::vector<std::pair<double, double>> pairs, same_build;
-    double last_run = 0;  // the median of the run before, in run order
-    for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
-      double median[2] = {0, 0};
-      // base, head, head, base, ...: a steady drift weighs on both sides alike.
-      for (int k = 0; k < 2; ++k) {
-        const int s = (p % 2 == 0) ? k : 1 - k;
-        report::Report t = run_report(sides[s], args, o.work_dir + "/" + sides[s].name + "-timed.json");
-        const report::CaseResult* c = t.results.size() == 1 ? &t.results[0] : nullptr;
-        if (!c || c->status != report::Status::ok || !c->time || c->time->per_process.size() != 1) {
-          failure[s] = c ? c->error : "the timed run reported no case";
-          break;
-        }
-        samples[s].push_back(c->time->per_process[0]);
-        warmup = c->time->warmup_seconds;
-        median[s] = stats::median(c->time->per_process[0].real_ns);
-        // The first run of every pair after the first follows a run of the same build.
-        if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
-        last_run = median[s];
-      }
-      if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
-    }
-    for (int s = 0; s < 2; ++s) {
-      if (!failure[s].empty()) {
-        cases[s]->status = report::Status::failed;
-        cases[s]->error = failure[s] + " (in a timed run of ab)";
-      } else if (!samples[s].empty()) {
-        attach_time(*cases[s], std::move(samples[s]), warmup);
-      }
-    }
-    if (failure[0].empty() && failure[1].empty()) {
-      result.pairs[id] = std::move(pairs);
-      result.same_build[id] = std::move(same_build);
-    }
+    time_in_pairs(sides, result, id, o);
   }
   for (int s = 0; s < 2; ++s) {
     report::Report& r = s == 0 ? result.base : result.head;

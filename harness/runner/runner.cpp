@@ -152,27 +152,66 @@ bool valid_utf8(const std::string& s) {
   }
 }
 
+// What the report says of the run itself.
+nlohmann::json run_context(const RunOptions& options) {
+  nlohmann::json context = collect_context(options.command_line);
+  context["suite"] = !options.datasets.empty() ? "custom" : options.scale ? "scale" : options.quick ? "quick" : "default";
+  context["filter"] = options.filter;
+  context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+  context["repetitions"] = options.repetitions;
+  context["processes"] = options.processes;
+  if (options.cachegrind) context["cachegrind"] = "callgrind --cache-sim=yes, the strategy call only";
+  if (std::string injected = injected_regression(); !injected.empty()) context["injected_regression"] = injected;
+  context["warmup_seconds"] = options.warmup_seconds;
+  context["min_time_seconds"] = options.min_time_seconds;
+  context["cold"] = options.cold;
+  context["memory_limit_bytes"] = options.memory_limit;
+  context["timeout_seconds"] = options.timeout_seconds;
+  context["sample_interval_ms"] = options.sample_interval_ms;
+  if (const char* conf = std::getenv("MALLOC_CONF")) context["allocators"]["jemalloc"]["MALLOC_CONF"] = conf;
+  return context;
+}
+
+// Where a case's dataset came from and what it held.
+nlohmann::json dataset_entry(const PlannedCase& c, std::uint64_t bytes) {
+  // A user file's path as given may be relative to where the run started.
+  std::string path = c.user_file ? std::filesystem::absolute(c.dataset_path).string() : c.dataset_path;
+  nlohmann::json entry = {{"path", path}, {"bytes", bytes}, {"user_file", c.user_file}};
+  // JSON strings are UTF-8: a path that is not keeps its exact bytes here.
+  if (!valid_utf8(path)) entry["path_hex"] = to_hex(path);
+  // The content's digest: a corpus or a user file differs between machines.
+  const auto* def = datasets::find_dataset(c.dataset);
+  std::string sha = def && def->sha256 && *def->sha256 ? def->sha256 : "";
+  if (sha.empty()) {
+    try {
+      sha = datasets::file_sha256(c.dataset_path);
+    } catch (const std::exception&) {
+      // unreadable now: the cases say why
+    }
+  }
+  entry["sha256"] = sha;
+  return entry;
+}
+
+// What a reader of the report needs to judge a workload's strategies
+// against each other, without this build's registry at hand.
+nlohmann::json workload_context(const std::vector<CaseResult>& results) {
+  nlohmann::json info = nlohmann::json::object();
+  for (const CaseResult& r : results)
+    if (const Workload* w = find_workload(r.workload); w && !info.contains(r.workload))
+      info[r.workload] = {{"description", w->description},
+                          {"reference_strategy", w->reference_strategy},
+                          {"item_unit", w->item_unit}};
+  return info;
+}
+
 }  // namespace
 
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress) {
   std::string exe = self_executable();
   report::Report rep;
-  rep.context = collect_context(options.command_line);
-  rep.context["suite"] = !options.datasets.empty() ? "custom" : options.scale ? "scale" : options.quick ? "quick" : "default";
-  rep.context["filter"] = options.filter;
-  rep.context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
-  rep.context["repetitions"] = options.repetitions;
-  rep.context["processes"] = options.processes;
-  if (options.cachegrind) rep.context["cachegrind"] = "callgrind --cache-sim=yes, the strategy call only";
-  if (std::string injected = injected_regression(); !injected.empty()) rep.context["injected_regression"] = injected;
-  rep.context["warmup_seconds"] = options.warmup_seconds;
-  rep.context["min_time_seconds"] = options.min_time_seconds;
-  rep.context["cold"] = options.cold;
-  rep.context["memory_limit_bytes"] = options.memory_limit;
-  rep.context["timeout_seconds"] = options.timeout_seconds;
-  rep.context["sample_interval_ms"] = options.sample_interval_ms;
-  if (const char* conf = std::getenv("MALLOC_CONF")) rep.context["allocators"]["jemalloc"]["MALLOC_CONF"] = conf;
+  rep.context = run_context(options);
   nlohmann::json dataset_info = nlohmann::json::object();
   HeaptrackCalibrations calibrations;
   std::map<std::string, std::pair<std::string, FileState>> dataset_state;  // name -> (path, state at start)
@@ -186,24 +225,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     CaseResult r = run_one(c, options, exe, calibrations);
     if (r.allocator != "glibc" && r.allocator_stats.contains("version"))
       rep.context["allocators"][r.allocator]["version"] = r.allocator_stats["version"];
-    if (!dataset_info.contains(c.dataset)) {
-      // A user file's path as given may be relative to where the run started.
-      std::string path = c.user_file ? std::filesystem::absolute(c.dataset_path).string() : c.dataset_path;
-      dataset_info[c.dataset] = {{"path", path}, {"bytes", r.input_bytes}, {"user_file", c.user_file}};
-      // JSON strings are UTF-8: a path that is not keeps its exact bytes here.
-      if (!valid_utf8(path)) dataset_info[c.dataset]["path_hex"] = to_hex(path);
-      // The content's digest: a corpus or a user file differs between machines.
-      const auto* def = datasets::find_dataset(c.dataset);
-      std::string sha = def && def->sha256 && *def->sha256 ? def->sha256 : "";
-      if (sha.empty()) {
-        try {
-          sha = datasets::file_sha256(c.dataset_path);
-        } catch (const std::exception&) {
-          // unreadable now: the cases say why
-        }
-      }
-      dataset_info[c.dataset]["sha256"] = sha;
-    }
+    if (!dataset_info.contains(c.dataset)) dataset_info[c.dataset] = dataset_entry(c, r.input_bytes);
     if (progress.finished) progress.finished(i, cases.size(), r);
     rep.results.push_back(std::move(r));
   }
@@ -221,15 +243,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     dataset_info[name]["bytes_at_end"] = now.bytes;
   }
   rep.context["datasets"] = dataset_info;
-  // What a reader of the report needs to judge a workload's strategies
-  // against each other, without this build's registry at hand.
-  nlohmann::json workload_info = nlohmann::json::object();
-  for (const CaseResult& r : rep.results)
-    if (const Workload* w = find_workload(r.workload); w && !workload_info.contains(r.workload))
-      workload_info[r.workload] = {{"description", w->description},
-                                   {"reference_strategy", w->reference_strategy},
-                                   {"item_unit", w->item_unit}};
-  rep.context["workloads"] = workload_info;
+  rep.context["workloads"] = workload_context(rep.results);
   check_digests(rep.results, changed);
   rep.scaling = analyze::fit_scaling(rep.results);
   analyze::check_memory_classes(rep);
