@@ -4,15 +4,20 @@
 #
 #  1. builds membench once more (build-gate/, the membench target) and, by
 #     reconfiguring only the injected-regression options (MEMBENCH_INJECT_*,
-#     one source file recompiles), four builds with a known regression:
-#     time +10%, time +5%, +1 allocation per run, +256 KiB of resident pages;
+#     one source file recompiles), five builds with a known regression:
+#     time +10%, time +5%, +1 allocation per run, +256 KiB of resident pages,
+#     240 loop turns per KiB of input (a fixed instruction count, 1% or more of
+#     every quick-suite case's instructions);
 #  2. times one `membench run` of the suite (the cost reference);
 #  3. A/A: `membench ab` of the normal build against itself, TRIALS times;
 #     consecutive A/A base reports, taken minutes apart, also give the
 #     unpaired `compare` false-alarm rate;
 #  4. detection: `membench ab` of the normal build against each injected one
 #     (DETECT_TRIALS for time, EXACT_TRIALS for allocations and RSS);
-#  5. prints the table per workload (scripts/gate_accuracy_summary.py) and
+#  5. cachegrind: `run --cachegrind` of the normal build EXACT_TRIALS times
+#     (A/A: instruction counts must agree exactly) and of the instruction
+#     build (the change must show in every case);
+#  6. prints the table per workload (scripts/gate_accuracy_summary.py) and
 #     writes it to OUT/summary.md.
 #
 # Environment: TRIALS (default 20), DETECT_TRIALS (20), EXACT_TRIALS (3),
@@ -30,18 +35,20 @@ build=${GATE_BUILD:-build-gate}
 bin=$out/bin
 mkdir -p "$out" "$bin"
 
-build_variant() {  # name time% allocations rss-KiB
+build_variant() {  # name time% allocations rss-KiB loop-turns-per-KiB
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMBENCH_TESTS=OFF \
-    -DMEMBENCH_INJECT_TIME_PERCENT="$2" -DMEMBENCH_INJECT_ALLOCATIONS="$3" -DMEMBENCH_INJECT_RSS_KIB="$4" >/dev/null
+    -DMEMBENCH_INJECT_TIME_PERCENT="$2" -DMEMBENCH_INJECT_ALLOCATIONS="$3" -DMEMBENCH_INJECT_RSS_KIB="$4" \
+    -DMEMBENCH_INJECT_LOOPS_PER_KIB="$5" >/dev/null
   cmake --build "$build" --target membench >/dev/null
   cp "$build/membench" "$bin/membench-$1"
 }
 echo "gate-accuracy: building the normal build and four with an injected regression in $build" >&2
-build_variant time10 10 0 0
-build_variant time5 5 0 0
-build_variant alloc1 0 1 0
-build_variant rss256 0 0 256
-build_variant base 0 0 0  # last, so the build directory ends as a normal build
+build_variant time10 10 0 0 0
+build_variant time5 5 0 0 0
+build_variant alloc1 0 1 0 0
+build_variant rss256 0 0 256 0
+build_variant instr 0 0 0 240
+build_variant base 0 0 0 0  # last, so the build directory ends as a normal build
 base=$bin/membench-base
 
 millis() { echo $(($(date +%s%N) / 1000000)); }
@@ -85,4 +92,27 @@ for ((t = 1; t <= most; t++)); do
     for kind in alloc1 rss256; do trial "$kind" "$bin/membench-$kind" "$t"; done
   fi
 done
-python3 scripts/gate_accuracy_summary.py "$out" | tee "$out/summary.md"
+# Cachegrind's figures are exact: an A/A pair of runs must agree on every
+# instruction count, and an injected instruction change must always show.
+cachegrind_run() {  # label binary trial
+  local report=$out/cg-$1-$3.json
+  [[ -s "$report" ]] && return 0
+  echo "gate-accuracy: cachegrind $1 trial $3" >&2
+  "$2" run "${suite[@]}" --phases count --cachegrind --out "$report" >/dev/null 2>&1 || [[ $? -eq 1 ]]
+}
+if command -v valgrind >/dev/null; then
+  for ((t = 1; t <= exact_trials; t++)); do
+    cachegrind_run base "$base" "$t"
+    cachegrind_run instr "$bin/membench-instr" "$t"
+    if ((t > 1)); then
+      "$base" compare "$out/cg-base-1.json" "$out/cg-base-$t.json" --out "$out/cg-aa-$t.json" >/dev/null 2>&1 ||
+        [[ $? -eq 1 ]]
+    fi
+    "$base" compare "$out/cg-base-$t.json" "$out/cg-instr-$t.json" --out "$out/cg-detect-$t.json" >/dev/null 2>&1 ||
+      [[ $? -eq 1 ]]
+  done
+fi
+{
+  python3 scripts/gate_accuracy_summary.py "$out"
+  python3 scripts/cachegrind_gate_summary.py "$out"
+} | tee "$out/summary.md"

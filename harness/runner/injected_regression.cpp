@@ -17,6 +17,9 @@
 #ifndef MEMBENCH_INJECT_RSS_KIB
 #define MEMBENCH_INJECT_RSS_KIB 0
 #endif
+#ifndef MEMBENCH_INJECT_LOOPS_PER_KIB
+#define MEMBENCH_INJECT_LOOPS_PER_KIB 0
+#endif
 
 namespace membench::runner {
 namespace {
@@ -39,11 +42,18 @@ void touch_anonymous_pages(std::size_t bytes) {
   ::munmap(p, bytes);
 }
 
+// A fixed number of loop turns per KiB of input: more instructions, the same
+// on every run (what Valgrind counts), unlike a spin that lasts a time.
+void extra_instructions(std::uint64_t input_bytes, int loops_per_kib) {
+  const std::uint64_t turns = (input_bytes + 1023) / 1024 * static_cast<std::uint64_t>(loops_per_kib);
+  for (std::uint64_t i = 0; i < turns; ++i) benchmark::ClobberMemory();
+}
+
 }  // namespace
 
 std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const Params& params, OutputSink& sink) {
   if constexpr (MEMBENCH_INJECT_TIME_PERCENT == 0 && MEMBENCH_INJECT_ALLOCATIONS == 0 &&
-                MEMBENCH_INJECT_RSS_KIB == 0) {
+                MEMBENCH_INJECT_RSS_KIB == 0 && MEMBENCH_INJECT_LOOPS_PER_KIB == 0) {
     return strategy.run(input, params, sink);
   } else {
     const auto start = Clock::now();
@@ -55,6 +65,7 @@ std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const P
       std::free(extra);
     }
     if constexpr (MEMBENCH_INJECT_RSS_KIB > 0) touch_anonymous_pages(std::size_t{MEMBENCH_INJECT_RSS_KIB} * 1024);
+    if constexpr (MEMBENCH_INJECT_LOOPS_PER_KIB > 0) extra_instructions(input.size, MEMBENCH_INJECT_LOOPS_PER_KIB);
     return items;
   }
 }
@@ -65,6 +76,8 @@ std::string injected_regression() {
   if (MEMBENCH_INJECT_TIME_PERCENT > 0) add("time +" + std::to_string(MEMBENCH_INJECT_TIME_PERCENT) + "%");
   if (MEMBENCH_INJECT_ALLOCATIONS > 0) add("allocations +" + std::to_string(MEMBENCH_INJECT_ALLOCATIONS) + " per run");
   if (MEMBENCH_INJECT_RSS_KIB > 0) add("peak RSS +" + std::to_string(MEMBENCH_INJECT_RSS_KIB) + " KiB");
+  if (MEMBENCH_INJECT_LOOPS_PER_KIB > 0)
+    add("instructions +" + std::to_string(MEMBENCH_INJECT_LOOPS_PER_KIB) + " loop turns per KiB of input");
   return what;
 }
 
