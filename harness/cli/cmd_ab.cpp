@@ -77,6 +77,7 @@ void add_ab_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
+      .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
       .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
       .option("thresholds", "per-metric and per-case thresholds (JSON, as for compare)")
       .option("out", "write the comparison as JSON")
@@ -118,6 +119,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   // would only cost time (README, "Before and after: membench ab").
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
   if (p.has("cold")) o.measurement.push_back("--cold");
+  if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
 
   return o;
 }

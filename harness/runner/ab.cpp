@@ -198,6 +198,7 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
   AbResult result;
   std::vector<std::string> untimed = o.selection;
   untimed.insert(untimed.end(), o.measurement.begin(), o.measurement.end());
+  untimed.insert(untimed.end(), o.untimed_only.begin(), o.untimed_only.end());
   untimed.insert(untimed.end(), {"--phases", "memory,count"});
   // Said after each step, so that a selection a build refuses gives one line.
   result.base = run_report(sides[0], untimed, o.work_dir + "/base-untimed.json");

@@ -42,6 +42,9 @@ struct AbOptions {
   // both builds unchanged.
   std::vector<std::string> selection;
   std::vector<std::string> measurement;
+  // Given only to the memory and counting runs (--cachegrind: exact figures
+  // need one run per build, not one per pair).
+  std::vector<std::string> untimed_only;
   int pairs = 8;           // timed processes per side and case
   std::string work_dir;    // the reports of each step go here
 };

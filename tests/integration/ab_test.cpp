@@ -80,3 +80,28 @@ TEST(Ab, BadBuildsAndUsageAreExitTwoWithOneLine) {
     EXPECT_FALSE(std::filesystem::exists(out));
   }
 }
+
+// With --cachegrind, each build's counting run also counts instructions
+// under Valgrind, and the comparison judges them exactly: one build against
+// itself is unchanged, to the instruction.
+TEST(Ab, CachegrindFiguresAreComparedExactly) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("Valgrind cannot run a sanitizer build");
+  std::string dir = test_dir("ab_cachegrind");
+  std::string out = dir + "/ab.json";
+  CommandResult r = run_membench({"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^hash/stream/", "--dataset",
+                                  small_file(dir), "--pairs", "2", "--min-time", "0.001", "--warmup", "0",
+                                  "--cachegrind", "--out", out, "--reports", dir + "/reports"});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  json j = json::parse(read_text(out));
+  ASSERT_EQ(j["cases"].size(), 1u) << j.dump();
+  bool saw_instructions = false;
+  for (const json& m : j["cases"][0]["metrics"])
+    if (m["metric"] == "cachegrind.instructions") {
+      saw_instructions = true;
+      EXPECT_EQ(m["verdict"], "unchanged") << m.dump();
+      EXPECT_GT(m["base"].get<double>(), 0.0);
+    }
+  EXPECT_TRUE(saw_instructions) << j.dump();
+  json head = json::parse(read_text(dir + "/reports/head.json"));
+  EXPECT_TRUE(head["results"][0].contains("cachegrind")) << head.dump();
+}
