@@ -175,14 +175,19 @@ def percentile_interval(values, confidence=0.95):
     return float(lo), float(hi)
 
 
-def noise_floor(samples):
-    """stats::noise_floor: half-width of the bootstrap interval of the median
-    of consecutive ratios; exact over all resamples (there are few)."""
+def noise_floor(samples, rng=None):
+    """stats::noise_floor: half-width of the 95% bootstrap interval of the
+    median of consecutive ratios; over every resample when there are few
+    (4 ratios: 256), else over RESAMPLES drawn ones."""
     if len(samples) < 3:
         return 0.0
     ratios = np.array([samples[i + 1] / samples[i] for i in range(len(samples) - 1)])
     n = len(ratios)
-    idx = np.array(list(itertools.product(range(n), repeat=n)))
+    if n ** n <= 4096 or rng is None:
+        idx = np.array(list(itertools.product(range(n), repeat=n))) if n ** n <= 4096 else \
+            np.random.default_rng(RNG_SEED).integers(0, n, (RESAMPLES, n))
+    else:
+        idx = rng.integers(0, n, (RESAMPLES, n))
     medians = np.median(ratios[idx], axis=1)
     lo, hi = percentile_interval(medians)
     return max(hi - 1, 1 - lo)
@@ -199,7 +204,7 @@ class Sample:
         self.values = np.asarray(values, dtype=float)
         self.n = len(values)
         self.median = float(np.median(self.values))
-        self.floor = noise_floor(values)
+        self.floor = noise_floor(values, rng)
         self.log_sd = float(np.std(np.log(self.values), ddof=1)) if self.n > 1 else 0.0
         # Bootstrap medians of this side; two sides' draws are independent,
         # so the i-th of each pair up into draws of the ratio of medians.
@@ -348,7 +353,7 @@ class Samples:
         self.rng, self.cache = rng, {}
 
     def get(self, report, cid, clock):
-        key = (id(report), cid, clock)
+        key = (report.path, cid, clock)
         if key not in self.cache:
             values = report.cases[cid][clock]
             self.cache[key] = Sample(values, self.rng) if len(values) >= 2 else None
@@ -437,7 +442,7 @@ def main():
     ap.add_argument("--processes", type=int, default=5, help="processes kept per case and report (default 5)")
     ap.add_argument("--across", action="store_true",
                     help="also score pairs of one calibration and one validation report (hours apart)")
-    ap.add_argument("--rule", help="score this rule instead of the one the calibration picks")
+    ap.add_argument("--rule", help="score only this rule (skips the table of candidates)")
     ap.add_argument("--per-case", action="store_true", help="print the chosen rule's rates per case")
     args = ap.parse_args()
     for d in args.calibrate + args.validate:
@@ -463,10 +468,11 @@ def main():
                 lambda kind: list(detection_pairs(vn, ci, kind)) + list(detection_pairs(cn, vi, kind)))
     print()
 
-    names = candidate_rules()
+    names = [] if args.rule else candidate_rules()
     rules = {n: make_rule(n) for n in names}
-    print("| rule | " + " | ".join(f"{s} false alarms | {s} false 'improved' | {s} +10% caught" for s in sets) + " |")
-    print("|---|" + "---|---|---|" * len(sets))
+    if names:
+        print("| rule | " + " | ".join(f"{s} false alarms | {s} false 'improved' | {s} +10% caught" for s in sets) + " |")
+        print("|---|" + "---|---|---|" * len(sets))
     chosen, best = None, -1.0
     for n in names:
         cells = []
@@ -477,7 +483,8 @@ def main():
             if label == "calibration" and total and reg / total <= TARGET and dn and caught / dn > best:
                 chosen, best = n, caught / dn
         print(f"| {n} | " + " | ".join(cells) + " |")
-    print()
+    if names:
+        print()
     name = args.rule or chosen
     if name is None:
         print(f"No candidate keeps the calibration false alarms at or under {100 * TARGET:g}%.")
