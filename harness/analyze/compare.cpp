@@ -157,8 +157,9 @@ MetricChange judge_unpaired(MetricChange m, const MetricInfo& info, const CaseRe
   if (!wb || !wh || std::fabs(std::log(*wh / *wb)) > std::log1p(all.unpaired_load_tolerance)) {
     m.verdict = Verdict::not_significant;
     m.note = !wb || !wh ? std::string("no time verdict: no CPU time to tell the machine's load from a change")
-                        : "no time verdict: the runs were not equally undisturbed (real time " + format_factor(*wb) +
-                              " vs " + format_factor(*wh) + " the CPU time): use membench ab";
+                        : "no time verdict: one run waited off the CPU more than the other (real time " +
+                              format_factor(*wb) + " vs " + format_factor(*wh) +
+                              " the CPU time: a busy machine?); use membench ab";
     return m;
   }
   const bool throughput = info.kind == MetricKind::throughput;
