@@ -55,15 +55,21 @@ Rules (log ratio r = ln(median head / median base) of the process values):
   cpu&R          rule R on real time and on CPU time, same direction
 A rule may give no time verdict; such comparisons count as neither alarm nor
 detection, and the share is printed.
-Thresholds come from the calibration directories only; --validate DIRs are
-scored with the rule the calibration chose (or --rule) and nothing else.
+The table shows every candidate on every set, but the choice (the rule that
+catches most +10% with at most 1% false alarms) looks at the calibration set
+only; the validation set then scores that one rule. compare's unpaired rule
+is the one this chose, load:0.02,0.05 (the 2% being the thresholds file's
+significance.unpaired_load_tolerance); on 4 pairs of 8-process reports it
+gave the same verdict as `membench compare` on all 180 case comparisons.
 --across adds a third set: every calibration report against every validation
 report (A/A, both orders), and each set's +10% heads against the other's
 normal reports: pairs taken up to hours apart.
 
 The noise floor and bootstrap here are the same statistics compare computes
 (numpy's generator instead of mt19937_64, so intervals agree to within the
-resampling error, not bit for bit).
+resampling error, not bit for bit). Needs numpy and scipy (Debian's
+python3-scipy, which scripts/install-deps.sh installs): run it with the
+system python3. It reads the reports only.
 """
 import argparse
 import glob
