@@ -516,9 +516,10 @@ def main():
     if args.per_case:
         for label, (aa, det10, _) in sets.items():
             fa, caught = score(rule, aa), score(rule, det10)
-            print(f"\n{label}, per case: false alarms | +10% caught")
+            print(f"\n{label}, per case: false alarms | A/A without a time verdict | +10% caught")
             for cid in sorted(fa):
-                print(f"  {cid:48s} {pct(fa[cid][0], fa[cid][2]):>18s} | {pct(caught[cid][0], caught[cid][2]) if cid in caught else '-'}")
+                print(f"  {cid:48s} {pct(fa[cid][0], fa[cid][2]):>18s} | {pct(fa[cid][3], fa[cid][2]):>18s} | "
+                      f"{pct(caught[cid][0], caught[cid][2]) if cid in caught else '-'}")
 
 
 if __name__ == "__main__":
