@@ -3,7 +3,11 @@
 
 Reads the comparison JSON that `membench ab --out` and `membench compare --out`
 wrote (aa-N.json, time10-N.json, time5-N.json, alloc1-N.json, rss256-N.json,
-unpaired-N.json), costs.txt and run.json (the machine).
+unpaired-N.json), costs.txt and run.json (the machine). The unpaired rates are
+the verdicts that compare wrote into unpaired-N.json (nothing is recomputed
+here): the rule of the membench that ran the measurement. To replay the
+current unpaired rule, and others, over the same reports:
+scripts/unpaired_gate_study.py.
 """
 import glob
 import json
@@ -86,12 +90,18 @@ def main(directory):
             return None if m is None else m["verdict"] == REGRESSED
         return test
 
+    def no_time_verdict(c):
+        # compare's note when the two runs waited off the CPU differently.
+        m = metric(c, "time.median_real_ns")
+        return None if m is None else m.get("note", "").startswith("no time verdict")
+
     aa_cases = per_workload(aa, flagged)
     aa_trials_with_alarm = sum(1 for t in aa if any(flagged(c) for c in t["cases"]))
     unpaired_cases = per_workload(unpaired, flagged)
     rows = {
         "A/A false alarms, ab (cases)": aa_cases,
         "A/A false alarms, unpaired compare (cases)": unpaired_cases,
+        "unpaired compare: no time verdict (cases)": per_workload(unpaired, no_time_verdict),
         "+10% time caught (all cases)": per_workload(detect["time10"], time_caught),
         "+10% time caught (noise floor < 5%)": per_workload(detect["time10"], time_caught_quiet),
         "+5% time caught (noise floor < 5%)": per_workload(detect["time5"], time_caught_quiet),

@@ -107,10 +107,10 @@ double aa_floor(const std::vector<std::pair<double, double>>& runs) {
 
 // The verdict for a change beyond the threshold, once the interval or test
 // says whether it is real: a change inside the noise floor is never claimed.
-void settle(MetricChange& m, Verdict beyond, double change, double floor, bool significant,
+void settle(MetricChange& m, Verdict beyond, bool inside_floor, double floor, bool significant,
             const std::string& evidence) {
   m.noise_floor = floor;
-  if (std::fabs(change) <= floor) {
+  if (inside_floor) {
     m.verdict = Verdict::within;
     m.note = "within this case's noise floor (" + format_percent(floor) + ")";
   } else if (significant) {
@@ -120,6 +120,60 @@ void settle(MetricChange& m, Verdict beyond, double change, double floor, bool s
     m.verdict = Verdict::not_significant;
     m.note = evidence;
   }
+}
+
+std::string format_factor(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fx", f);
+  return buf;
+}
+
+// Two runs taken at different times. Only the spread between each run's
+// processes is known, not the drift between the runs. On a shared machine
+// most of that drift is time the benchmarking thread spent waiting for a
+// core, which its CPU time leaves out: when the two runs waited differently,
+// the machine's load, not the code, may have moved the time, so no verdict.
+MetricChange judge_unpaired(MetricChange m, const MetricInfo& info, const CaseResult& b, const CaseResult& h,
+                            const Thresholds& all) {
+  const std::vector<double> pb = b.time ? process_medians(*b.time) : std::vector<double>{};
+  const std::vector<double> ph = h.time ? process_medians(*h.time) : std::vector<double>{};
+  if (pb.size() < 2 || ph.size() < 2) {
+    m.verdict = Verdict::not_significant;
+    m.note = "one timed process on a side: its repetitions cannot tell a change from noise (use membench ab)";
+    return m;
+  }
+  double floor = m.threshold.relative;
+  for (const std::vector<double>* side : {&pb, &ph})
+    if (side->size() >= 3) floor = std::max(floor, stats::noise_floor(*side).value_or(0));
+  m.noise_floor = floor;
+  if (pb.size() < all.min_repetitions || ph.size() < all.min_repetitions) {
+    m.threshold_only = true;
+    m.verdict = std::fabs(m.relative) <= floor ? Verdict::within : Verdict::not_significant;
+    m.note = "processes " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) + " (< " +
+             std::to_string(all.min_repetitions) + "): too few for a test";
+    return m;
+  }
+  const std::optional<double> wb = off_cpu_factor(*b.time), wh = off_cpu_factor(*h.time);
+  if (!wb || !wh || std::fabs(std::log(*wh / *wb)) > std::log1p(all.unpaired_load_tolerance)) {
+    m.verdict = Verdict::not_significant;
+    m.note = !wb || !wh ? std::string("no time verdict: no CPU time to tell the machine's load from a change")
+                        : "no time verdict: one run waited off the CPU more than the other (real time " +
+                              format_factor(*wb) + " vs " + format_factor(*wh) +
+                              " the CPU time: a busy machine?); use membench ab";
+    return m;
+  }
+  const bool throughput = info.kind == MetricKind::throughput;
+  // Judged as a ratio of times, so that a doubling and a halving are the
+  // same distance from no change, and time and throughput agree.
+  const double time_ratio = throughput ? 1 / (1 + m.relative) : 1 + m.relative;
+  const bool inside = std::fabs(std::log(time_ratio)) <= std::log1p(floor);
+  stats::MannWhitneyResult u = stats::mann_whitney_u(pb, ph);
+  m.p_value = u.p_value;
+  const bool worse = info.higher_is_better ? m.relative < 0 : m.relative > 0;
+  settle(m, worse ? Verdict::regressed : Verdict::improved, inside, floor, u.p_value < all.alpha,
+         "unpaired, " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) +
+             " processes, U test p = " + format_p_value(u.p_value));
+  return m;
 }
 
 // Time and throughput after the threshold test. The unit of evidence is a
@@ -161,36 +215,11 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
     std::string evidence = std::to_string(bt.size()) + " pairs, Wilcoxon p = " + format_p_value(w.p_value);
     if (!enough) evidence += " (under 6 pairs no change is significant)";
     const bool worse = info.higher_is_better ? ratio < 1 : ratio > 1;
-    settle(m, worse ? Verdict::regressed : Verdict::improved, m.relative, floor, significant, evidence);
+    settle(m, worse ? Verdict::regressed : Verdict::improved, std::fabs(m.relative) <= floor, floor, significant,
+           evidence);
     return m;
   }
-  const std::vector<double> pb = b.time ? process_medians(*b.time) : std::vector<double>{};
-  const std::vector<double> ph = h.time ? process_medians(*h.time) : std::vector<double>{};
-  if (pb.size() < 2 || ph.size() < 2) {
-    m.verdict = Verdict::not_significant;
-    m.note = "one timed process on a side: its repetitions cannot tell a change from noise (use membench ab)";
-    return m;
-  }
-  // Two runs at different times: only the spread between processes is
-  // known; the drift between the two runs is not, so say so.
-  double floor = m.threshold.relative;
-  for (const std::vector<double>* side : {&pb, &ph})
-    if (side->size() >= 3) floor = std::max(floor, stats::noise_floor(*side).value_or(0));
-  if (pb.size() < all.min_repetitions || ph.size() < all.min_repetitions) {
-    m.noise_floor = floor;
-    m.threshold_only = true;
-    m.verdict = std::fabs(m.relative) <= floor ? Verdict::within : Verdict::not_significant;
-    m.note = "processes " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) + " (< " +
-             std::to_string(all.min_repetitions) + "): too few for a test";
-    return m;
-  }
-  stats::MannWhitneyResult u = stats::mann_whitney_u(pb, ph);
-  m.p_value = u.p_value;
-  const bool worse = info.higher_is_better ? m.relative < 0 : m.relative > 0;
-  settle(m, worse ? Verdict::regressed : Verdict::improved, m.relative, floor, u.p_value < all.alpha,
-         "unpaired, " + std::to_string(pb.size()) + " vs " + std::to_string(ph.size()) +
-             " processes, U test p = " + format_p_value(u.p_value));
-  return m;
+  return judge_unpaired(m, info, b, h, all);
 }
 
 MetricChange judge(const MetricInfo& info, double base, double head, const Threshold& threshold,
@@ -323,8 +352,9 @@ std::string time_basis(const Comparison& c) {
   if (c.paired)
     return "paired: each case's timed processes ran base and head in turn, judged on the pairs "
            "(Wilcoxon signed-rank, bootstrap interval of the median ratio)";
-  return "unpaired: two runs taken at different times, judged on their process-to-process spread "
-         "(drift between the runs is not cancelled; membench ab pairs them)";
+  return "unpaired: two runs taken at different times, judged on their process-to-process spread, and "
+         "only where both waited off the CPU alike (a busy machine's drift is not cancelled; membench ab "
+         "pairs the runs)";
 }
 
 json comparison_to_json(const Comparison& c) {

@@ -66,6 +66,11 @@ struct Thresholds {
   std::vector<ThresholdOverride> overrides;                 // later ones win
   double alpha = 0.05;           // significance level of the U test
   std::size_t min_repetitions = 5;  // per side, for the U test to be used
+  // Unpaired time: no verdict when the two runs' off-CPU factors (real over
+  // CPU time, analyze::off_cpu_factor) differ by more than this share, as
+  // they do when one ran on a busy machine (README, "How far the time gate
+  // can be trusted").
+  double unpaired_load_tolerance = 0.02;
 
   Thresholds();  // the defaults of README, 'Reports and regression gating'
   Threshold for_case(const std::string& case_id, const std::string& metric) const;

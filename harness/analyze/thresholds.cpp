@@ -153,8 +153,9 @@ std::string Thresholds::describe() const {
   char sig[256];
   std::snprintf(sig, sizeof sig,
                 "; time/throughput must also exceed the case's noise floor and be significant at p < %g "
-                "(paired: Wilcoxon; unpaired: U test on >= %zu processes per side)",
-                alpha, min_repetitions);
+                "(paired: Wilcoxon; unpaired: U test on >= %zu processes per side whose real/CPU time "
+                "differs by <= %g%%)",
+                alpha, min_repetitions, unpaired_load_tolerance * 100);
   out += sig;
   if (!overrides.empty()) out += "; " + std::to_string(overrides.size()) + " per-case override(s)";
   return out;
@@ -169,7 +170,7 @@ const char* compare_thresholds_format() {
         "  {\"defaults\": {\"time\": 0.05,\n"
         "                \"" + rss + "\": {\"relative\": 0.05, \"absolute\": 262144},\n"
         "                \"allocations\": 0},\n"
-        "   \"significance\": {\"alpha\": 0.05, \"min_repetitions\": 5},\n"
+        "   \"significance\": {\"alpha\": 0.05, \"min_repetitions\": 5, \"unpaired_load_tolerance\": 0.02},\n"
         "   \"overrides\": [{\"pattern\": \"^hash/\", \"metric\": \"" + rss + "\",\n"
         "                  \"relative\": 0.1, \"absolute\": 1048576},\n"
         "                 {\"pattern\": \"/jemalloc$\", \"metric\": [\"time\", \"throughput\"], \"ignore\": true}]}\n"
@@ -307,8 +308,11 @@ Thresholds parse_thresholds(const json& j, const std::string& source) {
         if (!it.value().is_number_unsigned() || it.value().get<std::uint64_t>() < 2)
           rd.fail("significance.min_repetitions", "must be an integer >= 2");
         t.min_repetitions = it.value().get<std::size_t>();
+      } else if (it.key() == "unpaired_load_tolerance") {
+        t.unpaired_load_tolerance = rd.fraction_or_amount(it.value(), "significance.unpaired_load_tolerance");
       } else if (it.key() != "comment") {
-        rd.fail("significance", "unknown key '" + it.key() + "' (expected alpha, min_repetitions)");
+        rd.fail("significance",
+                "unknown key '" + it.key() + "' (expected alpha, min_repetitions, unpaired_load_tolerance)");
       }
     }
   }

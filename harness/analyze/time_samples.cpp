@@ -26,4 +26,16 @@ std::vector<double> process_medians(const report::TimeStats& time) {
   return out;
 }
 
+std::optional<double> off_cpu_factor(const report::TimeStats& time) {
+  std::vector<double> factors;
+  for (const report::ProcessSamples& p : time.per_process) {
+    if (p.real_ns.empty()) continue;
+    const double cpu = stats::median(p.cpu_ns);
+    if (p.cpu_ns.size() != p.real_ns.size() || !(cpu > 0)) return std::nullopt;
+    factors.push_back(stats::median(p.real_ns) / cpu);
+  }
+  if (factors.empty()) return std::nullopt;
+  return stats::median(factors);
+}
+
 }  // namespace membench::analyze

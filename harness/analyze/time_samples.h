@@ -2,6 +2,7 @@
 // and the one-value-per-process view that verdicts are judged on.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "report/model.h"
@@ -16,5 +17,12 @@ report::TimeStats summarize_time(std::vector<report::ProcessSamples> processes, 
 // process share its memory layout and its minute on the machine, so a test of
 // a change counts each process once.
 std::vector<double> process_medians(const report::TimeStats& time);
+
+// How long the case's processes took against the CPU time of their
+// benchmarking thread: the median over processes of median real time over
+// median CPU time. 1.0 when the thread ran throughout; 1.8 when it waited
+// (for a core on a busy machine, for I/O, for another thread) 45% of the time.
+// std::nullopt when a timed process has no CPU time to set against it.
+std::optional<double> off_cpu_factor(const report::TimeStats& time);
 
 }  // namespace membench::analyze

@@ -29,7 +29,9 @@ int run_compare(const std::vector<std::string>& args) {
                 "regresses. Time and throughput are judged on each side's per-process medians: beyond\n"
                 "5%% and the case's noise floor, with >= 5 timed processes per side and a Mann-Whitney\n"
                 "U test at p < 0.05; peak RSS beyond 5%% and 256 KiB. Two reports taken at different\n"
-                "times carry the drift between them: for a before/after verdict use membench ab.\n"
+                "times carry the drift between them: time is judged only where both runs' real time\n"
+                "stood alike against their CPU time (neither waited for a busy machine more than the\n"
+                "other), and a gate on this machine's time is meant for membench ab.\n"
                 "A case going from ok to another status regresses; cases on one side only are\n"
                 "listed, not judged.\n\nExit: 0 no regression, 1 regression, 2 bad usage or input.\n\n%s",
                 parser.help_text().c_str(), analyze::compare_thresholds_format());

@@ -207,6 +207,98 @@ TEST(Compare, RepetitionsOfOneProcessNeverMakeATimeVerdict) {
   EXPECT_FALSE(c.has_regression());
 }
 
+// Processes whose real time is `factor` times their CPU time: the share of
+// the time the benchmarking thread spent waiting off the CPU.
+void set_times_waiting(CaseResult& c, const std::vector<double>& cpu, double factor) {
+  std::vector<double> real;
+  for (double v : cpu) real.push_back(v * factor);
+  with_time(c, real, 10, cpu);
+  for (std::size_t i = 0; i < real.size(); ++i) c.time->per_process.push_back({{real[i]}, {cpu[i]}, 10});
+}
+
+// One run on a busy machine: the same code, the same CPU time, but its
+// processes waited for a core 45% of the time. No time verdict, either way.
+TEST(Compare, UnpairedRunsThatWaitedDifferentlyGetNoTimeVerdict) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "arena");
+  CaseResult& h = find(head, "arena");
+  set_times_waiting(b, times(5e6, 7, 0.02), 1.0);
+  set_times_waiting(h, times(5e6, 7, 0.02, 3), 1.8);
+  Comparison c = compare_reports(base, head);
+  for (const char* name : {"time.median_real_ns", "throughput.bytes_per_second"}) {
+    const auto& t = metric(find(c, h.id), name);
+    EXPECT_EQ(t.verdict, Verdict::not_significant) << name;
+    EXPECT_FALSE(t.p_value.has_value()) << name;
+    EXPECT_NE(t.note.find("no time verdict"), std::string::npos) << t.note;
+    EXPECT_NE(t.note.find("1.00x vs 1.80x"), std::string::npos) << t.note;
+  }
+  EXPECT_FALSE(c.has_regression());
+  Comparison reverse = compare_reports(head, base);
+  EXPECT_EQ(metric(find(reverse, h.id), "time.median_real_ns").verdict, Verdict::not_significant);
+  EXPECT_NE(membench::render::format_terminal(c, false).find("use membench ab"), std::string::npos);
+}
+
+// Both runs waited alike (both on a busy machine): the CPU time slowed by
+// 20%, the real time with it; that is judged, and caught.
+TEST(Compare, UnpairedSlowdownOfRunsThatWaitedAlikeIsCaught) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "arena");
+  CaseResult& h = find(head, "arena");
+  set_times_waiting(b, times(5e6, 7, 0.02), 1.3);
+  set_times_waiting(h, times(6e6, 7, 0.02, 3), 1.3);
+  Comparison c = compare_reports(base, head);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  ASSERT_TRUE(t.p_value.has_value());
+  EXPECT_LT(*t.p_value, 0.05);
+}
+
+TEST(Compare, UnpairedLoadToleranceComesFromTheThresholds) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "arena");
+  CaseResult& h = find(head, "arena");
+  set_times_waiting(b, times(5e6, 7, 0.02), 1.0);
+  set_times_waiting(h, times(6e6, 7, 0.02, 3), 1.015);  // waited 1.5% of the time more
+  EXPECT_EQ(metric(find(compare_reports(base, head), h.id), "time.median_real_ns").verdict, Verdict::regressed);
+  Thresholds strict =
+      parse_thresholds(json::parse(R"({"significance": {"unpaired_load_tolerance": 0.005}})"), "t.json");
+  EXPECT_DOUBLE_EQ(strict.unpaired_load_tolerance, 0.005);
+  EXPECT_DOUBLE_EQ(Thresholds().unpaired_load_tolerance, 0.02);
+  Comparison c = compare_reports(base, head, strict);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::not_significant);
+  EXPECT_NE(t.note.find("no time verdict"), std::string::npos) << t.note;
+  EXPECT_THROW(parse_thresholds(json::parse(R"({"significance": {"unpaired_load_tolerance": -1}})"), "t.json"),
+               ThresholdError);
+}
+
+// A drift that makes one run 29% slower makes the other 22.5% faster: the
+// same distance in time ratio, so swapping base and head mirrors the verdict,
+// and time and throughput agree (a relative change against a 25% floor would
+// claim the first and not the second).
+TEST(Compare, UnpairedSlowdownAndSpeedupOfOneRatioAreJudgedAlike) {
+  Thresholds t = parse_thresholds(json::parse(R"({"defaults": {"time": 0.25, "throughput": 0.25}})"), "t.json");
+  Report slow = make_report(), fast = make_report();
+  set_times(find(slow, "arena"), times(4e6, 7, 0.01));
+  set_times(find(fast, "arena"), times(3.1e6, 7, 0.01, 3));
+  const std::string id = find(fast, "arena").id;
+  for (const char* name : {"time.median_real_ns", "throughput.bytes_per_second"}) {
+    EXPECT_EQ(metric(find(compare_reports(slow, fast, t), id), name).verdict, Verdict::improved) << name;
+    EXPECT_EQ(metric(find(compare_reports(fast, slow, t), id), name).verdict, Verdict::regressed) << name;
+  }
+}
+
+TEST(Compare, UnpairedRunWithoutCpuTimeGetsNoTimeVerdict) {
+  Report base = make_report(), head = make_report();
+  CaseResult& h = find(head, "arena");
+  set_times(h, times(7e6, 7, 0.02));
+  for (auto& p : h.time->per_process) p.cpu_ns.clear();
+  Comparison c = compare_reports(base, head);
+  const auto& t = metric(find(c, h.id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::not_significant);
+  EXPECT_NE(t.note.find("no CPU time"), std::string::npos) << t.note;
+}
+
 namespace paired_cases {
 
 // Base times of a case in run order, with the slow minutes a shared machine
