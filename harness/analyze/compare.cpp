@@ -207,13 +207,18 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
     m.interval_high = high - 1;
     m.p_value = w.p_value;
     const double floor = std::max(m.threshold.relative, same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0));
-    const bool excludes_none = ratio > 1 ? low > 1 : high < 1;
+    // The change must be at least the minimum effect with 95% confidence,
+    // not merely differ from none: on a busy host an interval that only just
+    // excluded 0 ([+0.2%, +58%]) was an A/A false alarm.
+    const double effect = m.threshold.relative;
+    const bool clears_effect = ratio > 1 ? low - 1 > effect : 1 - high > effect;
     // Under 6 pairs the exact signed-rank test cannot reach p < 0.05 (its
     // smallest p is 2/2^n); the tie-corrected approximation could, wrongly.
     const bool enough = bt.size() >= kMinPairs;
-    const bool significant = enough && excludes_none && w.p_value < all.alpha;
+    const bool significant = enough && clears_effect && w.p_value < all.alpha;
     std::string evidence = std::to_string(bt.size()) + " pairs, Wilcoxon p = " + format_p_value(w.p_value);
     if (!enough) evidence += " (under 6 pairs no change is significant)";
+    else if (!clears_effect) evidence += "; the 95% interval does not clear the " + format_percent(effect) + " minimum effect";
     const bool worse = info.higher_is_better ? ratio < 1 : ratio > 1;
     settle(m, worse ? Verdict::regressed : Verdict::improved, std::fabs(m.relative) <= floor, floor, significant,
            evidence);

@@ -368,6 +368,31 @@ TEST(Compare, PairedChangeBelowTheNoiseFloorIsNotClaimed) {
   EXPECT_NE(t.note.find("noise floor"), std::string::npos);
 }
 
+// A change is claimed only when it is at least the minimum effect with 95%
+// confidence: an interval that merely excludes no change is not enough
+// (the shape of an A/A false alarm measured on a busy host: +18% [+0.2%, +58%]).
+TEST(Compare, PairedIntervalMustClearTheMinimumEffect) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  PairedTimes wide;
+  for (auto [b, h] : std::vector<std::pair<double, double>>{
+           {100, 101}, {100, 118}, {100, 160}, {100, 112}, {100, 125}, {100, 102}, {100, 140}, {100, 120}})
+    wide.by_case[id].emplace_back(b, h);
+  Comparison c = compare_reports(base, head, Thresholds(), &wide);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  ASSERT_TRUE(t.interval_low && t.p_value);
+  EXPECT_GT(*t.interval_low, 0.0) << "the interval excludes no change";
+  EXPECT_LT(*t.interval_low, 0.05) << "but not the 5% minimum effect";
+  EXPECT_LT(*t.p_value, 0.05);
+  EXPECT_EQ(t.verdict, Verdict::not_significant) << t.note;
+  EXPECT_NE(t.note.find("does not clear the 5.0% minimum effect"), std::string::npos) << t.note;
+  // The same pairs, all at least +10%: claimed.
+  PairedTimes clear;
+  for (double h : {111.0, 118.0, 160.0, 112.0, 125.0, 110.0, 140.0, 120.0}) clear.by_case[id].emplace_back(100, h);
+  Comparison d = compare_reports(base, head, Thresholds(), &clear);
+  EXPECT_EQ(metric(find(d, id), "time.median_real_ns").verdict, Verdict::regressed);
+}
+
 TEST(Compare, TooFewPairsCannotBeSignificant) {
   Report base = make_report(), head = make_report();
   const std::string id = find(head, "mmap").id;
