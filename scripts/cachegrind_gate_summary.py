@@ -35,7 +35,8 @@ def main(directory):
     if not aa and not detect:
         return
     print("### Cachegrind (instructions and simulated cache misses)\n")
-    compared = differing = 0
+    compared = differing = alarms = 0
+    largest = 0.0
     miss_moves = []
     for comparison in aa:
         for case in comparison["cases"]:
@@ -44,12 +45,15 @@ def main(directory):
                 continue
             compared += 1
             differing += m["base"] != m["head"]
+            alarms += m["verdict"] not in ("unchanged", "within threshold")
+            if m["base"] > 0:
+                largest = max(largest, abs(m["head"] / m["base"] - 1))
             for name in ("cachegrind.d1_misses", "cachegrind.ll_misses"):
                 miss = metric(case, name)
                 if miss is not None and miss["base"] > 0:
                     miss_moves.append(abs(miss["head"] - miss["base"]) / miss["base"])
     print(f"- A/A, one build: instruction counts differed in {differing} of {compared} case comparisons "
-          f"({len(aa)} pairs of runs).")
+          f"({len(aa)} pairs of runs; by at most {100 * largest:.4f}%); false alarms: {alarms}.")
     if miss_moves:
         print(f"- A/A cache misses (D1 and LL) moved by at most {100 * max(miss_moves):.3f}% "
               f"(median {100 * sorted(miss_moves)[len(miss_moves) // 2]:.3f}%).")

@@ -582,9 +582,10 @@ TEST(Compare, PairedNoiseFloorComesFromAdjacentRunsOfOneBuild) {
   EXPECT_GT(*t.noise_floor, 0.08);
 }
 
-// Instructions under Valgrind are deterministic: judged exactly, like
-// allocations; simulated cache misses within 1 %.
-TEST(Compare, CachegrindFiguresAreJudgedExactly) {
+// Instructions under Valgrind are deterministic for one thread: judged to
+// 0.1% (what a strategy waiting for its helper thread moves by); simulated
+// cache misses within 1 %.
+TEST(Compare, CachegrindFiguresAreJudgedNearlyExactly) {
   Report base = make_report(), head = make_report();
   CaseResult& b = find(base, "mmap");
   CaseResult& h = find(head, "mmap");
@@ -594,4 +595,7 @@ TEST(Compare, CachegrindFiguresAreJudgedExactly) {
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.instructions").verdict, Verdict::regressed);
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.d1_misses").verdict, Verdict::within);
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.ll_misses").verdict, Verdict::within);
+  // hash/overlap's A/A spread (-0.0096%): not a change.
+  h.cachegrind = membench::report::CpuCost{999904, 50000, 2000};
+  EXPECT_EQ(metric(find(compare_reports(base, head), h.id), "cachegrind.instructions").verdict, Verdict::within);
 }
