@@ -117,7 +117,7 @@ struct ChildPipes {
   UniqueFd in;                // the child's stdin, when spec.stdin_path names it
 
   explicit ChildPipes(const ChildSpec& spec) {
-    if (spec.on_stdout) out = make_pipe();
+    if (spec.on_stdout && spec.on_result) out = make_pipe();  // only watch_command reads it
     if (!spec.stdin_path.empty()) {
       in.reset(::open(spec.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
       if (!in) throw std::runtime_error(spec.stdin_path + ": " + std::strerror(errno));

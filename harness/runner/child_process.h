@@ -28,7 +28,8 @@ struct ChildSpec {
   bool wait_for_ack = false;          // child waits on kAckFd for a final outside read
   // A command case's child (runner/command_case.cpp) speaks no case protocol:
   std::string stdin_path{};  // its standard input; "": /dev/null
-  std::function<void(std::string_view)> on_stdout{};  // set: its stdout, as read; unset: /dev/null
+  // Set: its stdout, as read (with on_result only); unset: /dev/null.
+  std::function<void(std::string_view)> on_stdout{};
   // Set: the result channel's bytes as they come, unparsed, and the run ends
   // as soon as the child has exited (helpers it left behind are killed).
   std::function<void(std::string_view)> on_result{};

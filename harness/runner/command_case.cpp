@@ -235,8 +235,9 @@ std::string heaptrack_record(const std::vector<std::string>& command, const std:
   for (const char* suffix : {".zst", ".gz"}) fs::remove(base + suffix);
   std::vector<std::string> argv{heaptrack_program(), "-o", base};
   argv.insert(argv.end(), command.begin(), command.end());
+  // stdout (heaptrack's messages and the command's output) goes to /dev/null.
   ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = timeout,
-                                         .stdin_path = stdin_path, .on_stdout = [](std::string_view) {}});
+                                         .stdin_path = stdin_path});
   for (const char* suffix : {".zst", ".gz"})
     if (out.end == ChildOutcome::End::exited && out.exit_code == 0 && fs::exists(base + suffix)) return base + suffix;
   throw std::runtime_error("heaptrack " + command.front() + " did not finish (exit " + std::to_string(out.exit_code) +
@@ -306,8 +307,7 @@ void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std
   std::vector<std::string> words = command_argv(*k.command, *k.set, k.input_path);
   argv.insert(argv.end(), words.begin() + 1, words.end());
   ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = deadline.remaining(),
-                                         .stdin_path = k.command->input_argument ? "" : k.input_path,
-                                         .on_stdout = [](std::string_view) {}});
+                                         .stdin_path = k.command->input_argument ? "" : k.input_path});
   if (out.end != ChildOutcome::End::exited || out.exit_code != 0) {
     r.extra["cachegrind_error"] = "valgrind exited with code " + std::to_string(out.exit_code);
   } else {

@@ -80,7 +80,8 @@ void ProcessTree::rescan() {
 TreeSample ProcessTree::sample(double now_ms) {
   if (now_ms >= next_scan_) {
     rescan();
-    next_scan_ = now_ms + rescan_ms_;
+    // Often at first, when a pipeline's processes start, then every rescan_ms.
+    next_scan_ = now_ms + std::min(rescan_ms_, 1.0 + now_ms / 4);
   }
   TreeSample s;
   s.t_ms = now_ms;

@@ -4,8 +4,9 @@
 // of members (a child that moved to a group of its own stays counted).
 // This kernel interface has no cheap list of a process's children
 // (/proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN), so new members are
-// found by scanning /proc, at most every `rescan_ms`; known members are read
-// at every sample.
+// found by scanning /proc: every `rescan_ms`, and more often in the run's
+// first 4 x rescan_ms, when a pipeline starts its processes; known members are
+// read at every sample.
 #pragma once
 
 #include <sys/types.h>

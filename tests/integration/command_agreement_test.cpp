@@ -62,6 +62,9 @@ TEST(CommandAgreement, PeakRssWithinTwoPercentOfUsrBinTime) {
 
 // heaptrack CMD and the preloaded counter count the same allocation calls on
 // the same command, and for C programs the same temporary allocations.
+// python3 is left out: it copies its environment into a dict, so its count
+// depends on how many variables it has, and heaptrack's run has others than
+// the counting run (README, "Any program as a strategy").
 TEST(CommandAgreement, AllocationCountsEqualHeaptracks) {
   if (run_shell("command -v heaptrack_print").exit_code != 0) GTEST_SKIP() << "heaptrack is not installed";
   std::string dir = test_dir("command_heaptrack");
@@ -69,19 +72,19 @@ TEST(CommandAgreement, AllocationCountsEqualHeaptracks) {
   CommandResult r = run_membench(
       {"run", "--heaptrack", "--dataset", data, "--phases", "count", "--ignore-output", "--command",
        "sha256sum=sha256sum {input}", "--command", "sort=sort {input}", "--command", "sort-S=sort -S 1M {input}",
-       "--command", "python=/usr/bin/python3 -c 'd = {i: str(i) for i in range(100000)}'", "--command",
-       std::string("membench=") + MEMBENCH_BINARY + " hash --strategy stream {input}", "--out", dir + "/r.json"});
+       "--command", std::string("membench=") + MEMBENCH_BINARY + " hash --strategy stream {input}", "--out",
+       dir + "/r.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json rep = json::parse(read_text(dir + "/r.json"));
-  ASSERT_EQ(rep["results"].size(), 5u);
+  ASSERT_EQ(rep["results"].size(), 4u);
   for (const json& c : rep["results"]) {
     const json& h = c["heaptrack"];
     ASSERT_FALSE(h.contains("error")) << c["id"] << ": " << h.value("error", "");
     EXPECT_GT(c["allocations"]["count"].get<int>(), 0) << c["id"];
     EXPECT_EQ(h["calls"], c["allocations"]["count"]) << c["id"];
-    // Temporary allocations differ for python3 and membench (both load more
-    // libraries; see README, "Commands as strategies"): checked for the C tools.
-    if (c["strategy"].get<std::string>().rfind("s", 0) == 0) {
+    // Temporary allocations differ for membench hash (see README): checked
+    // for the C tools.
+    if (c["strategy"] != "membench") {
       EXPECT_EQ(h["temporary"], c["allocations"]["temporary"]) << c["id"];
     }
   }

@@ -73,7 +73,9 @@ TEST(CommandCase, Sha256sumOpensslAndMembenchHashAgree) {
   for (const json& c : rep["results"]) {
     EXPECT_EQ(c["status"], "ok") << c["id"] << ": " << c["error"];
     EXPECT_EQ(c["output_digest"], digest_line) << c["id"];
-    EXPECT_GE(c["command"]["memory"]["processes"].get<int>(), 2) << c["id"] << ": sh and the pipeline";
+    // Every process of the tree that exits loaded the counter: the program
+    // and cut (sh execs the pipeline's last command in its own process).
+    EXPECT_GE(c["command"]["allocation_processes"].size(), 2u) << c["id"];
   }
   // Directly exec'd, on stdin, sha256sum and membench hash print the same bytes.
   json direct = run_report(with({"--dataset", data, "--command", "sha256sum=sha256sum", "--command",
@@ -85,7 +87,8 @@ TEST(CommandCase, Sha256sumOpensslAndMembenchHashAgree) {
     EXPECT_EQ(c["status"], "ok") << c["id"] << ": " << c["error"];
     EXPECT_EQ(c["output_digest"], sha256_hex((expected + "  -\n"))) << c["id"];
     EXPECT_EQ(c["command"]["input"], "stdin");
-    EXPECT_EQ(c["command"]["memory"]["processes"], 1);
+    // One process; a sample may have missed it when it ran for less than one interval.
+    EXPECT_LE(c["command"]["memory"]["processes"].get<int>(), 1);
   }
   EXPECT_EQ(direct["context"]["workloads"]["command"]["reference_strategy"], "sha256sum");
 }
