@@ -78,6 +78,10 @@ void add_ab_options(ArgParser& p) {
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
       .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
+      .option("command", "'NAME=CMD ARGS...': command cases, as for run (repeatable)", true)
+      .option("workload", "the commands' workload name, as for run")
+      .flag("shell", "run each --command with sh -c, as for run")
+      .flag("ignore-output", "do not compare the commands' stdout digests, as for run")
       .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
       .option("thresholds", "per-metric and per-case thresholds (JSON, as for compare)")
       .option("out", "write the comparison as JSON")
@@ -120,6 +124,11 @@ runner::AbOptions ab_options(const ArgParser& p) {
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
   if (p.has("cold")) o.measurement.push_back("--cold");
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
+  // Command cases: the same commands for both builds, in every run of each.
+  for (const std::string& c : p.values("command")) o.measurement.insert(o.measurement.end(), {"--command", c});
+  if (auto w = p.value("workload")) o.measurement.insert(o.measurement.end(), {"--workload", *w});
+  for (const char* name : {"shell", "ignore-output"})
+    if (p.has(name)) o.measurement.push_back(std::string("--") + name);
 
   return o;
 }

@@ -16,6 +16,7 @@
 #include "runner/allocators.h"
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
+#include "runner/command_case.h"
 #include "runner/heaptrack.h"
 #include "runner/runner.h"
 
@@ -81,7 +82,12 @@ void add_run_options(ArgParser& p) {
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
       .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
-      .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)");
+      .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)")
+      .option("command", "'NAME=CMD ARGS...': measure this program as strategy NAME (repeatable; the first is the "
+                         "reference). {input} is the dataset's path; without it the dataset is its stdin", true)
+      .option("workload", "the commands' workload name (default command)")
+      .flag("shell", "run each --command with sh -c (pipelines; the shell is then measured too)")
+      .flag("ignore-output", "the commands' outputs differ on purpose: do not compare their stdout digests");
 }
 
 void check_tools(const runner::RunOptions& o) {
@@ -104,6 +110,20 @@ void parse_phases(const std::string& text, runner::RunOptions& o) {
     else if (name == "time") o.run_time = true;
     else throw UsageError("--phases '" + text + "': '" + name + "' is not one of memory, count, time");
   }
+}
+
+// run --command: the commands' workload.
+void parse_command_options(const ArgParser& p, runner::RunOptions& o) {
+  std::vector<std::string> commands = p.values("command");
+  if (commands.empty()) {
+    for (const char* only : {"workload", "shell", "ignore-output"})
+      if (p.has(only)) throw UsageError(std::string("--") + only + " applies to --command only");
+    return;
+  }
+  o.commands = runner::parse_commands(commands, p.value("workload").value_or(runner::kDefaultCommandWorkload),
+                                      p.has("shell"), p.has("ignore-output"));
+  if (runner::launcher_program().empty())
+    throw UsageError("--command: membench-launch is missing beside the membench executable (rebuild or reinstall)");
 }
 
 runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string>& args) {
@@ -131,6 +151,7 @@ runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string
   o.cachegrind = p.has("cachegrind");
   check_tools(o);
   if (auto s = p.value("shard")) parse_shard(*s, o);
+  parse_command_options(p, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());
   return o;
@@ -165,6 +186,10 @@ constexpr const char* kRunHelp =
     "a counting run (allocations, output digest) and --processes timed processes, each\n"
     "running the case untimed for --warmup seconds, then --repetitions Google Benchmark\n"
     "repetitions.\n"
+    "With --command, each case is the command itself, run afresh for every run (word-split\n"
+    "as sh does and exec'd directly unless --shell): peak RSS of its process tree, its\n"
+    "allocations (libmembench_count.so preloaded), wall/user/sys time (--processes groups\n"
+    "of --repetitions runs, after --warmup seconds of untimed runs), stdout's SHA-256.\n"
     "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
     "(the report is still written); 2 bad usage.\n";
 

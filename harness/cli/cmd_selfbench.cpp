@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/selfbench_commands.h"
 #include "datasets/dataset.h"
 #include "report/json.h"
 #include "runner/child_process.h"
@@ -187,6 +188,11 @@ struct SelfBench {
     }
   }
 
+  // Command cases (run --command): selfbench_commands.cpp.
+  void command_cases() {
+    for (auto& [figure, measured, target, verdict] : command_figures(exe, work)) rows.push_back({figure, measured, target, verdict});
+  }
+
   void default_suite() {
     std::fprintf(stderr, "default suite (make bench) ...\n");
     double s = 0;
@@ -217,10 +223,11 @@ struct SelfBench {
 };
 
 int selfbench_main(const std::vector<std::string>& args) {
-  ArgParser p("__selfbench", "[--large DATASET] [--skip-suite] [--work DIR]");
+  ArgParser p("__selfbench", "[--large DATASET] [--skip-suite] [--commands-only] [--work DIR]");
   p.option("large", "the large dataset (default text-1GiB)")
       .option("work", "directory for the reports (default build/selfbench)")
-      .flag("skip-suite", "do not time the default suite");
+      .flag("skip-suite", "do not time the default suite")
+      .flag("commands-only", "only the figures of command cases (run --command)");
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s", p.help_text().c_str());
@@ -230,6 +237,11 @@ int selfbench_main(const std::vector<std::string>& args) {
   bench.exe = runner::self_executable();
   bench.work = p.value("work").value_or("build/selfbench");
   shell("mkdir -p " + shell_quote(bench.work));
+  if (p.has("commands-only")) {
+    bench.command_cases();
+    bench.print();
+    return 0;
+  }
   std::string large_name = p.value("large").value_or("text-1GiB");
   bench.large = datasets::find_dataset(large_name);
   bench.medium = datasets::find_dataset("text-64MiB");
@@ -243,6 +255,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   bench.hash_strategies();
   bench.peak_rss_against_time_v();
   bench.counter_overhead();
+  bench.command_cases();
   if (!p.has("skip-suite")) bench.default_suite();
   bench.print();
   return 0;

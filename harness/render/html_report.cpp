@@ -81,6 +81,10 @@ std::string figures_cells(const CaseResult& c, const std::vector<const report::M
   std::string out;
   for (const report::Metric* m : columns) {
     std::optional<double> v = m->value(c);
+    if (std::string why = report::unavailable_reason(*m, c); !why.empty()) {
+      out += "<td class=\"num\" title=\"" + esc(why) + "\">unavailable</td>";
+      continue;
+    }
     CellNote note = v ? cell_note(*m, c, *v) : CellNote{};
     out += metric_cell(*m, v, note.title, note.warn ? "v-warn" : "");
   }
@@ -106,7 +110,9 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
     o << "</td>" << figures_cells(*c, columns);
-    o << "<td class=\"mono\">" << esc(params_text(*c)) << "</td>";
+    // A command case has no parameters: its command line stands there.
+    bool command = c->command.is_object() && c->command.value("line", nlohmann::json()).is_string();
+    o << "<td class=\"mono\">" << esc(command ? c->command["line"].get<std::string>() : params_text(*c)) << "</td>";
     o << "<td class=\"mono\" title=\"" << esc(c->output_digest) << "\">" << esc(short_digest(c->output_digest))
       << "</td></tr>";
   }
@@ -130,7 +136,7 @@ BarItem bar_item(const CaseResult& c, const report::Metric& m, const std::string
     b.title = c.id + ": " + report::to_string(c.status) + (c.error.empty() ? "" : " - " + c.error);
   } else if (!v) {
     b.missing = true;
-    b.value_text = "not measured";
+    b.value_text = report::unavailable_reason(m, c).empty() ? "not measured" : "unavailable";
     b.title = c.id;
   } else {
     b.value = *v;

@@ -36,6 +36,7 @@ std::string count(std::uint64_t v) { return format_count(static_cast<double>(v))
 
 std::string notes_of(const CaseResult& c) {
   std::string notes;
+  if (!c.allocations_unavailable.empty()) notes = "allocations: unavailable (" + c.allocations_unavailable + ")";
   if (!c.extra.is_object()) return notes;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it) {
     if (is_bookkeeping(it.key())) continue;
@@ -61,7 +62,8 @@ std::string figure_cells(const CaseResult& c, const std::vector<const report::Me
   for (const report::Metric* m : columns) {
     std::optional<double> v = m->value(c);
     bool known = v && (counted || m->kind != report::MetricKind::exact);
-    out.append(" ").append(known ? analyze::format_value(m->unit, *v) : "-").append(" |");
+    std::string none = report::unavailable_reason(*m, c).empty() ? "-" : "unavailable";
+    out.append(" ").append(known ? analyze::format_value(m->unit, *v) : none).append(" |");
   }
   return out;
 }
@@ -107,6 +109,11 @@ std::string results_markdown(const report::Report& rep) {
     if (!info.description.empty()) out << cell(info.description) << ". ";
     if (!info.reference.empty()) out << "Reference strategy: `" << cell(info.reference) << "`.";
     if (!info.description.empty() || !info.reference.empty()) out << "\n\n";
+    // Command cases: each strategy's command line.
+    for (const CaseResult* c : cases)
+      if (c->command.is_object() && c->command.value("line", nlohmann::json()).is_string())
+        out << "- `" << cell(c->strategy) << "`: `" << cell(c->command["line"].get<std::string>()) << "`\n";
+    if (cases.front()->command.is_object()) out << "\n";
     // Columns that would be empty for the whole group are left out.
     const bool compare = reference != nullptr;
     const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {

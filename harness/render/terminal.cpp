@@ -24,6 +24,7 @@ std::string case_summary(const CaseResult& r) {
   if (r.throughput) s << "  " << format_rate(r.throughput->bytes_per_second);
   if (r.memory) s << "  peak RSS +" << format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
   if (r.allocations) s << "  allocs " << r.allocations->count;
+  if (!r.allocations_unavailable.empty()) s << "  allocations: unavailable (" << r.allocations_unavailable << ")";
   return s.str();
 }
 
@@ -34,7 +35,9 @@ std::string summary_table(const report::Report& rep) {
   // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
   std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
   std::erase_if(columns, [&](const report::Metric* m) {
-    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) { return m->value(c).has_value(); });
+    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) {
+      return m->value(c).has_value() || !report::unavailable_reason(*m, c).empty();
+    });
   });
   std::vector<std::string> head{"case", "status"};
   for (const report::Metric* m : columns) head.emplace_back(m->label);
@@ -45,7 +48,8 @@ std::string summary_table(const report::Report& rep) {
     row.cells.push_back(report::to_string(r.status));
     for (const report::Metric* m : columns) {
       std::optional<double> v = m->value(r);
-      row.cells.push_back(v ? analyze::format_value(m->unit, *v) : "-");
+      row.cells.push_back(v ? analyze::format_value(m->unit, *v)
+                            : report::unavailable_reason(*m, r).empty() ? "-" : "unavailable");
     }
     rows.push_back(std::move(row));
   }

@@ -128,6 +128,8 @@ json case_json(const CaseResult& c) {
                        {"d1_misses", c.cachegrind->d1_misses},
                        {"ll_misses", c.cachegrind->ll_misses}};
   if (!c.extra.is_null()) e["extra"] = c.extra;
+  if (!c.command.is_null()) e["command"] = c.command;
+  if (!c.allocations_unavailable.empty()) e["allocations_unavailable"] = c.allocations_unavailable;
   for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
     if (!e.contains(it.key())) e[it.key()] = it.value();
   return e;
@@ -364,10 +366,15 @@ CaseResult read_case(const Reader& rd, const json& e, std::string at, int versio
     c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
   }
   if (e.contains("extra")) c.extra = e["extra"];
+  if (e.contains("command")) {
+    if (!e["command"].is_object()) rd.fail(at + ".command", "is not an object");
+    c.command = e["command"];
+  }
+  if (e.contains("allocations_unavailable")) c.allocations_unavailable = rd.str(e, at, "allocations_unavailable");
   static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                       "error", "input_bytes", "input_items", "output_digest", "time",
                                       "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                      "heaptrack", "cachegrind", "extra"};
+                                      "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
   return c;

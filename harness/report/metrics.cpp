@@ -142,6 +142,11 @@ std::vector<const Metric*> compared_metrics() {
   return out;
 }
 
+std::string unavailable_reason(const Metric& m, const CaseResult& c) {
+  if (c.allocations || c.allocations_unavailable.empty()) return "";
+  return std::string_view(m.name).starts_with("allocations.") ? c.allocations_unavailable : "";
+}
+
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {
   std::stable_sort(list.begin(), list.end(),
                    [](const Metric* a, const Metric* b) { return judging_rank(a->kind) < judging_rank(b->kind); });

@@ -68,5 +68,8 @@ std::vector<const Metric*> compared_metrics();
 // throughput. compare lists its metrics so, and the Markdown "vs reference"
 // columns follow it.
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
+// Why `m` has no value for `c` when it is an allocation figure that could not
+// be counted (a command with its own allocator, statically linked); "" else.
+std::string unavailable_reason(const Metric& m, const CaseResult& c);
 
 }  // namespace membench::report

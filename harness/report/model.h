@@ -111,6 +111,12 @@ struct CaseResult {
   nlohmann::json allocator_stats;  // object, or null when not collected
   nlohmann::json heaptrack;        // object, or null without --heaptrack
   nlohmann::json extra;            // strategy- or workload-specific figures
+  // A command case (run --command): its command line and the figures only a
+  // command has (docs/report-format.md, "command"); null for a strategy.
+  nlohmann::json command;
+  // Why `allocations` is absent although counting ran (a statically linked
+  // command, an allocator of its own); empty otherwise.
+  std::string allocations_unavailable;
   // Fields this version does not know, kept so that rewriting a report
   // (merge) loses nothing a newer runner added.
   nlohmann::json unknown = nlohmann::json::object();

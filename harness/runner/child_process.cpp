@@ -15,6 +15,7 @@
 #include <cstring>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "util/fd.h"
 
@@ -112,6 +113,16 @@ struct ChildPipes {
   Pipe result = make_pipe();  // the child's results (kResultFd)
   Pipe ack = make_pipe();     // closed by the runner when it has read the final status (kAckFd)
   Pipe err = make_pipe();     // the child's stderr
+  Pipe out;                   // the child's stdout, when spec.on_stdout reads it
+  UniqueFd in;                // the child's stdin, when spec.stdin_path names it
+
+  explicit ChildPipes(const ChildSpec& spec) {
+    if (spec.on_stdout && spec.on_result) out = make_pipe();  // only watch_command reads it
+    if (!spec.stdin_path.empty()) {
+      in.reset(::open(spec.stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!in) throw std::runtime_error(spec.stdin_path + ": " + std::strerror(errno));
+    }
+  }
 };
 
 // A started child in a process group of its own. Until reaped, the
@@ -169,6 +180,8 @@ class RunningChild {
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
   }
+  if (pipes.in) ::dup2(pipes.in.get(), 0);
+  if (pipes.out.write) ::dup2(pipes.out.write.get(), 1);
   ::syscall(SYS_close_range, kAckFd + 1, ~0U, 0);
   rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
@@ -259,6 +272,62 @@ bool watch(RunningChild& child, const ChildSpec& spec, ChildPipes& pipes, ChildO
   return true;
 }
 
+// Reads what one pipe has now into `sink`; false at its end.
+bool read_some(int fd, const std::function<void(std::string_view)>& sink) {
+  char buf[65536];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+  if (n <= 0) return false;
+  sink(std::string_view(buf, static_cast<std::size_t>(n)));
+  return true;
+}
+
+// A command case's child (spec.on_result set): hands its result bytes and
+// stdout over unparsed, ticks every sample interval for its whole life, and
+// ends as soon as it has exited (a helper it left holding a pipe is killed
+// with its group). Returns false when the timeout ended it.
+bool watch_command(RunningChild& child, const ChildSpec& spec, ChildPipes& pipes, ChildOutcome& out) {
+  UniqueFd exited(static_cast<int>(::syscall(SYS_pidfd_open, child.pid(), 0)));
+  bool result_open = true, err_open = true, out_open = static_cast<bool>(pipes.out.read);
+  auto keep_stderr = [&](std::string_view b) { append_stderr(out.stderr_tail, b.data(), b.size()); };
+  double next_tick = 0;
+  while (result_open || err_open || out_open) {
+    child.check_interrupt();
+    double now = child.elapsed_ms();
+    if (spec.timeout_seconds > 0 && now > spec.timeout_seconds * 1000) return false;
+    if (spec.on_tick && now >= next_tick) {
+      spec.on_tick(now);
+      next_tick = now + spec.sample_interval_ms;
+    }
+    int wait_ms = spec.on_tick ? std::max(0, static_cast<int>(next_tick - child.elapsed_ms())) : 100;
+    if (spec.timeout_seconds > 0)
+      wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(spec.timeout_seconds * 1000 - child.elapsed_ms()) + 1));
+    pollfd fds[4] = {{result_open ? pipes.result.read.get() : -1, POLLIN, 0},
+                     {err_open ? pipes.err.read.get() : -1, POLLIN, 0},
+                     {out_open ? pipes.out.read.get() : -1, POLLIN, 0},
+                     {exited.get(), POLLIN, 0}};
+    int rc = ::poll(fds, 4, wait_ms);
+    if (rc < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    if (rc <= 0) continue;
+    if (fds[3].revents) {
+      // Exited: what its pipes still hold is at most a pipe's capacity each.
+      for (const Pipe* p : {&pipes.result, &pipes.err, &pipes.out})
+        if (p->read) ::fcntl(p->read.get(), F_SETFL, O_NONBLOCK);
+      for (int i = 0; i < 64 && result_open && read_some(pipes.result.read.get(), spec.on_result); ++i) {
+      }
+      for (int i = 0; i < 64 && out_open && read_some(pipes.out.read.get(), spec.on_stdout); ++i) {
+      }
+      for (int i = 0; i < 4 && err_open && read_some(pipes.err.read.get(), keep_stderr); ++i) {
+      }
+      return true;
+    }
+    if (fds[0].revents) result_open = read_some(pipes.result.read.get(), spec.on_result);
+    if (fds[1].revents) err_open = read_some(pipes.err.read.get(), keep_stderr);
+    if (fds[2].revents) out_open = read_some(pipes.out.read.get(), spec.on_stdout);
+  }
+  return true;
+}
+
 // Waits for the child whose pipes have closed (it is exiting or dead), for
 // at most the timeout plus 2 s; returns its wait status, or nullopt when it
 // had to be killed for the timeout.
@@ -296,7 +365,7 @@ void record_end(ChildOutcome& out, std::optional<int> status) {
 
 ChildOutcome run_child(const ChildSpec& spec) {
   ExecArguments args(spec);
-  ChildPipes pipes;
+  ChildPipes pipes(spec);
   auto started = Clock::now();
   pid_t runner_pid = ::getpid();
   pid_t pid = ::fork();
@@ -304,13 +373,16 @@ ChildOutcome run_child(const ChildSpec& spec) {
   if (pid == 0) exec_child(spec, args, pipes, runner_pid);
   RunningChild child(pid, started);
   ::setpgid(pid, pid);  // also from here, so the group exists before we may kill it
+  if (spec.on_start) spec.on_start(pid);
   pipes.result.write.reset();
   pipes.ack.read.reset();
   pipes.err.write.reset();
+  pipes.out.write.reset();
+  pipes.in.reset();
 
   ChildOutcome out;
   std::optional<int> status;
-  if (watch(child, spec, pipes, out)) {
+  if (spec.on_result ? watch_command(child, spec, pipes, out) : watch(child, spec, pipes, out)) {
     pipes.ack.write.reset();
     status = reap_exited(child, spec);
   } else {

@@ -7,8 +7,10 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/protocol.h"
@@ -24,6 +26,15 @@ struct ChildSpec {
   bool sample_memory = false;         // sample /proc/PID/status while it runs
   double sample_interval_ms = 1.0;
   bool wait_for_ack = false;          // child waits on kAckFd for a final outside read
+  // A command case's child (runner/command_case.cpp) speaks no case protocol:
+  std::string stdin_path{};  // its standard input; "": /dev/null
+  // Set: its stdout, as read (with on_result only); unset: /dev/null.
+  std::function<void(std::string_view)> on_stdout{};
+  // Set: the result channel's bytes as they come, unparsed, and the run ends
+  // as soon as the child has exited (helpers it left behind are killed).
+  std::function<void(std::string_view)> on_result{};
+  std::function<void(double ms)> on_tick{};  // every sample_interval_ms, for the child's whole life
+  std::function<void(pid_t)> on_start{};     // the child's pid (and group), right after fork
 };
 
 struct MemorySample {

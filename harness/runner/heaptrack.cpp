@@ -79,7 +79,8 @@ std::uint64_t sum_flamegraph_costs(const std::string& text) {
   return total;
 }
 
-HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path) {
+HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path,
+                                   const char* only_through) {
   int status = 0;
   std::string print = "heaptrack_print -f " + shell_quote(recording);
   std::string summary = shell_capture(print + " -p 0 -a 0 -T 0 -l 0 2>&1", &status);
@@ -102,8 +103,9 @@ HeaptrackFigures analyse_recording(const std::string& recording, const std::opti
   if (flamegraph_path) {
     // Only the stacks through the case child's strategy frame: the flame
     // graph shows the strategy's allocations, not start-up's.
-    shell_capture(print + " --filter-bt-function run_heaptrack_phase --flamegraph-cost-type allocations -F " +
-                  shell_quote(*flamegraph_path) + " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1");
+    std::string filter = only_through ? std::string(" --filter-bt-function ") + only_through : "";
+    shell_capture(print + filter + " --flamegraph-cost-type allocations -F " + shell_quote(*flamegraph_path) +
+                  " -p 0 -a 0 -T 0 -l 0 >/dev/null 2>&1");
   }
   ::unlink(tmp.c_str());
   return f;

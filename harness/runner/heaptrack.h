@@ -32,9 +32,11 @@ std::uint64_t sum_flamegraph_costs(const std::string& text);
 
 // Runs heaptrack_print on a recording; throws std::runtime_error on failure.
 // When flamegraph_path is set, also writes there the allocation-count flame
-// graph of the strategy's own stacks (those through the case child's
-// run_heaptrack_phase frame).
-HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path);
+// graph of the stacks through the function `only_through` (by default the
+// case child's run_heaptrack_phase frame: the strategy's own); nullptr: every
+// stack (a command case).
+HeaptrackFigures analyse_recording(const std::string& recording, const std::optional<std::string>& flamegraph_path,
+                                   const char* only_through = "run_heaptrack_phase");
 
 // "1.22M" -> 1220000 (heaptrack prints decimal SI prefixes).
 std::optional<double> parse_si_size(const std::string& text);

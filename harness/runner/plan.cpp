@@ -17,6 +17,7 @@
 
 #include "datasets/dataset.h"
 #include "runner/allocators.h"
+#include "runner/command_case.h"
 #include "util/args.h"
 
 namespace membench::runner {
@@ -110,6 +111,28 @@ bool run_order(const PlannedCase& a, const PlannedCase& b) {
   return a.allocator < b.allocator;
 }
 
+// What to run: the registry's strategies, or the commands of run --command.
+struct Candidate {
+  const Workload* workload;
+  const Strategy* strategy;
+  const CommandDef* command;
+};
+
+std::vector<Candidate> candidates(const RunOptions& o) {
+  std::vector<Candidate> out;
+  if (o.commands) {
+    for (const CommandDef& d : o.commands->commands) out.push_back({&o.commands->workload, &d.strategy, &d});
+    return out;
+  }
+  for (const Workload& w : workload_registry()) {
+    // Test-only workloads run only when the filter names them.
+    if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
+    for (const Strategy& s : strategy_registry())
+      if (std::string_view(s.workload) == w.name) out.push_back({&w, &s, nullptr});
+  }
+  return out;
+}
+
 // Every I-th case of N, so that each shard gets a share of every workload.
 std::vector<PlannedCase> shard_of(std::vector<PlannedCase> cases, int index, int count) {
   if (count <= 1) return cases;
@@ -127,21 +150,17 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
     if (!find_allocator(a)) throw UsageError("unknown allocator '" + a + "' (" + allocator_names() + ", all)");
   const std::vector<ChosenDataset> explicit_sets = explicit_datasets(o.datasets);
   std::vector<PlannedCase> cases;
-  for (const Workload& w : workload_registry()) {
-    // Test-only workloads run only when the filter names them.
-    if (w.hidden && o.filter.find(w.name) == std::string::npos) continue;
+  for (const Candidate& k : candidates(o)) {
     std::vector<ChosenDataset> sets = explicit_sets;
     if (sets.empty())
       for (const datasets::DatasetDef& d : datasets::dataset_registry())
-        if (std::string_view(d.kind) == w.dataset_kind && selected_by_default(d, o)) sets.push_back({d.name, "", &d});
-    for (const Strategy& s : strategy_registry()) {
-      if (std::string_view(s.workload) != w.name) continue;
-      for (const ChosenDataset& ds : sets)
-        for (const std::string& alloc : o.allocators) {
-          PlannedCase c{&w, &s, ds.name, ds.path, alloc, ds.def == nullptr};
-          if (o.filter.empty() || std::regex_search(c.id(), filter)) cases.push_back(std::move(c));
-        }
-    }
+        if (std::string_view(d.kind) == k.workload->dataset_kind && selected_by_default(d, o))
+          sets.push_back({d.name, "", &d});
+    for (const ChosenDataset& ds : sets)
+      for (const std::string& alloc : o.allocators) {
+        PlannedCase c{k.workload, k.strategy, ds.name, ds.path, alloc, ds.def == nullptr, k.command};
+        if (o.filter.empty() || std::regex_search(c.id(), filter)) cases.push_back(std::move(c));
+      }
   }
   std::sort(cases.begin(), cases.end(), run_order);
   if (cases.empty())

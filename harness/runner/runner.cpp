@@ -13,6 +13,7 @@
 #include "runner/allocators.h"
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
+#include "runner/command_case.h"
 #include "runner/context.h"
 #include "runner/heaptrack.h"
 #include "runner/injected_regression.h"
@@ -89,12 +90,12 @@ CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string&
 
 // Every strategy of a workload must write the same output for the same
 // dataset; the workload's reference strategy decides, else the majority.
-void check_digests(std::vector<CaseResult>& results, const std::set<std::string>& changed_datasets) {
+void check_digests(std::vector<CaseResult>& results, const std::set<std::string>& changed_datasets, const RunOptions& o) {
   std::map<std::pair<std::string, std::string>, std::vector<CaseResult*>> groups;
   for (CaseResult& r : results)
     if (r.status == Status::ok && !r.output_digest.empty()) groups[{r.workload, r.dataset}].push_back(&r);
   for (auto& [key, members] : groups) {
-    const Workload* w = find_workload(key.first);
+    const Workload* w = workload_named(o, key.first);
     std::string expected, source;
     for (const CaseResult* r : members)
       if (w && r->strategy == w->reference_strategy) {
@@ -195,13 +196,14 @@ nlohmann::json dataset_entry(const PlannedCase& c, std::uint64_t bytes) {
 
 // What a reader of the report needs to judge a workload's strategies
 // against each other, without this build's registry at hand.
-nlohmann::json workload_context(const std::vector<CaseResult>& results) {
+nlohmann::json workload_context(const std::vector<CaseResult>& results, const RunOptions& o) {
   nlohmann::json info = nlohmann::json::object();
   for (const CaseResult& r : results)
-    if (const Workload* w = find_workload(r.workload); w && !info.contains(r.workload))
+    if (const Workload* w = workload_named(o, r.workload); w && !info.contains(r.workload))
       info[r.workload] = {{"description", w->description},
                           {"reference_strategy", w->reference_strategy},
                           {"item_unit", w->item_unit}};
+  if (o.commands) add_command_context(info, *o.commands);
   return info;
 }
 
@@ -222,7 +224,7 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     // A signal that came between two cases stops the run before the next.
     if (int sig = pending_interrupt()) throw Interrupted{sig};
     if (progress.starting) progress.starting(i, cases.size(), c);
-    CaseResult r = run_one(c, options, exe, calibrations);
+    CaseResult r = c.command ? run_command_case(c, options) : run_one(c, options, exe, calibrations);
     if (r.allocator != "glibc" && r.allocator_stats.contains("version"))
       rep.context["allocators"][r.allocator]["version"] = r.allocator_stats["version"];
     if (!dataset_info.contains(c.dataset)) dataset_info[c.dataset] = dataset_entry(c, r.input_bytes);
@@ -243,8 +245,8 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
     dataset_info[name]["bytes_at_end"] = now.bytes;
   }
   rep.context["datasets"] = dataset_info;
-  rep.context["workloads"] = workload_context(rep.results);
-  check_digests(rep.results, changed);
+  rep.context["workloads"] = workload_context(rep.results, options);
+  check_digests(rep.results, changed, options);
   rep.scaling = analyze::fit_scaling(rep.results);
   analyze::check_memory_classes(rep);
   return rep;

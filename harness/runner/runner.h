@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "util/sanitizer.h"
 
 namespace membench::runner {
+
+struct CommandSet;  // runner/command_case.h
+struct CommandDef;
 
 // Chosen with `make gate-accuracy` (README, "How the time gate was measured").
 inline constexpr int kDefaultProcesses = 5;
@@ -39,6 +43,8 @@ struct RunOptions {
   std::string heaptrack_dir;  // where recordings go (beside the report)
   int shard_index = 1, shard_count = 1;  // 1-based shard of N
   std::vector<std::string> command_line;
+  // run --command: these commands are the only cases' strategies.
+  std::shared_ptr<const CommandSet> commands;
 };
 
 struct PlannedCase {
@@ -48,6 +54,7 @@ struct PlannedCase {
   std::string dataset_path;  // filled by materialise_datasets()
   std::string allocator;
   bool user_file = false;
+  const CommandDef* command = nullptr;  // a command case
   std::string id() const;
 };
 

@@ -41,3 +41,12 @@ AllocationTotals stop_counting();
 const char* underlying_allocator();
 
 }  // namespace membench::track
+
+#ifdef MEMBENCH_COUNT_PRELOAD
+namespace membench::track {
+// libmembench_count.so only: pthread_atfork handlers (the child counts from zero).
+void before_fork();
+void after_fork_in_parent();
+void after_fork_in_child();
+}  // namespace membench::track
+#endif

@@ -21,6 +21,10 @@
 
 #ifndef MEMBENCH_NO_INTERPOSE
 
+namespace membench::track {
+bool start_counting();
+}
+
 namespace {
 
 using MallocFn = void* (*)(std::size_t);
@@ -84,6 +88,11 @@ bool ensure_resolved() {
   lookup(real.valloc, "valloc");
   lookup(real.pvalloc, "pvalloc");
   resolve_state.store(2, std::memory_order_release);
+#ifdef MEMBENCH_COUNT_PRELOAD
+  // Preloaded into a command (libmembench_count.so): every request from the
+  // first one on counts, as heaptrack counts them.
+  membench::track::start_counting();
+#endif
   return true;
 }
 
@@ -137,9 +146,11 @@ class Guard {
   bool locked_;
 };
 
-inline std::size_t slot_of(std::uintptr_t key) {
-  return static_cast<std::size_t>(((key >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - kTableBits));
-}
+// The block's address in 32-byte steps (glibc's smallest chunk): blocks near each
+// other in the heap share table pages and cache lines, so a process with
+// millions of live blocks touches a few pages of the table, not all of them;
+// within any 1 GiB of glibc heap no two blocks collide.
+inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>(key >> 5) & (kTableSlots - 1); }
 
 [[gnu::noinline]] void table_insert(std::uintptr_t key, std::uint64_t size) {
   if (counter.used >= kTableLimit) {
@@ -371,6 +382,21 @@ AllocationTotals stop_counting() {
   munmap(table, kTableSlots * sizeof(Slot));
   return totals;
 }
+
+#ifdef MEMBENCH_COUNT_PRELOAD
+// fork(): the lock is held across it, so the child's copy of the counter is
+// consistent; the child then counts its own requests only, from zero.
+void before_fork() { counter.busy.test_and_set(std::memory_order_acquire); }
+void after_fork_in_parent() { counter.busy.clear(std::memory_order_release); }
+void after_fork_in_child() {
+  if (counter.table) madvise(counter.table, kTableSlots * sizeof(Slot), MADV_DONTNEED);
+  counter.used = 0;
+  counter.overflow = false;
+  counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
+  counter.last_allocated = counter.pending = counter.pending_size = 0;
+  counter.busy.clear(std::memory_order_release);
+}
+#endif
 
 const char* underlying_allocator() {
   ensure_resolved();

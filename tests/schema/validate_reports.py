@@ -7,6 +7,7 @@
         the reader, and those refused for a structural reason by the schema too.
     validate_reports.py runs MEMBENCH SOURCE_DIR WORK_DIR
         Reports the real binary writes (a quick hash run, a selftest faults run,
+        a run --command of real programs,
         a --cachegrind run where Valgrind is installed, and merge's rewrite of
         each) must validate, and hold the invariants a
         schema cannot state (counts that agree, medians of the samples).
@@ -244,6 +245,22 @@ def runs(membench, source_dir, work_dir):
         if not any("cachegrind" in c for c in cg_doc["results"]):
             raise Failure("%s: run --cachegrind wrote no cachegrind figures" % cg_report)
         produced.append((cg_report, cg_doc))
+
+    # Command cases (run --command): a dynamic program (allocations counted),
+    # a static one (allocations unavailable), a failing one, a mismatching one.
+    cmd_report = os.path.join(work_dir, "commands.json")
+    cmd_args = ["run", "--dataset", data, "--processes", "1", "--repetitions", "1", "--warmup", "0",
+                "--command", "cat=cat {input}", "--command", "wc=wc -c",
+                "--command", "fails=/bin/sh -c 'echo oops >&2; exit 4'", "--out", cmd_report]
+    if os.path.exists("/sbin/ldconfig"):
+        cmd_args += ["--command", "static=/sbin/ldconfig --version"]
+    code, err = run(membench, cmd_args, env)
+    if code != 1:  # one command fails, others mismatch on purpose
+        raise Failure("membench run --command exited %d, expected 1: %s" % (code, err[-2000:]))
+    cmd_doc = load(cmd_report)
+    if not any("command" in c and "allocations" in c for c in cmd_doc["results"]):
+        raise Failure("%s: no command case with counted allocations" % cmd_report)
+    produced.append((cmd_report, cmd_doc))
 
     statuses = set()
     for path, doc in produced:

@@ -1,0 +1,86 @@
+#include "cli/selfbench_commands.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "report/json.h"
+#include "runner/command_case.h"
+#include "util/shell.h"
+
+namespace membench::cli {
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Wall seconds of `membench run --command t=true` making `processes` x 10
+// timed runs, and the median wall time each run of `true` reported.
+double run_true(const std::string& exe, const std::string& work, int processes, double& median_ns) {
+  std::string out = work + "/true-" + std::to_string(processes) + ".json";
+  double seconds = 0;
+  shell_capture(shell_quote(exe) + " run --command t=true --dataset " + shell_quote(work + "/empty") +
+                    " --phases time --warmup 0 --repetitions 10 --processes " + std::to_string(processes) +
+                    " --out " + shell_quote(out) + " >/dev/null 2>&1",
+                nullptr, &seconds);
+  report::Report r = report::read_report_file(out);
+  median_ns = r.results.empty() || !r.results[0].time ? 0 : r.results[0].time->median_real_ns;
+  return seconds;
+}
+
+// Median wall seconds of `command`, alternating with and without `prefix`
+// (environment assignments), `rounds` times each.
+std::pair<double, double> alternate(const std::string& command, const std::string& prefix, int rounds) {
+  std::vector<double> plain, with;
+  for (int i = 0; i < rounds; ++i) {
+    double s = 0;
+    shell_capture(command + " >/dev/null 2>&1", nullptr, &s);
+    plain.push_back(s);
+    shell_capture(prefix + " " + command + " >/dev/null 2>&1", nullptr, &s);
+    with.push_back(s);
+  }
+  return {median(plain), median(with)};
+}
+
+}  // namespace
+
+std::vector<std::array<std::string, 4>> command_figures(const std::string& exe, const std::string& work) {
+  std::vector<std::array<std::string, 4>> rows;
+  std::filesystem::create_directories(work);
+  std::ofstream(work + "/empty").flush();
+  std::fprintf(stderr, "command cases: harness overhead per run of true ...\n");
+  // Two run lengths: their difference leaves out membench's own start-up.
+  double short_ns = 0, long_ns = 0;
+  double short_s = run_true(exe, work, 5, short_ns), long_s = run_true(exe, work, 25, long_ns);
+  double per_run_ms = (long_s - short_s) / 200 * 1e3, own_ms = long_ns / 1e6;
+  double overhead_ms = per_run_ms - own_ms;
+  rows.push_back({"harness overhead per command run (true: " + fmt("%.2f ms", per_run_ms) + " a run, " +
+                      fmt("%.2f ms", own_ms) + " its own wall time)",
+                  fmt("%.2f ms", overhead_ms), "<= 5 ms", overhead_ms <= 5 ? "MET" : "MISSED"});
+
+  std::string library = runner::count_library();
+  if (library.empty()) return rows;
+  std::fprintf(stderr, "command cases: counting library on python3 building a dict ...\n");
+  const std::string python = "/usr/bin/python3 -c 'd = {i: str(i) for i in range(2000000)}'";
+  const std::string preload = "LD_PRELOAD=" + shell_quote(library) + " MEMBENCH_COUNT_FILE=/dev/null";
+  for (const char* pymalloc : {"", "PYTHONMALLOC=malloc "}) {
+    auto [plain, counted] = alternate(pymalloc + python, preload, 7);
+    double ratio = counted / plain;
+    rows.push_back({std::string("counting library on / off, python3 dict of 2 M ints") +
+                        (*pymalloc ? " (PYTHONMALLOC=malloc: every object a malloc)" : ""),
+                    fmt("%.3fx", ratio) + fmt(" (%.2f s", plain) + fmt(" / %.2f s)", counted), "<= 1.10x",
+                    ratio <= 1.10 ? "MET" : "MISSED"});
+  }
+  return rows;
+}
+
+}  // namespace membench::cli

@@ -1,0 +1,377 @@
+// Running a command case: every run execs the command afresh through
+// membench-launch (which reports wait4's figures), in a process group of its
+// own, with the runner's limits and timeout (child_process.h).
+#include "runner/command_case.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "runner/allocators.h"
+#include "runner/cachegrind.h"
+#include "runner/child_process.h"
+#include "runner/command_run.h"
+#include "runner/heaptrack.h"
+#include "runner/runner.h"
+#include "util/fd.h"
+
+namespace membench::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using report::CaseResult;
+using report::Status;
+using Clock = std::chrono::steady_clock;
+
+struct Deadline {
+  Clock::time_point at;
+  double remaining() const { return std::max(0.001, std::chrono::duration<double>(at - Clock::now()).count()); }
+};
+
+// Keeps at most max_points per series, each bucket by its maximum (peaks survive).
+void thin(report::Timeline& t, std::size_t max_points) {
+  std::size_t n = t.rss_bytes.size();
+  if (n <= max_points) return;
+  std::size_t factor = (n + max_points - 1) / max_points;
+  for (auto* v : {&t.rss_bytes, &t.anon_bytes, &t.file_bytes}) {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < v->size(); i += factor)
+      out.push_back(*std::max_element(v->begin() + static_cast<std::ptrdiff_t>(i),
+                                      v->begin() + static_cast<std::ptrdiff_t>(std::min(v->size(), i + factor))));
+    *v = std::move(out);
+  }
+  t.interval_ms *= static_cast<double>(factor);
+}
+
+void fill_memory(CaseResult& r, const CommandRun& run, double interval_ms) {
+  report::MemoryStats m;
+  // No baseline: the command's whole process is what it costs.
+  m.peak_rss_bytes = std::max(run.maxrss_bytes, run.largest_sampled_hwm);
+  m.peak_rss_delta_bytes = m.peak_rss_bytes;
+  m.minor_faults = run.minor_faults;
+  m.major_faults = run.major_faults;
+  m.samples = run.samples.size();
+  report::Timeline t;
+  t.interval_ms = interval_ms;
+  for (const TreeSample& s : run.samples) {
+    m.peak_rss_sampled_bytes = std::max(m.peak_rss_sampled_bytes, s.sum.rss_bytes);
+    m.peak_anon_bytes = std::max(m.peak_anon_bytes, s.sum.anon_bytes);
+    m.peak_file_bytes = std::max(m.peak_file_bytes, s.sum.file_bytes);
+    m.peak_shmem_bytes = std::max(m.peak_shmem_bytes, s.sum.shmem_bytes);
+    t.rss_bytes.push_back(s.sum.rss_bytes);
+    t.anon_bytes.push_back(s.sum.anon_bytes);
+    t.file_bytes.push_back(s.sum.file_bytes);
+  }
+  thin(t, 2000);
+  r.memory = m;
+  r.timeline = std::move(t);
+  r.command["memory"] = {{"largest_process_bytes", m.peak_rss_bytes},
+                         {"wait4_maxrss_bytes", run.maxrss_bytes},
+                         {"sampled_largest_vmhwm_bytes", run.largest_sampled_hwm},
+                         {"tree_sampled_peak_bytes", m.peak_rss_sampled_bytes},
+                         {"processes", run.processes_seen},
+                         {"wall_ns", run.wall_ns}};
+}
+
+// The per-process lines libmembench_count.so appended (see count_preload.cpp).
+struct CountLine {
+  std::map<std::string, std::string> fields;
+  std::uint64_t u64(const char* key) const {
+    auto it = fields.find(key);
+    return it == fields.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
+  }
+};
+
+std::vector<CountLine> read_count_lines(const std::string& path) {
+  std::vector<CountLine> lines;
+  std::ifstream in(path);
+  for (std::string text; std::getline(in, text);) {
+    CountLine line;
+    std::istringstream words(text);
+    std::string key, value;
+    while (words >> key) {
+      if (key == "exe") {  // the rest of the line: a path may hold spaces
+        std::getline(words, value);
+        line.fields[key] = value.empty() ? value : value.substr(1);
+        break;
+      }
+      if (!(words >> value)) break;
+      line.fields[key] = value;
+    }
+    if (line.fields.count("count")) lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::string count_file_path() {
+  static int serial = 0;
+  return (fs::temp_directory_path() /
+          ("membench-count." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
+      .string();
+}
+
+// Sums the processes' totals; says why when there is nothing to sum.
+void fill_counts(CaseResult& r, const CommandDef& d, const std::vector<CountLine>& lines) {
+  std::uint64_t count = 0;
+  for (const CountLine& l : lines) count += l.u64("count");
+  if (auto why = static_binary_reason(d.program)) {
+    r.allocations_unavailable = *why;
+  } else if (lines.empty()) {
+    r.allocations_unavailable =
+        "no process of the command loaded the counting library (statically linked, or it never exited normally)";
+  } else if (count == 0) {
+    r.allocations_unavailable =
+        "no malloc-family call reached the counting library (the program has an allocator of its own)";
+  }
+  if (!r.allocations_unavailable.empty()) return;
+  report::Allocations a;
+  nlohmann::json processes = nlohmann::json::array();
+  for (const CountLine& l : lines) {
+    a.count += l.u64("count");
+    a.bytes += l.u64("bytes");
+    a.peak_live_bytes += l.u64("peak_live");
+    a.temporary += l.u64("temporary");
+    a.leaked_bytes += l.u64("leaked_bytes");
+    a.leaked_count += l.u64("leaked_count");
+    if (l.u64("overflow")) r.extra["allocation_table_overflow"] = true;
+    processes.push_back({{"pid", l.u64("pid")}, {"exe", l.fields.at("exe")}, {"count", l.u64("count")}});
+  }
+  r.allocations = a;
+  r.command["allocation_processes"] = processes;
+  bool libstdcxx = std::any_of(lines.begin(), lines.end(), [](const CountLine& l) { return l.u64("libstdcxx") != 0; });
+  r.command["loads_libstdcxx"] = libstdcxx;
+}
+
+std::string preload_list(const std::vector<std::string>& env) {
+  for (const std::string& e : env)
+    if (e.rfind("LD_PRELOAD=", 0) == 0) return e.substr(11);
+  return "";
+}
+
+// The counting run: the command with the counter preloaded; also the
+// output digest when there was no memory run.
+bool count_phase(CaseResult& r, const CommandCase& k, std::vector<std::string> env, const Deadline& deadline) {
+  std::string library = count_library();
+  if (library.empty()) {
+    r.allocations_unavailable = "libmembench_count.so is not installed beside membench";
+    return true;
+  }
+  std::string file = count_file_path();
+  std::string others = preload_list(env);
+  std::erase_if(env, [](const std::string& e) { return e.rfind("LD_PRELOAD=", 0) == 0; });
+  // The counter first: it forwards to whichever allocator comes next.
+  env.push_back("LD_PRELOAD=" + library + (others.empty() ? "" : ":" + others));
+  env.push_back("MEMBENCH_COUNT_FILE=" + file);
+  CommandRun run = run_command(k, env, deadline.remaining(), RunKind{.hash_stdout = r.output_digest.empty()});
+  std::vector<CountLine> lines = read_count_lines(file);
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (!judge_run(r, run, "count", k.options)) return false;
+  if (r.output_digest.empty()) r.output_digest = run.digest;
+  fill_counts(r, *k.command, lines);
+  for (const CountLine& l : lines) {
+    auto it = l.fields.find("allocator");
+    if (it != l.fields.end() && it->second != r.allocator) {
+      r.status = Status::failed;
+      r.error = "the command ran under " + it->second + ", not " + r.allocator;
+      return false;
+    }
+  }
+  return true;
+}
+
+// Timed runs: --processes groups, each of --warmup seconds of untimed runs
+// (at least one when it is above 0) and then --repetitions timed runs.
+bool time_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env, const Deadline& deadline) {
+  const RunOptions& o = k.options;
+  std::vector<report::ProcessSamples> groups;
+  nlohmann::json user = nlohmann::json::array(), sys = nlohmann::json::array();
+  std::uint64_t warmup_runs = 0;
+  for (int g = 0; g < o.processes; ++g) {
+    auto warm_start = Clock::now();
+    while (o.warmup_seconds > 0 &&
+           (warmup_runs == 0 || std::chrono::duration<double>(Clock::now() - warm_start).count() < o.warmup_seconds)) {
+      if (int sig = pending_interrupt()) throw Interrupted{sig};
+      CommandRun run = run_command(k, env, deadline.remaining(), RunKind{});
+      if (!judge_run(r, run, "time", o)) return false;
+      ++warmup_runs;
+      if (std::chrono::duration<double>(Clock::now() - warm_start).count() >= o.warmup_seconds) break;
+    }
+    report::ProcessSamples samples;
+    samples.iterations = 1;
+    for (int i = 0; i < o.repetitions; ++i) {
+      if (int sig = pending_interrupt()) throw Interrupted{sig};
+      CommandRun run = run_command(k, env, deadline.remaining(), RunKind{});
+      if (!judge_run(r, run, "time", o)) return false;
+      samples.real_ns.push_back(static_cast<double>(run.wall_ns));
+      samples.cpu_ns.push_back(static_cast<double>(run.user_ns + run.sys_ns));
+      user.push_back(run.user_ns);
+      sys.push_back(run.sys_ns);
+    }
+    groups.push_back(std::move(samples));
+  }
+  attach_time(r, std::move(groups), o.warmup_seconds);
+  r.command["time"] = {{"user_ns", user}, {"sys_ns", sys}, {"warmup_runs", warmup_runs}};
+  return true;
+}
+
+std::string recording_base(const RunOptions& o, const std::string& id) {
+  std::string safe;
+  for (char ch : id) safe += ch == '/' ? '.' : ch;
+  return (o.heaptrack_dir.empty() ? std::string(".") : o.heaptrack_dir) + "/heaptrack." + safe;
+}
+
+// heaptrack PROGRAM ARGS...; the recording's path, or throws with why not.
+std::string heaptrack_record(const std::vector<std::string>& command, const std::string& stdin_path,
+                             const std::string& base, const std::vector<std::string>& env, double timeout) {
+  for (const char* suffix : {".zst", ".gz"}) fs::remove(base + suffix);
+  std::vector<std::string> argv{heaptrack_program(), "-o", base};
+  argv.insert(argv.end(), command.begin(), command.end());
+  // stdout (heaptrack's messages and the command's output) goes to /dev/null.
+  ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = timeout,
+                                         .stdin_path = stdin_path});
+  for (const char* suffix : {".zst", ".gz"})
+    if (out.end == ChildOutcome::End::exited && out.exit_code == 0 && fs::exists(base + suffix)) return base + suffix;
+  throw std::runtime_error("heaptrack " + command.front() + " did not finish (exit " + std::to_string(out.exit_code) +
+                           "): " + out.stderr_tail.substr(0, 200));
+}
+
+// heaptrack CMD: its whole process. heaptrack's preloaded library brings
+// libstdc++, whose start-up allocation it counts in a program that does not
+// load libstdc++ itself; that much (heaptrack on `true`, once per run) is
+// taken off such a program's figures.
+void heaptrack_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
+                     const Deadline& deadline) {
+  static std::optional<HeaptrackFigures> overhead;
+  std::string base = recording_base(k.options, r.id);
+  std::vector<std::string> command = command_argv(*k.command, *k.set, k.input_path);
+  command.front() = k.command->program;
+  try {
+    std::string recording = heaptrack_record(command, k.command->input_argument ? "" : k.input_path, base, env,
+                                             deadline.remaining());
+    const HeaptrackFigures whole = analyse_recording(recording, base + ".stacks.txt", nullptr);
+    HeaptrackFigures f = whole, own{};
+    if (!r.command.value("loads_libstdcxx", true)) {
+      if (!overhead) {
+        std::string cal = recording_base(k.options, r.workload + "/calibration");
+        overhead = analyse_recording(heaptrack_record({"/bin/true"}, "", cal, {}, deadline.remaining()), std::nullopt);
+      }
+      own = *overhead;
+    }
+    auto minus = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
+    f.calls = minus(f.calls, own.calls);
+    f.temporary = minus(f.temporary, own.temporary);
+    r.heaptrack = {{"recording", recording},
+                   {"flamegraph", base + ".stacks.txt"},
+                   {"calls", f.calls},
+                   {"temporary", f.temporary},
+                   {"peak_heap_bytes", f.peak_heap_bytes},
+                   {"leaked_bytes", f.leaked_bytes},
+                   {"raw", {{"case", whole.to_json()}, {"calibration", own.to_json()}}},
+                   {"sources", "heaptrack CMD, the whole process: calls and temporary from heaptrack_print's "
+                               "summary, less heaptrack's own start-up allocations (heaptrack /bin/true) in a "
+                               "program that does not load libstdc++ itself; peak_heap_bytes and leaked_bytes "
+                               "from its flame graphs"}};
+  } catch (const std::exception& e) {
+    r.heaptrack = {{"error", e.what()}};
+    return;
+  }
+  if (r.allocations) {
+    std::uint64_t calls = r.heaptrack["calls"], temporary = r.heaptrack["temporary"];
+    bool agrees = calls == r.allocations->count && temporary == r.allocations->temporary;
+    r.heaptrack["agrees"] = agrees;
+    if (!agrees)
+      r.heaptrack["disagreement"] = "membench counted " + std::to_string(r.allocations->count) + " allocations (" +
+                                    std::to_string(r.allocations->temporary) + " temporary), heaptrack " +
+                                    std::to_string(calls) + " (" + std::to_string(temporary) + ")";
+  }
+}
+
+// The whole program under callgrind's cache simulator.
+void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
+                      const Deadline& deadline) {
+  static int serial = 0;
+  std::string file = (fs::temp_directory_path() /
+                      ("membench-callgrind." + std::to_string(::getpid()) + ".c" + std::to_string(++serial)))
+                         .string();
+  std::vector<std::string> argv{valgrind_program(), "--tool=callgrind", "--cache-sim=yes",
+                                "--callgrind-out-file=" + file, "--quiet", k.command->program};
+  std::vector<std::string> words = command_argv(*k.command, *k.set, k.input_path);
+  argv.insert(argv.end(), words.begin() + 1, words.end());
+  ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = deadline.remaining(),
+                                         .stdin_path = k.command->input_argument ? "" : k.input_path});
+  if (out.end != ChildOutcome::End::exited || out.exit_code != 0) {
+    r.extra["cachegrind_error"] = "valgrind exited with code " + std::to_string(out.exit_code);
+  } else {
+    try {
+      r.cachegrind = read_callgrind_totals(file);
+    } catch (const std::exception& e) {
+      r.extra["cachegrind_error"] = e.what();
+    }
+  }
+  std::error_code ec;
+  fs::remove(file, ec);
+}
+
+}  // namespace
+
+CaseResult run_command_case(const PlannedCase& c, const RunOptions& o) {
+  CaseResult r;
+  r.id = c.id();
+  r.workload = c.workload->name;
+  r.strategy = c.strategy->name;
+  r.dataset = c.dataset;
+  r.allocator = c.allocator;
+  r.extra = nlohmann::json::object();
+  struct stat st{};
+  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
+  const CommandCase k{c.command, o.commands.get(), o, c.dataset_path};
+  std::vector<std::string> argv = command_argv(*c.command, *o.commands, c.dataset_path);
+  r.command = {{"line", c.command->line},
+               {"argv", argv},
+               {"program", c.command->program},
+               {"shell", o.commands->shell},
+               {"input", c.command->input_argument ? "argument" : "stdin"}};
+  std::vector<std::string> env;
+  if (const AllocatorDef* def = find_allocator(c.allocator); def && !def->libraries.empty()) {
+    std::string lib = allocator_library(*def);
+    if (lib.empty()) {
+      r.status = Status::skipped;
+      r.error = c.allocator + " is not installed (" + def->package + ")";
+      return r;
+    }
+    env.push_back("LD_PRELOAD=" + lib);
+  }
+  if (launcher_program().empty()) {
+    r.status = Status::failed;
+    r.error = "membench-launch is not installed beside membench";
+    return r;
+  }
+  Deadline deadline{Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(o.timeout_seconds))};
+  if (o.run_memory) {
+    CommandRun run = run_command(k, env, deadline.remaining(), RunKind{.hash_stdout = true, .sample = true});
+    if (run.reported) fill_memory(r, run, o.sample_interval_ms);
+    if (!judge_run(r, run, "memory", o)) return r;
+    r.output_digest = run.digest;
+  }
+  if (o.run_count && !count_phase(r, k, env, deadline)) return r;
+  if (o.run_time && !time_phase(r, k, env, deadline)) return r;
+  if (o.cachegrind) cachegrind_phase(r, k, env, deadline);
+  if (o.heaptrack) heaptrack_phase(r, k, env, deadline);
+  if (r.extra.empty()) r.extra = nullptr;
+  if (!r.output_digest.empty()) r.command["stdout_sha256"] = r.output_digest;
+  // --ignore-output: the digest stays on record but is no case's to match.
+  if (o.commands->ignore_output) r.output_digest.clear();
+  return r;
+}
+
+}  // namespace membench::runner
