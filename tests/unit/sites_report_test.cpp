@@ -4,7 +4,7 @@
 
 #include "analyze/compare.h"
 #include "analyze/site_diff.h"
-#include "common/report_builders.h"
+#include "../common/report_builders.h"
 #include "render/compare_text.h"
 #include "render/html_compare.h"
 #include "render/html.h"
