@@ -105,7 +105,7 @@ struct Allocations {
   std::uint64_t temporary = 0;
   std::uint64_t leaked_bytes = 0;
   std::uint64_t leaked_count = 0;
-  std::optional<AllocationSites> sites;  // when the counting run recorded them
+  std::optional<AllocationSites> sites = {};  // when the counting run recorded them
 };
 
 // Counted under Valgrind's cache simulator for the strategy's call alone

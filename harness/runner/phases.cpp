@@ -231,7 +231,7 @@ PhaseVerdict count_allocations(const CaseRun& run, CaseResult& r) {
     if (std::optional<AllocationFigures> f = receive<AllocationFigures>(out.report)) {
       r.allocations = report::Allocations{.count = f->count, .bytes = f->bytes, .peak_live_bytes = f->peak_live,
                                           .temporary = f->temporary, .leaked_bytes = f->leaked_bytes,
-                                          .leaked_count = f->leaked_count, .sites = {}};
+                                          .leaked_count = f->leaked_count};
       if (f->overflow) r.extra["allocation_table_overflow"] = true;
     } else if (output->counter != "unavailable") {
       return PhaseVerdict{false, Status::failed, "the count run reported no allocation figures"};

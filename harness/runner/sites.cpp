@@ -34,7 +34,7 @@ std::uint64_t number(std::istringstream& in, const char* what, int base = 10) {
 }
 
 bool is_thread_entry(const std::string& f) {
-  for (const char* name : {"clone3", "clone", "start_thread", "execute_native_thread_routine"})
+  for (const char* name : {"clone3", "__clone3", "clone", "__clone", "start_thread", "execute_native_thread_routine"})
     if (f == name) return true;
   for (const char* prefix : {"std::thread::_State_impl", "std::thread::_Invoker", "std::__invoke"})
     if (f.rfind(prefix, 0) == 0) return true;

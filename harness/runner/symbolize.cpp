@@ -6,6 +6,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -145,7 +146,10 @@ std::string without_template_arguments(const std::string& d) {
 }  // namespace
 
 std::string short_function_name(const std::string& demangled) {
-  std::string out = without_template_arguments(without_parameters(demangled));
+  // The compiler's specialised copies ("f(int) [clone .constprop.0]") are the function.
+  // A symbol's version ("pthread_create@GLIBC_2.2.5") is not part of its name.
+  std::string name = demangled.substr(0, std::min(demangled.find(" [clone "), demangled.find('@')));
+  std::string out = without_template_arguments(without_parameters(name));
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > 6 && out.compare(out.size() - 6, 6, " const") == 0) out.resize(out.size() - 6);
   // A function template's name starts with its return type: drop it.
@@ -208,15 +212,17 @@ std::vector<SymbolFrame> Symbolizer::frames(std::uintptr_t address) {
   if (auto slash = module_file.rfind('/'); slash != std::string::npos) module_file = module_file.substr(slash + 1);
   // The line of the innermost frame comes from the line table; each inlined
   // call's own line is where its caller called it.
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dw.dwfl_module_addrdie(mod, address, &bias);
   std::string file;
   std::uint32_t line = 0;
-  if (Dwfl_Line* l = dw.dwfl_module_getsrc(mod, address)) {
+  // Only a compilation unit with debug information covering the address
+  // has its line; another unit's nearest line would be a wrong one.
+  if (Dwfl_Line* l = cu ? dw.dwfl_module_getsrc(mod, address) : nullptr) {
     int ln = 0;
     file = state_->relative(dw.dwfl_lineinfo(l, nullptr, &ln, nullptr, nullptr, nullptr));
     line = static_cast<std::uint32_t>(ln > 0 ? ln : 0);
   }
-  Dwarf_Addr bias = 0;
-  Dwarf_Die* cu = dw.dwfl_module_addrdie(mod, address, &bias);
   Dwarf_Die* scopes = nullptr;
   int n = cu ? dw.dwarf_getscopes(cu, address - bias, &scopes) : 0;
   // Past an inlined call, dwarf_getscopes follows the callee's abstract

@@ -24,12 +24,22 @@ std::string words_input(const std::string& dir) {
   return path;
 }
 
-// Every frame's function, root first, of each site: (functions, count).
+std::string basename(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+// A function as both tools can name it: its last name component (the two
+// qualify differently) and its file's name, "emplace<> (hashtable.h)".
+std::string function_key(std::string name, const std::string& file) {
+  if (std::size_t sp = name.rfind(' '); sp != std::string::npos) name = name.substr(sp + 1);  // a return type
+  if (std::size_t colons = name.rfind("::"); colons != std::string::npos) name = name.substr(colons + 2);
+  return name + " (" + basename(file) + ")";
+}
+
+// Every frame of each site, as function keys: (frames, count).
 std::vector<std::pair<std::vector<std::string>, std::uint64_t>> membench_stacks(const json& sites) {
   std::vector<std::pair<std::vector<std::string>, std::uint64_t>> out;
   for (const json& e : sites["entries"]) {
     std::vector<std::string> frames;
-    for (const json& f : e["frames"]) frames.push_back(f["function"]);
+    for (const json& f : e["frames"]) frames.push_back(function_key(f["function"], f["file"]));
     out.emplace_back(frames, e["count"].get<std::uint64_t>());
   }
   return out;
@@ -61,7 +71,16 @@ std::vector<std::pair<std::vector<std::string>, std::uint64_t>> heaptrack_stacks
     for (std::size_t at = 0; at <= stack.size();) {
       std::size_t semi = stack.find(';', at);
       std::string frame = stack.substr(at, semi == std::string::npos ? std::string::npos : semi - at);
-      if (!frame.empty()) frames.push_back(without_parameters(frame));
+      // "name(parameters) (file.h)"
+      std::string file;
+      if (frame.size() > 3 && frame.back() == ')') {
+        std::size_t open = frame.rfind(" (");
+        if (open != std::string::npos) {
+          file = frame.substr(open + 2, frame.size() - open - 3);
+          frame.resize(open);
+        }
+      }
+      if (!frame.empty()) frames.push_back(function_key(without_parameters(frame), file));
       if (semi == std::string::npos) break;
       at = semi + 1;
     }
@@ -82,7 +101,7 @@ std::map<std::string, std::uint64_t> per_function(const std::vector<std::pair<st
 
 }  // namespace
 
-TEST(Sites, SumsAreTheTotalsAndTheFoldedStacksHoldEverySite) {
+TEST(SitesRun, SumsAreTheTotalsAndTheFoldedStacksHoldEverySite) {
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("the counter is compiled out");
   std::string dir = test_dir("sites_sums");
   std::string out = dir + "/report.json";
@@ -126,7 +145,7 @@ TEST(Sites, SumsAreTheTotalsAndTheFoldedStacksHoldEverySite) {
   }
 }
 
-TEST(Sites, NoneWithSitesZero) {
+TEST(SitesRun, NoneWithSitesZero) {
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("the counter is compiled out");
   std::string dir = test_dir("sites_off");
   std::string out = dir + "/report.json";
@@ -139,9 +158,9 @@ TEST(Sites, NoneWithSitesZero) {
 }
 
 // heaptrack records the same work on its own (its own unwinder and
-// symbolizer): through every function both name, both count the same
-// allocations.
-TEST(Sites, PerFunctionCountsAgreeWithHeaptrack) {
+// symbolizer): through each of the strategy's own functions, both count the
+// same allocations.
+TEST(SitesRun, PerFunctionCountsAgreeWithHeaptrack) {
   if (run_shell("command -v heaptrack_print").exit_code != 0) GTEST_SKIP() << "heaptrack is not installed";
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("heaptrack cannot be preloaded before ASan, and the counter is compiled out");
   std::string dir = test_dir("sites_heaptrack");
@@ -158,16 +177,23 @@ TEST(Sites, PerFunctionCountsAgreeWithHeaptrack) {
     std::map<std::string, std::uint64_t> mine = per_function(membench_stacks(s));
     std::map<std::string, std::uint64_t> theirs =
         per_function(heaptrack_stacks(read_text(c["heaptrack"]["flamegraph"].get<std::string>())));
+    // The project's own functions (the library's inlined frames are expanded
+    // differently by the two: heaptrack names some by the function they are inlined in).
+    std::set<std::string> own;
+    for (const json& e : s["entries"])
+      for (const json& f : e["frames"])
+        if (f["file"].get<std::string>().rfind("strategies/", 0) == 0) own.insert(function_key(f["function"], f["file"]));
     std::size_t compared = 0;
     for (const auto& [function, count] : mine) {
       auto it = theirs.find(function);
-      if (it == theirs.end()) continue;  // inlined, or named otherwise by one of the two
+      if (!own.count(function) || it == theirs.end()) continue;
       EXPECT_EQ(count, it->second) << c["id"] << ": " << function;
       ++compared;
     }
     // The strategy's own function, and at least one below it.
     EXPECT_GE(compared, 2u) << c["id"];
-    std::string strategy = s["entries"][0]["frames"][0]["function"];
+    const json& root = s["entries"][0]["frames"][0];
+    std::string strategy = function_key(root["function"], root["file"]);
     EXPECT_EQ(mine[strategy], c["allocations"]["count"].get<std::uint64_t>()) << c["id"];
     EXPECT_EQ(theirs[strategy], c["allocations"]["count"].get<std::uint64_t>()) << c["id"];
   }

@@ -25,10 +25,11 @@ T* keep(T* p) {
   return p;
 }
 
-// Each allocates from a frame of its own, so each is a site of its own.
-[[gnu::noinline]] void* site_a(std::size_t n) { return keep(std::malloc(n)); }
-[[gnu::noinline]] void* site_b(std::size_t n) { return keep(std::malloc(n)); }
-[[gnu::noinline]] int* site_new() { return keep(new int(7)); }
+// Each allocates from a frame of its own, so each is a site of its own
+// (noipa: not merged with another of the same body, not cloned).
+[[gnu::noipa]] void* site_a(std::size_t n) { return keep(std::malloc(n)); }
+[[gnu::noipa]] void* site_b(std::size_t n) { return keep(std::calloc(1, n)); }
+[[gnu::noipa]] int* site_new() { return keep(new int(7)); }
 
 struct Recorded {
   membench::track::AllocationTotals totals;
@@ -69,6 +70,19 @@ const AllocationSite* find_site(const std::vector<AllocationSite>& sites, const 
   return nullptr;
 }
 
+std::string describe(const std::vector<AllocationSite>& sites) {
+  std::string out;
+  for (const AllocationSite& s : sites) {
+    out += '\n';
+    out += std::to_string(s.count);
+    for (const auto& f : s.frames) {
+      out += " | ";
+      out += f.function;
+    }
+  }
+  return out;
+}
+
 class Sites : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -88,7 +102,7 @@ TEST_F(Sites, EachStackIsASiteAndTheSumsAreTheTotals) {
   const AllocationSite* a = find_site(r.sites, "site_a");
   const AllocationSite* b = find_site(r.sites, "site_b");
   const AllocationSite* n = find_site(r.sites, "site_new");
-  ASSERT_TRUE(a && b && n);
+  ASSERT_TRUE(a && b && n) << describe(r.sites);
   EXPECT_EQ(a->count, 10u);
   EXPECT_EQ(a->bytes, 160u);
   EXPECT_EQ(a->temporary, 10u);
@@ -125,7 +139,7 @@ TEST_F(Sites, PeakSharesAreTheLiveBytesAtTheLatestPeak) {
   });
   const AllocationSite* a = find_site(r.sites, "site_a");
   const AllocationSite* b = find_site(r.sites, "site_b");
-  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a && b) << describe(r.sites);
   EXPECT_EQ(r.totals.peak_live_bytes, 250u);
   EXPECT_EQ(b->peak_live_bytes, 250u);
   EXPECT_EQ(a->peak_live_bytes, 0u);
@@ -152,11 +166,11 @@ TEST_F(Sites, ThreadsAreNamedByTheOrderTheyFirstAllocated) {
   });
   const AllocationSite* a = find_site(r.sites, "site_a");
   const AllocationSite* b = find_site(r.sites, "site_b");
-  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a && b) << describe(r.sites);
   EXPECT_EQ(a->threads, std::vector<std::uint32_t>{0});
   EXPECT_EQ(b->threads, std::vector<std::uint32_t>{1});
   // The thread's start routine is not part of its site.
-  EXPECT_FALSE(passes_through(*b, "start_thread"));
+  EXPECT_FALSE(passes_through(*b, "start_thread")) << describe(r.sites);
 }
 
 TEST_F(Sites, ARawSitesFileIsReadStrictly) {
