@@ -20,7 +20,7 @@ void write_site_stacks(report::Report& report, const std::string& report_path, s
     write_file_atomically(path, text);
     files[report::to_string(m)] = std::filesystem::path(path).filename().string();
   }
-  report.context["sites"] = {{"top", top}, {"folded", files}};
+  if (!files.empty()) report.context["sites"] = {{"top", top}, {"folded", files}};
 }
 
 }  // namespace membench::cli
