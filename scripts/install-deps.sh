@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev
   libssl-dev openssl
   valgrind  # run --cachegrind: instructions and simulated cache misses
+  libdw-dev  # allocation sites: the runner symbolizes stacks with elfutils' libdw (loaded when used)
   heaptrack zstd  # heaptrack compresses its recordings with zstd when it is there, else gzip
   time coreutils
   chromium

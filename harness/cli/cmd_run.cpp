@@ -12,7 +12,9 @@
 #include "cli/output_formats.h"
 #include "datasets/dataset.h"
 #include "render/terminal.h"
+#include "cli/site_stacks.h"
 #include "report/json.h"
+#include "report/sites.h"
 #include "runner/allocators.h"
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
@@ -81,6 +83,7 @@ void add_run_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples (default 1)")
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
+      .option("sites", "allocation sites kept per ranking (by count, bytes, share of the peak) in the report (default 10; 0: none recorded)")
       .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
       .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)")
       .option("command", "'NAME=CMD ARGS...': measure this program as strategy NAME (repeatable; the first is the "
@@ -147,6 +150,7 @@ runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string
     o.memory_limit = *bytes;
   }
   o.cold = p.has("cold");
+  o.sites_top = static_cast<std::uint32_t>(p.integer("sites", 0, 100000).value_or(report::kDefaultSitesTop));
   o.heaptrack = p.has("heaptrack");
   o.cachegrind = p.has("cachegrind");
   check_tools(o);
@@ -236,6 +240,7 @@ int run_main(const std::vector<std::string>& args) {
     return 128 + e.signal;
   }
   warn_about_changed_datasets(rep);
+  if (o.sites_top > 0) write_site_stacks(rep, out_path, o.sites_top);
   report::write_report_file(rep, out_path);
   std::vector<std::string> written = outputs.write({rep});
   std::printf("%s", render::summary_table(rep).c_str());

@@ -1,6 +1,7 @@
 // compare's and ab's verdicts as text: the terminal table and the Markdown
 // pull-request comment.
 #include "render/compare_text.h"
+#include "render/site_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -196,6 +197,7 @@ std::string format_terminal(const Comparison& c, bool colour) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << paint(pad(r.verdict, w[0], false), r.tone) << "  " << line << "\n";
   }
+  out << site_changes_terminal(c, colour);
   if (!c.only_in_base.empty()) {
     out << "\nonly in base (" << c.only_in_base.size() << ", not judged):";
     for (const std::string& id : c.only_in_base) out << "\n  " << id;
@@ -281,6 +283,7 @@ std::string format_markdown(const Comparison& c) {
     out << "</details>\n\n";
   }
   if (same) out << same << " case" << (same == 1 ? "" : "s") << " unchanged within thresholds.\n\n";
+  out << site_changes_markdown(c);
   auto id_list = [&](const char* title, const std::vector<std::string>& ids) {
     if (ids.empty()) return;
     out << "<details><summary>" << title << " (" << ids.size() << ", not judged)</summary>\n\n";

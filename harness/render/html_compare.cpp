@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "analyze/site_diff.h"
+#include "render/html_flame.h"
 #include "render/html_page.h"
 #include "render/svg_charts.h"
 #include "report/metrics.h"
@@ -116,7 +118,10 @@ std::string compare_card(const an::CaseComparison& cc) {
   o << "</p>";
   if (!cc.base_error.empty()) o << "<div class=\"err\">base: " << esc(cc.base_error) << "</div>";
   if (!cc.head_error.empty()) o << "<div class=\"err\">head: " << esc(cc.head_error) << "</div>";
-  o << "<div class=\"card-body\">" << metrics_table(cc) << compare_timeline(cc) << "</div></div>";
+  o << "<div class=\"card-body\">" << metrics_table(cc) << compare_timeline(cc) << "</div>";
+  if (cc.base && cc.head && an::allocations_changed(*cc.base, *cc.head))
+    if (auto d = an::diff_sites(*cc.base, *cc.head)) o << sites_diff_flame(cc.id, *d);
+  o << "</div>";
   return o.str();
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "analyze/folded_stacks.h"
+#include "render/html_flame.h"
 #include "render/html_page.h"
 #include "util/format.h"
 
@@ -16,61 +17,24 @@ using nlohmann::json;
 using report::CaseResult;
 namespace an = membench::analyze;
 
-// One of twelve flame colours (page.css), the same for a frame name on every page.
-std::string flame_class(const std::string& name) {
-  std::uint32_t h = 2166136261u;  // FNV-1a
-  for (unsigned char ch : name) h = (h ^ ch) * 16777619u;
-  return "fc" + std::to_string(h % 12);
+// heaptrack's folded stacks, drawn by the shared flame graph (html_flame.h).
+FlameNode flame_node(const an::StackNode& n, double total, bool root) {
+  FlameNode f{n.name, "", root ? "fc-root" : flame_class(n.name), static_cast<double>(n.value), {}};
+  f.detail = format_count(static_cast<double>(n.value)) + " allocation call" + (n.value == 1 ? "" : "s") + " · " +
+             percent(total > 0 ? static_cast<double>(n.value) / total : 0);
+  for (const an::StackNode& c : n.children) f.children.push_back(flame_node(c, total, false));
+  return f;
 }
 
-// A label that fits w units, cut at a character boundary.
-std::string fit_label(const std::string& name, double w, double char_w) {
-  double room = (w - 6) / char_w;
-  if (room < 3) return "";
-  std::size_t n = static_cast<std::size_t>(room);
-  if (name.size() <= n) return name;
-  std::size_t cut = n - 1;
-  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-  return name.substr(0, cut) + "…";
-}
-
-std::string short_fraction(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-// Frame geometry is written as fractions of the width (data-x, data-w) and
-// a depth (data-d): the page's script (membench.js flameZoom) zooms on them.
 std::string flame_graph(const std::string& id, const std::string& caption, const an::StackTree& f) {
-  const double W = 1200, row = 17, char_w = 6.3;
   const double total = static_cast<double>(f.root.value);
-  const double H = static_cast<double>(f.depth + 1) * row + 2;
-  std::ostringstream body;
+  FlameNode root = flame_node(f.root, total, true);
   std::size_t frames = 0;
-  std::function<void(const an::StackNode&, double, std::size_t)> draw = [&](const an::StackNode& n, double x,
-                                                                            std::size_t d) {
-    double fx = x / total, fw = static_cast<double>(n.value) / total;
-    double px = fx * W, pw = fw * W;
+  std::function<void(const FlameNode&)> count = [&](const FlameNode& n) {
     ++frames;
-    body << "<g class=\"f\" data-x=\"" << short_fraction(fx) << "\" data-w=\"" << short_fraction(fw) << "\" data-d=\""
-         << d << "\"><title>" << esc(n.name) << "\n"
-         << esc(format_count(static_cast<double>(n.value))) << " allocation call" << (n.value == 1 ? "" : "s")
-         << " · " << esc(percent(fw)) << "</title><rect class=\"" << (d == 0 ? "fc-root" : flame_class(n.name))
-         << "\" x=\"" << fixed(px) << "\" y=\"" << fixed(static_cast<double>(d) * row + 1) << "\" width=\""
-         << fixed(std::max(pw - 1, 0.5)) << "\" height=\"" << row - 1 << "\"/>";
-    // Frames too narrow for a label get one from the script when zoomed.
-    if (std::string label = fit_label(n.name, pw, char_w); !label.empty())
-      body << "<text x=\"" << fixed(px + 3) << "\" y=\"" << fixed(static_cast<double>(d) * row + 13) << "\">"
-           << esc(label) << "</text>";
-    body << "</g>";
-    double cx = x;
-    for (const an::StackNode& c : n.children) {
-      draw(c, cx, d + 1);
-      cx += static_cast<double>(c.value);
-    }
+    for (const FlameNode& c : n.children) count(c);
   };
-  draw(f.root, 0, 0);
+  count(root);
   std::ostringstream o;
   o << "<figure class=\"chart-box flame-box\" id=\"flame-" << esc(slug(id)) << "\"><figcaption>" << esc(caption)
     << " <span class=\"note\">" << esc(format_count(total)) << " allocation calls in " << f.stacks
@@ -81,9 +45,7 @@ std::string flame_graph(const std::string& id, const std::string& caption, const
       << fixed(an::kStackMinShare * 100, 1) << "% of the total left out";
   if (f.cut) o << ", stacks cut at " << an::kStackMaxDepth << " frames";
   o << ". Click a frame to zoom, the top row to reset.</span></figcaption>"
-    << "<svg class=\"chart flame\" viewBox=\"0 0 " << W << " " << fixed(H) << "\" data-width=\"" << W
-    << "\" data-char=\"" << char_w << "\" data-row=\"" << row << "\" role=\"img\" aria-label=\""
-    << esc("allocation flame graph of " + id) << "\">" << body.str() << "</svg></figure>";
+    << flame_svg(root, f.depth, "allocation flame graph of " + id) << "</figure>";
   return o.str();
 }
 

@@ -11,6 +11,7 @@
 #include "render/html.h"
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
+#include "render/html_flame.h"
 #include "render/html_heaptrack.h"
 #include "render/html_lead.h"
 #include "render/html_page.h"
@@ -310,7 +311,7 @@ std::string workload_section(const Report& r, const std::string& workload, const
          "placeholder=\"filter rows (text or regex)\" aria-label=\"filter rows\"></p>";
     o << results_table(cases) << bar_charts(cases) << timelines(cases);
     if (allocator_view_wanted(r)) o << allocators_section(cases);
-    o << heaptrack_section(cases, att);
+    o << heaptrack_section(cases, att) << sites_section(cases);
   }
   o << scaling_section(fits) << extras_section(cases) << "</section>";
   return o.str();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyze/compare.h"
+#include "render/site_text.h"
 #include "render/versus.h"
 #include "report/metrics.h"
 #include "util/format.h"
@@ -145,7 +146,7 @@ std::string results_markdown(const report::Report& rep) {
       if (any_notes) out << " " << cell(notes_of(*c)) << " |";
       out << "\n";
     }
-    out << "\n";
+    out << "\n" << top_sites_markdown(cases);
   }
   if (groups.empty()) out << "No results.\n";
   return out.str();

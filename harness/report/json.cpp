@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "report/sites.h"
 #include "util/atomic_file.h"
 #include "util/read_file.h"
 
@@ -86,12 +87,14 @@ json memory_json(const MemoryStats& m) {
 }
 
 json allocations_json(const Allocations& a) {
-  return {{"count", a.count},
-          {"bytes", a.bytes},
-          {"peak_live_bytes", a.peak_live_bytes},
-          {"temporary", a.temporary},
-          {"leaked_bytes", a.leaked_bytes},
-          {"leaked_count", a.leaked_count}};
+  json j = {{"count", a.count},
+            {"bytes", a.bytes},
+            {"peak_live_bytes", a.peak_live_bytes},
+            {"temporary", a.temporary},
+            {"leaked_bytes", a.leaked_bytes},
+            {"leaked_count", a.leaked_count}};
+  if (a.sites) j["sites"] = sites_to_json(*a.sites);
+  return j;
 }
 
 json case_json(const CaseResult& c) {
@@ -165,6 +168,7 @@ namespace {
 class Reader {
  public:
   explicit Reader(std::string source) : source_(std::move(source)) {}
+  const std::string& source() const { return source_; }
 
   [[noreturn]] void fail(const std::string& where, const std::string& what) const {
     throw ReportError(source_ + ": " + where + ": " + what);
@@ -306,6 +310,7 @@ Allocations read_allocations(const Reader& rd, const json& a, const std::string&
   al.temporary = rd.u64(a, w, "temporary");
   al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
   al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+  if (a.contains("sites")) al.sites = sites_from_json(a["sites"], rd.source(), w + ".sites", al);
   return al;
 }
 

@@ -66,6 +66,38 @@ struct MemoryStats {
   std::uint64_t peak_rss_sampled_bytes = 0;
 };
 
+// One frame of an allocation's call stack, as symbolized from debug information.
+struct SiteFrame {
+  std::string function;  // demangled, without parameter lists
+  std::string file;      // relative to the source tree when inside it
+  std::uint32_t line = 0;
+  bool operator==(const SiteFrame&) const = default;
+};
+
+// The allocations of one call stack (a site) in the counting run.
+struct AllocationSite {
+  std::vector<SiteFrame> frames;  // the strategy first, the allocating call last
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t temporary = 0;
+  std::uint64_t leaked_bytes = 0;
+  std::uint64_t peak_live_bytes = 0;  // this site's share of allocations.peak_live_bytes
+  std::vector<std::uint32_t> threads;  // 0: the thread that ran the strategy; 1, 2...: others, as they appeared
+};
+
+// allocations.sites: the top sites by count, by bytes and by share of the
+// peak; everything else summed in `other`, so sums equal the case's totals.
+struct AllocationSites {
+  std::uint32_t top = 0;            // N of each ranking
+  std::uint64_t unique_stacks = 0;  // sites in all
+  std::vector<AllocationSite> entries;  // the union of the three top-N, by count (then bytes) descending
+  AllocationSite other;                 // the remaining sites summed (no frames)
+  std::uint64_t other_sites = 0;
+  // Every site, while a run holds it (the folded-stacks files are written
+  // from it); not part of the JSON.
+  std::vector<AllocationSite> all;
+};
+
 struct Allocations {
   std::uint64_t count = 0;
   std::uint64_t bytes = 0;
@@ -73,6 +105,7 @@ struct Allocations {
   std::uint64_t temporary = 0;
   std::uint64_t leaked_bytes = 0;
   std::uint64_t leaked_count = 0;
+  std::optional<AllocationSites> sites = {};  // when the counting run recorded them
 };
 
 // Counted under Valgrind's cache simulator for the strategy's call alone

@@ -54,6 +54,7 @@ struct CaseArgs {
   double warmup = 0;  // seconds of untimed runs before the first repetition
   bool cold = false;
   bool calibrate = false;  // heaptrack phase: everything but the strategy
+  std::string sites_file;  // count phase: record allocation sites into this file
 };
 
 CaseArgs parse_case_args(const std::vector<std::string>& args) {
@@ -61,7 +62,7 @@ CaseArgs parse_case_args(const std::vector<std::string>& args) {
   p.option("phase", "").option("workload", "").option("strategy", "").option("input", "");
   p.option("param", "", true).option("repetitions", "").option("min-time", "").flag("cold", "");
   p.option("warmup", "");
-  p.option("calibrate", "");
+  p.option("calibrate", "").option("sites-file", "");
   p.parse(args);
   CaseArgs a;
   a.phase = p.value("phase").value_or("");
@@ -81,6 +82,7 @@ CaseArgs parse_case_args(const std::vector<std::string>& args) {
   a.warmup = p.number("warmup", 0, 3600).value_or(0);
   a.cold = p.has("cold");
   a.calibrate = p.value("calibrate") == std::optional<std::string>("1");
+  a.sites_file = p.value("sites-file").value_or("");
   return a;
 }
 
@@ -198,9 +200,17 @@ void describe_allocator(CountOutput& result) {
   }
 }
 
+// The sites of the window go to the runner's file (runner/sites.cpp reads them).
+void write_sites(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW));
+  if (fd) track::write_sites(fd.get());
+}
+
 void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
   HashingSink sink;
   CountOutput result;
+  int harness_frame = 0;  // stacks are walked up to this frame, no further
+  if (!a.sites_file.empty()) track::enable_sites(&harness_frame);
   if (!track::start_counting()) {
     // No counter in this build (sanitizers): still run the strategy, for the
     // output digest every strategy of the workload is checked against.
@@ -214,6 +224,7 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
       throw;
     }
     track::AllocationTotals t = track::stop_counting();
+    if (!a.sites_file.empty()) write_sites(a.sites_file);
     result.counter = "on";
     AllocationFigures figures{.count = t.count, .bytes = t.bytes, .peak_live = t.peak_live_bytes,
                               .temporary = t.temporary, .leaked_bytes = t.leaked_bytes,

@@ -7,6 +7,7 @@
 
 #include "analyze/time_samples.h"
 #include "runner/protocol.h"
+#include "runner/sites.h"
 #include "util/format.h"
 
 namespace membench::runner {
@@ -217,10 +218,12 @@ PhaseVerdict measure_memory(const CaseRun& run, CaseResult& r) {
 PhaseVerdict count_allocations(const CaseRun& run, CaseResult& r) {
   // No memory limit: the counter's table is reserved address space the
   // strategy never sees.
-  ChildOutcome out = run_child({.argv = run.child_argv("count"), .env_set = run.env,
-                                .timeout_seconds = run.remaining_seconds()});
+  SitesFile sites(run.options.sites_top > 0 && !sanitizer_build());  // removed when the case is done
+  std::vector<std::string> argv = run.child_argv("count");
+  if (sites.enabled()) argv.insert(argv.end(), {"--sites-file", sites.path()});
+  ChildOutcome out = run_child({.argv = argv, .env_set = run.env, .timeout_seconds = run.remaining_seconds()});
   if (PhaseVerdict v = judge(out, "count", run.options); !v.ok) return v;
-  return read_results("count", [&] {
+  PhaseVerdict read = read_results("count", [&] {
     std::optional<CountOutput> output = receive<CountOutput>(out.report);
     if (!output) return PhaseVerdict{false, Status::failed, "the count run reported no result"};
     r.output_digest = output->digest;
@@ -244,6 +247,8 @@ PhaseVerdict count_allocations(const CaseRun& run, CaseResult& r) {
     }
     return PhaseVerdict{};
   });
+  if (read.ok && sites.enabled()) attach_sites(r, sites.path(), run.options.sites_top);
+  return read;
 }
 
 PhaseVerdict time_processes(const CaseRun& run, CaseResult& r) {

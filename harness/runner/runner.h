@@ -10,6 +10,7 @@
 
 #include "core/strategy.h"
 #include "report/model.h"
+#include "report/sites.h"
 #include "util/sanitizer.h"
 
 namespace membench::runner {
@@ -38,6 +39,7 @@ struct RunOptions {
   std::uint64_t memory_limit = 0;  // per case; 0: none
   bool cold = false;
   double sample_interval_ms = 1.0;
+  std::uint32_t sites_top = report::kDefaultSitesTop;  // allocation sites per ranking; 0: none recorded
   bool heaptrack = false;     // also run each case under heaptrack
   bool cachegrind = false;    // also count the strategy's instructions and cache misses under Valgrind
   std::string heaptrack_dir;  // where recordings go (beside the report)

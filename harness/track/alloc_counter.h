@@ -37,6 +37,19 @@ bool start_counting();
 // Ends the window and returns its totals.
 AllocationTotals stop_counting();
 
+// Allocation sites: asks the next window to record the call stack of every
+// allocation, aggregated per unique stack (count, bytes, temporary, leaked
+// bytes, share of the peak, threads). `outer_frame` is an address in the
+// caller's stack frame: on the thread that opens the window, frames above it
+// (the harness around the strategy) are not walked. Call before
+// start_counting; false when the site table cannot be mapped.
+bool enable_sites(const void* outer_frame);
+
+// After stop_counting: writes that window's sites and this process's memory
+// map to fd (format: track/alloc_sites.cpp) and releases the site table.
+// False when the window recorded no sites or the write failed.
+bool write_sites(int fd);
+
 // Name of the allocator the interposer forwards to ("glibc", "jemalloc", ...).
 const char* underlying_allocator();
 

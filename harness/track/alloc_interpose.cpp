@@ -8,6 +8,7 @@
 // of the counting process, which is why RSS is measured in a separate run
 // (see runner/case_child.cpp).
 #include "track/alloc_counter.h"
+#include "track/alloc_sites.h"
 
 #include <dlfcn.h>
 #include <sys/mman.h>
@@ -26,6 +27,8 @@ bool start_counting();
 }
 
 namespace {
+
+namespace st = membench::track::sites;
 
 using MallocFn = void* (*)(std::size_t);
 using FreeFn = void (*)(void*);
@@ -123,6 +126,14 @@ struct Counter {
   // blocks that die young die right away, and then never touch the table.
   std::uintptr_t pending = 0;
   std::uint64_t pending_size = 0;
+  // Allocation sites (enable_sites): the table's sizes then carry the
+  // block's site in their top bits.
+  bool sites = false;
+  bool sites_requested = false;
+  std::uintptr_t outer_cfa = 0;  // the opening thread's stack ends here (the harness above)
+  std::uint32_t pending_site = 0;
+  std::uint64_t window = 0;      // serial of the window, to renumber threads per window
+  std::uint32_t threads_seen = 0;
 };
 
 Counter counter;
@@ -222,11 +233,128 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
 
 inline bool counting() { return __builtin_expect(counter.active.load(std::memory_order_relaxed), 0); }
 
+#ifndef MEMBENCH_COUNT_PRELOAD
+// ---- the sites path (enable_sites): each block's site rides in the top
+// bits of its size in the table; the path without sites never sees them.
+
+constexpr unsigned kSizeBits = 40;
+constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << kSizeBits) - 1;
+
+struct ThreadSlot {
+  std::uint64_t window = 0;
+  std::uint32_t index = 0;
+};
+thread_local ThreadSlot this_thread;
+
+// Thread 0 opened the window; the others are numbered as they first allocate.
+std::uint64_t thread_bit_locked() {
+  if (this_thread.window != counter.window) {
+    this_thread.window = counter.window;
+    this_thread.index = counter.threads_seen++;
+  }
+  return std::uint64_t{1} << (this_thread.index < 63 ? this_thread.index : 63);
+}
+
+void note_allocation_site_locked(void* p, std::size_t size, std::uint32_t id) {
+  if (size > kSizeMask) id = st::kUnattributed;  // no room for a site beside it
+  st::Site& s = st::at(id);
+  st::touch(s);
+  ++s.count;
+  s.bytes += size;
+  s.live += size;
+  s.threads |= thread_bit_locked();
+  ++counter.count;
+  counter.bytes += size;
+  counter.live += size;
+  if (counter.live > counter.peak_live) {
+    // A new peak: every site's live bytes now make it up; this one's right
+    // away, the others' the next time they change (or at the end).
+    counter.peak_live = counter.live;
+    ++st::peak_epoch();
+    st::touch(s);
+  }
+  if (counter.pending)
+    table_insert(counter.pending,
+                 counter.pending_size | (std::uint64_t{counter.pending_site} << kSizeBits));
+  counter.pending = counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
+  counter.pending_size = size;
+  counter.pending_site = id;
+}
+
+void note_free_site_locked(void* p) {
+  auto key = reinterpret_cast<std::uintptr_t>(p);
+  std::uint64_t packed = 0;
+  std::uint32_t id = 0;
+  if (key == counter.pending) {
+    packed = counter.pending_size;
+    id = counter.pending_site;
+    counter.pending = 0;
+  } else if (table_erase(key, packed)) {
+    id = static_cast<std::uint32_t>(packed >> kSizeBits);
+  } else {
+    return;  // allocated before the window
+  }
+  std::uint64_t size = packed & kSizeMask;
+  st::Site& s = st::at(id);
+  st::touch(s);
+  if (key == counter.last_allocated) {
+    ++counter.temporary;
+    ++s.temporary;
+  }
+  counter.last_allocated = 0;
+  counter.live -= size;
+  s.live -= size;
+}
+
+// The stack is taken before the lock: unwinding is the slow part, and an
+// unwinder that allocated would otherwise wait on a lock its thread holds.
+bool capture_site(st::Stack& stack) {
+  bool opener = this_thread.window == counter.window && this_thread.index == 0;
+  return st::capture(stack, opener ? counter.outer_cfa : 0);
+}
+
+[[gnu::noinline]] void note_allocation_site(void* p, std::size_t size) {
+  st::Stack stack;
+  bool captured = capture_site(stack);
+  Guard g;
+  if (!counting()) return;
+  std::uint32_t id = captured ? st::intern(stack) : st::kUnattributed;
+  note_allocation_site_locked(p, size, id);
+}
+
+[[gnu::noinline]] void note_free_site(void* p) {
+  Guard g;
+  if (counting()) note_free_site_locked(p);
+}
+
+void* realloc_with_site(void* p, std::size_t size) {
+  st::Stack stack;
+  bool captured = capture_site(stack);
+  Guard g;
+  if (!counting()) return real.realloc(p, size);
+  void* fresh = real.realloc(p, size);
+  if (!fresh && size != 0) return nullptr;
+  note_free_site_locked(p);
+  if (fresh)
+    note_allocation_site_locked(fresh, size,
+                                captured ? st::intern(stack) : st::kUnattributed);
+  return fresh;
+}
+#else
+// A command's preloaded counter records no sites: it links only libc, and
+// no one opens a window with sites there.
+void note_allocation_site(void*, std::size_t) {}
+void note_free_site(void*) {}
+void* realloc_with_site(void* p, std::size_t size) { return real.realloc(p, size); }
+#endif
+
 // Only the thread that opened the window can close it while the process is
 // single-threaded, so there the flag needs no second look under a lock.
 inline void* note_allocation(void* p, std::size_t size) {
   if (counting() && p) {
-    if (__libc_single_threaded) {
+    if (counter.sites) {
+      note_allocation_site(p, size);
+    } else if (__libc_single_threaded) {
       note_allocation_locked(p, size);
     } else {
       Guard g;
@@ -238,7 +366,9 @@ inline void* note_allocation(void* p, std::size_t size) {
 
 inline void note_free(void* p) {
   if (counting()) {
-    if (__libc_single_threaded) {
+    if (counter.sites) {
+      note_free_site(p);
+    } else if (__libc_single_threaded) {
       note_free_locked(p);
     } else {
       Guard g;
@@ -285,6 +415,7 @@ void* realloc(void* p, std::size_t size) {
   }
   if (!p) return malloc(size);
   if (!counting()) return real.realloc(p, size);
+  if (counter.sites) return realloc_with_site(p, size);
   // The lock is held across the real call: the old address may be reused by
   // another thread as soon as it is released.
   Guard g;
@@ -339,7 +470,24 @@ void* pvalloc(std::size_t size) {
 
 namespace membench::track {
 
+namespace {
+AllocationTotals last_totals;  // of the latest window, for write_sites
+}  // namespace
+
 bool counter_available() { return true; }
+
+#ifndef MEMBENCH_COUNT_PRELOAD
+bool enable_sites(const void* outer_frame) {
+  if (!sites::open_table()) return false;
+  // The unwinder's first use may load and set up what it needs (allocating):
+  // that happens here, before any window.
+  sites::Stack warm;
+  sites::capture(warm, 0);
+  counter.sites_requested = true;
+  counter.outer_cfa = reinterpret_cast<std::uintptr_t>(outer_frame);
+  return true;
+}
+#endif
 
 bool start_counting() {
   ensure_resolved();
@@ -347,6 +495,14 @@ bool start_counting() {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (table == MAP_FAILED) return false;
   Guard g;
+#ifndef MEMBENCH_COUNT_PRELOAD
+  counter.sites = counter.sites_requested && sites::table_open();
+  counter.sites_requested = false;
+  counter.pending_site = 0;
+  ++counter.window;
+  counter.threads_seen = 1;
+  this_thread = {counter.window, 0};
+#endif
   counter.table = static_cast<Slot*>(table);
   counter.used = 0;
   counter.overflow = false;
@@ -370,6 +526,9 @@ AllocationTotals stop_counting() {
     totals.leaked_bytes = counter.live;
     totals.leaked_count = counter.used + (counter.pending ? 1 : 0);
     totals.table_overflow = counter.overflow;
+#ifndef MEMBENCH_COUNT_PRELOAD
+    if (counter.sites) sites::settle_peaks();
+#endif
     table = counter.table;
     counter.table = nullptr;
   }
@@ -380,8 +539,23 @@ AllocationTotals stop_counting() {
     Guard g;
   }
   munmap(table, kTableSlots * sizeof(Slot));
+  last_totals = totals;
   return totals;
 }
+
+#ifndef MEMBENCH_COUNT_PRELOAD
+bool write_sites(int fd) {
+  if (!counter.sites || !sites::table_open()) return false;
+  counter.sites = false;
+  bool ok = sites::write_table(fd, last_totals.count, last_totals.bytes, last_totals.peak_live_bytes,
+                               last_totals.temporary, last_totals.leaked_bytes);
+  sites::close_table();
+  return ok;
+}
+#else
+bool enable_sites(const void*) { return false; }
+bool write_sites(int) { return false; }
+#endif
 
 #ifdef MEMBENCH_COUNT_PRELOAD
 // fork(): the lock is held across it, so the child's copy of the counter is
@@ -413,6 +587,8 @@ const char* underlying_allocator() {
 
 namespace membench::track {
 bool counter_available() { return false; }
+bool enable_sites(const void*) { return false; }
+bool write_sites(int) { return false; }
 bool start_counting() { return false; }
 AllocationTotals stop_counting() { return {}; }
 const char* underlying_allocator() { return "sanitizer"; }

@@ -67,3 +67,10 @@ test('flame labels fit their box', () => {
   assert.equal(lib.flameLabel('operator new(unsigned long)', 60, 6.3), 'operato\u2026');
   assert.equal(lib.flameLabel('malloc', 20, 6.3), '');
 });
+
+test('a switched flame figure shows one panel: the chosen metric, else the first', () => {
+  assert.deepEqual(lib.flameMetric(['count', 'bytes', 'peak'], 'bytes'), [false, true, false]);
+  assert.deepEqual(lib.flameMetric(['count', 'bytes', 'peak'], 'peak'), [false, false, true]);
+  assert.deepEqual(lib.flameMetric(['count', 'bytes'], 'peak'), [true, false]);
+  assert.deepEqual(lib.flameMetric([], 'count'), []);
+});

@@ -96,6 +96,14 @@ var MembenchPage = (function () {
     return name.length <= room ? name : name.slice(0, room - 1) + '\u2026';
   }
 
+  // A switched flame figure: which of its panels (metrics, in order) shows
+  // for the chosen metric; the first when the choice is not among them.
+  function flameMetric(metrics, chosen) {
+    var at = metrics.indexOf(chosen);
+    if (at < 0) at = 0;
+    return metrics.map(function (m, i) { return i === at; });
+  }
+
   return {
     fixed: fixed,
     formatBytes: formatBytes,
@@ -103,7 +111,8 @@ var MembenchPage = (function () {
     sortOrder: sortOrder,
     timelineSample: timelineSample,
     flameZoom: flameZoom,
-    flameLabel: flameLabel
+    flameLabel: flameLabel,
+    flameMetric: flameMetric
   };
 })();
 

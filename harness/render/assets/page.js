@@ -144,6 +144,20 @@
     frames.forEach(function (f) { f.g.addEventListener('click', function () { zoom(f); }); });
   });
 
+  // Switched flame figures (allocation sites): one panel per metric, one shown.
+  each(document.querySelectorAll('figure.flame-switched'), function (fig) {
+    var buttons = fig.querySelectorAll('.flame-switch button');
+    var panels = fig.querySelectorAll('.flame-panel');
+    var metrics = Array.prototype.map.call(panels, function (p) { return p.getAttribute('data-metric'); });
+    each(buttons, function (b) {
+      b.addEventListener('click', function () {
+        var shown = lib.flameMetric(metrics, b.getAttribute('data-metric'));
+        each(panels, function (p, i) { p.hidden = !shown[i]; });
+        each(buttons, function (o) { o.setAttribute('aria-pressed', String(o === b)); });
+      });
+    });
+  });
+
   var download = document.getElementById('download-json');
   if (download) {
     download.addEventListener('click', function () {
