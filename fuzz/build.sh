@@ -22,6 +22,7 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer
 "$cxx" "${flags[@]}" \
   "$root/fuzz/report_reader_fuzz.cpp" \
   "$root/harness/report/json.cpp" \
+  "$root/harness/report/sites.cpp" \
   "$root/harness/util/atomic_file.cpp" \
   "$root/harness/util/read_file.cpp" \
   -o "$out/report_reader_fuzz.tmp"
