@@ -20,6 +20,7 @@
 #include "runner/child_process.h"
 #include "runner/command_run.h"
 #include "runner/heaptrack.h"
+#include "runner/phases.h"
 #include "runner/runner.h"
 #include "util/fd.h"
 
@@ -284,15 +285,7 @@ void heaptrack_phase(CaseResult& r, const CommandCase& k, const std::vector<std:
     r.heaptrack = {{"error", e.what()}};
     return;
   }
-  if (r.allocations) {
-    std::uint64_t calls = r.heaptrack["calls"], temporary = r.heaptrack["temporary"];
-    bool agrees = calls == r.allocations->count && temporary == r.allocations->temporary;
-    r.heaptrack["agrees"] = agrees;
-    if (!agrees)
-      r.heaptrack["disagreement"] = "membench counted " + std::to_string(r.allocations->count) + " allocations (" +
-                                    std::to_string(r.allocations->temporary) + " temporary), heaptrack " +
-                                    std::to_string(calls) + " (" + std::to_string(temporary) + ")";
-  }
+  note_heaptrack_agreement(r);
 }
 
 // The whole program under callgrind's cache simulator.
@@ -324,15 +317,8 @@ void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std
 }  // namespace
 
 CaseResult run_command_case(const PlannedCase& c, const RunOptions& o) {
-  CaseResult r;
-  r.id = c.id();
-  r.workload = c.workload->name;
-  r.strategy = c.strategy->name;
-  r.dataset = c.dataset;
-  r.allocator = c.allocator;
+  CaseResult r = case_skeleton(c);
   r.extra = nlohmann::json::object();
-  struct stat st{};
-  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
   const CommandCase k{c.command, o.commands.get(), o, c.dataset_path};
   std::vector<std::string> argv = command_argv(*c.command, *o.commands, c.dataset_path);
   r.command = {{"line", c.command->line},

@@ -102,15 +102,18 @@ void attach_heaptrack(const CaseRun& run, CaseResult& r, HeaptrackCalibrations& 
                   "leaked_bytes: sums of heaptrack_print's peak/leaked flame graphs (exact bytes); "
                   "peak_rss_bytes: the summary (rounded, includes heaptrack's own overhead); attributed = case - "
                   "calibration (the same process without the strategy)"}};
-  if (r.allocations) {
-    std::uint64_t calls = r.heaptrack["calls"], temporary = r.heaptrack["temporary"];
-    bool agrees = calls == r.allocations->count && temporary == r.allocations->temporary;
-    r.heaptrack["agrees"] = agrees;
-    if (!agrees)
-      r.heaptrack["disagreement"] = "membench counted " + std::to_string(r.allocations->count) + " allocations (" +
-                                    std::to_string(r.allocations->temporary) + " temporary), heaptrack " +
-                                    std::to_string(calls) + " (" + std::to_string(temporary) + ")";
-  }
+  note_heaptrack_agreement(r);
+}
+
+void note_heaptrack_agreement(CaseResult& r) {
+  if (!r.allocations) return;
+  std::uint64_t calls = r.heaptrack["calls"], temporary = r.heaptrack["temporary"];
+  bool agrees = calls == r.allocations->count && temporary == r.allocations->temporary;
+  r.heaptrack["agrees"] = agrees;
+  if (!agrees)
+    r.heaptrack["disagreement"] = "membench counted " + std::to_string(r.allocations->count) + " allocations (" +
+                                  std::to_string(r.allocations->temporary) + " temporary), heaptrack " +
+                                  std::to_string(calls) + " (" + std::to_string(temporary) + ")";
 }
 
 }  // namespace membench::runner

@@ -29,6 +29,9 @@ struct CaseRun {
   std::vector<std::string> child_argv(const char* phase) const;
 };
 
+// A case's identity, parameters and input size, before any run (runner.cpp).
+report::CaseResult case_skeleton(const PlannedCase& planned);
+
 struct PhaseVerdict {
   bool ok = true;
   report::Status status = report::Status::ok;
@@ -57,5 +60,8 @@ void attach_cachegrind(const CaseRun& run, report::CaseResult& result);
 // allocator, keyed by "workload/calibration/dataset/allocator".
 using HeaptrackCalibrations = std::map<std::string, HeaptrackFigures>;
 void attach_heaptrack(const CaseRun& run, report::CaseResult& result, HeaptrackCalibrations& calibrations);
+// Sets heaptrack.agrees (and the disagreement) from the attributed calls and
+// temporaries against the counter's (heaptrack_run.cpp).
+void note_heaptrack_agreement(report::CaseResult& result);
 
 }  // namespace membench::runner

@@ -27,19 +27,6 @@ using report::Status;
 
 namespace {
 
-CaseResult case_skeleton(const PlannedCase& c) {
-  CaseResult r;
-  r.id = c.id();
-  r.workload = c.workload->name;
-  r.strategy = c.strategy->name;
-  r.dataset = c.dataset;
-  r.allocator = c.allocator;
-  for (const Param& p : c.strategy->params.items()) r.params.emplace_back(p.name, p.value);
-  struct stat st{};
-  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
-  return r;
-}
-
 // The environment that puts the case's allocator in place; empty and a
 // reason when the case must be skipped.
 std::optional<std::vector<std::string>> allocator_environment(const std::string& allocator, std::string& why) {
@@ -208,6 +195,19 @@ nlohmann::json workload_context(const std::vector<CaseResult>& results, const Ru
 }
 
 }  // namespace
+
+CaseResult case_skeleton(const PlannedCase& c) {
+  CaseResult r;
+  r.id = c.id();
+  r.workload = c.workload->name;
+  r.strategy = c.strategy->name;
+  r.dataset = c.dataset;
+  r.allocator = c.allocator;
+  for (const Param& p : c.strategy->params.items()) r.params.emplace_back(p.name, p.value);
+  struct stat st{};
+  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
+  return r;
+}
 
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress) {
