@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
 #include "analyze/mann_whitney.h"
 #include "analyze/paired.h"
+#include "analyze/site_diff.h"
 #include "analyze/time_samples.h"
+#include "report/sites.h"
 #include "util/read_file.h"
 
 namespace membench::analyze {
@@ -362,7 +365,30 @@ std::string time_basis(const Comparison& c) {
          "pairs the runs)";
 }
 
+namespace {
+
+// Every changed site of a case (the text forms show the first few).
+json site_changes_json(const SiteDiff& d) {
+  json out = json::array();
+  for (const SiteChange& s : d.changes) {
+    report::AllocationSite probe;
+    probe.frames = s.frames;
+    json e = {{"where", report::location_text(probe)},
+              {"frames", report::site_frames_json(s.frames)},
+              {"base", report::site_figures_json(s.base)},
+              {"head", report::site_figures_json(s.head)}};
+    if (std::string note = listing_note(s, d); !note.empty()) e["note"] = note;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
 json comparison_to_json(const Comparison& c) {
+  std::map<const CaseComparison*, const SiteDiff*> sites_of;
+  const std::vector<CaseSiteChanges> changed_sites = site_changes(c);
+  for (const CaseSiteChanges& s : changed_sites) sites_of[s.comparison] = &s.diff;
   json cases = json::array();
   for (const CaseComparison& cc : c.cases) {
     json metrics = json::array();
@@ -390,6 +416,7 @@ json comparison_to_json(const Comparison& c) {
               {"head_repetitions", cc.head_repetitions},
               {"metrics", std::move(metrics)}};
     if (!cc.head_error.empty()) e["head_error"] = cc.head_error;
+    if (auto it = sites_of.find(&cc); it != sites_of.end()) e["site_changes"] = site_changes_json(*it->second);
     cases.push_back(std::move(e));
   }
   return {{"base", c.base_label},

@@ -64,4 +64,21 @@ std::optional<SiteDiff> diff_sites(const report::CaseResult& base, const report:
   return d;
 }
 
+std::vector<CaseSiteChanges> site_changes(const Comparison& c) {
+  std::vector<CaseSiteChanges> out;
+  for (const CaseComparison& cc : c.cases) {
+    if (!cc.base || !cc.head || !allocations_changed(*cc.base, *cc.head)) continue;
+    if (auto d = diff_sites(*cc.base, *cc.head); d && !d->changes.empty()) out.push_back({&cc, std::move(*d)});
+  }
+  return out;
+}
+
+std::string listing_note(const SiteChange& s, const SiteDiff& d) {
+  if (!s.in_base && d.base_other_sites) return "not in base's top sites: at most this much new";
+  if (!s.in_head && d.head_other_sites) return "not in head's top sites: at most this much gone";
+  if (!s.in_base) return "new";
+  if (!s.in_head) return "gone";
+  return "";
+}
+
 }  // namespace membench::analyze

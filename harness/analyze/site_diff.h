@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/compare.h"
 #include "report/model.h"
 #include "report/sites.h"
 
@@ -49,5 +50,17 @@ std::optional<SiteDiff> diff_sites(const report::CaseResult& base, const report:
 
 // True when one of the case's allocation metrics differs between the two.
 bool allocations_changed(const report::CaseResult& base, const report::CaseResult& head);
+
+// The compared cases whose allocation figures changed and whose sites did,
+// in the comparison's order: what compare's outputs list.
+struct CaseSiteChanges {
+  const CaseComparison* comparison;
+  SiteDiff diff;
+};
+std::vector<CaseSiteChanges> site_changes(const Comparison& c);
+
+// Why a change may be partial: "new", "gone", or a bound when the site is
+// below one side's top N (summed in its `other`); "" for a site both list.
+std::string listing_note(const SiteChange& s, const SiteDiff& d);
 
 }  // namespace membench::analyze

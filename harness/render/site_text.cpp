@@ -41,24 +41,6 @@ std::string where(const std::vector<report::SiteFrame>& frames) {
   return loc.empty() ? "?" : loc;
 }
 
-// Sites of the cases whose allocation figures changed, with their diff.
-std::vector<std::pair<const analyze::CaseComparison*, SiteDiff>> changed_cases(const analyze::Comparison& c) {
-  std::vector<std::pair<const analyze::CaseComparison*, SiteDiff>> out;
-  for (const analyze::CaseComparison& cc : c.cases) {
-    if (!cc.base || !cc.head || !analyze::allocations_changed(*cc.base, *cc.head)) continue;
-    if (auto d = analyze::diff_sites(*cc.base, *cc.head); d && !d->changes.empty()) out.emplace_back(&cc, std::move(*d));
-  }
-  return out;
-}
-
-std::string listed_note(const SiteChange& s, const SiteDiff& d) {
-  if (!s.in_base && d.base_other_sites) return "not in base's top sites: at most this much new";
-  if (!s.in_head && d.head_other_sites) return "not in head's top sites: at most this much gone";
-  if (!s.in_base) return "new";
-  if (!s.in_head) return "gone";
-  return "";
-}
-
 }  // namespace
 
 std::string stack_text(const std::vector<report::SiteFrame>& frames, std::size_t max_frames) {
@@ -104,7 +86,7 @@ std::string top_sites_markdown(const std::vector<const report::CaseResult*>& cas
 }
 
 std::string site_changes_terminal(const analyze::Comparison& c, bool colour, std::size_t per_case) {
-  auto changed = changed_cases(c);
+  auto changed = analyze::site_changes(c);
   if (changed.empty()) return "";
   std::ostringstream out;
   out << "\nallocation sites that changed (matched by function and file):\n";
@@ -117,7 +99,7 @@ std::string site_changes_terminal(const analyze::Comparison& c, bool colour, std
                             ", peak share " + signed_bytes(s.delta(SiteMetric::peak));
       if (colour) figures = (dc > 0 ? "\033[31m" : dc < 0 ? "\033[32m" : "") + figures + "\033[0m";
       out << "    " << figures << "  at " << where(s.frames);
-      if (std::string note = listed_note(s, d); !note.empty()) out << " (" << note << ")";
+      if (std::string note = analyze::listing_note(s, d); !note.empty()) out << " (" << note << ")";
       out << "\n      " << stack_text(s.frames) << "\n";
     }
     if (d.changes.size() > per_case) out << "    … and " << d.changes.size() - per_case << " more changed sites\n";
@@ -126,7 +108,7 @@ std::string site_changes_terminal(const analyze::Comparison& c, bool colour, std
 }
 
 std::string site_changes_markdown(const analyze::Comparison& c, std::size_t per_case) {
-  auto changed = changed_cases(c);
+  auto changed = analyze::site_changes(c);
   if (changed.empty()) return "";
   std::ostringstream out;
   out << "#### Allocation sites that changed\n\n"
@@ -138,7 +120,7 @@ std::string site_changes_markdown(const analyze::Comparison& c, std::size_t per_
       const SiteChange& s = d.changes[i];
       out << "| " << signed_count(s.delta(SiteMetric::count)) << " | " << signed_bytes(s.delta(SiteMetric::bytes))
           << " | " << signed_bytes(s.delta(SiteMetric::peak)) << " | `" << md(where(s.frames)) << "` | "
-          << md(stack_text(s.frames)) << " | " << md(listed_note(s, d)) << " |\n";
+          << md(stack_text(s.frames)) << " | " << md(analyze::listing_note(s, d)) << " |\n";
     }
     if (d.changes.size() > per_case) out << "\n… and " << d.changes.size() - per_case << " more changed sites.\n";
     out << "\n";

@@ -48,16 +48,6 @@ bool frames_less(const AllocationSite& a, const AllocationSite& b) {
                                       });
 }
 
-json frame_json(const SiteFrame& f) { return {{"function", f.function}, {"file", f.file}, {"line", f.line}}; }
-
-json figures_json(const AllocationSite& s) {
-  return {{"count", s.count},
-          {"bytes", s.bytes},
-          {"temporary", s.temporary},
-          {"leaked_bytes", s.leaked_bytes},
-          {"peak_live_bytes", s.peak_live_bytes}};
-}
-
 [[noreturn]] void fail(const std::string& source, const std::string& where, const std::string& what) {
   throw ReportError(source + ": " + where + ": " + what);
 }
@@ -118,17 +108,29 @@ AllocationSites select_sites(std::vector<AllocationSite> all, std::uint32_t top)
   return out;
 }
 
+json site_frames_json(const std::vector<SiteFrame>& frames) {
+  json out = json::array();
+  for (const SiteFrame& f : frames) out.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+  return out;
+}
+
+json site_figures_json(const AllocationSite& s) {
+  return {{"count", s.count},
+          {"bytes", s.bytes},
+          {"temporary", s.temporary},
+          {"leaked_bytes", s.leaked_bytes},
+          {"peak_live_bytes", s.peak_live_bytes}};
+}
+
 json sites_to_json(const AllocationSites& s) {
   json entries = json::array();
   for (const AllocationSite& e : s.entries) {
-    json frames = json::array();
-    for (const SiteFrame& f : e.frames) frames.push_back(frame_json(f));
-    json j = figures_json(e);
-    j["frames"] = std::move(frames);
+    json j = site_figures_json(e);
+    j["frames"] = site_frames_json(e.frames);
     j["threads"] = e.threads;
     entries.push_back(std::move(j));
   }
-  json other = figures_json(s.other);
+  json other = site_figures_json(s.other);
   other["sites"] = s.other_sites;
   return {{"top", s.top}, {"unique_stacks", s.unique_stacks}, {"entries", entries}, {"other", other}};
 }

@@ -30,6 +30,10 @@ AllocationSites select_sites(std::vector<AllocationSite> all, std::uint32_t top)
 void add_site(AllocationSite& a, const AllocationSite& b);
 
 nlohmann::json sites_to_json(const AllocationSites& s);
+// The parts of an entry: its frames, and its figures (count, bytes,
+// temporary, leaked_bytes, peak_live_bytes).
+nlohmann::json site_frames_json(const std::vector<SiteFrame>& frames);
+nlohmann::json site_figures_json(const AllocationSite& s);
 // Throws ReportError ("SOURCE: WHERE: what") on a malformed entry, or when
 // entries and other do not add up to `totals` exactly.
 AllocationSites sites_from_json(const nlohmann::json& j, const std::string& source, const std::string& where,

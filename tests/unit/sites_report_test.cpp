@@ -144,6 +144,33 @@ TEST(SitesReport, CompareNamesTheLineThatNowAllocatesMore) {
   EXPECT_NE(html.find("class=\"dsame\""), std::string::npos);  // the unchanged site's own frames
 }
 
+TEST(SitesReport, ComparisonJsonCarriesEveryChangedSite) {
+  report::Report base = test::make_report({case_with_sites("string_view", {site({kRun, emplace_at(70), kNode}, 100, 1000, 500)}, 10)});
+  report::Report head = test::make_report({case_with_sites(
+      "string_view",
+      {site({kRun, emplace_at(72), kNode}, 130, 1300, 600),
+       site({kRun, emplace_at(71), {"std::make_unique<>", "/usr/include/c++/12/bits/unique_ptr.h", 1080}}, 55, 880, 0)},
+      10)});
+  nlohmann::json j = analyze::comparison_to_json(analyze::compare_reports(base, head));
+  ASSERT_EQ(j["cases"].size(), 1u);
+  const nlohmann::json& changes = j["cases"][0]["site_changes"];
+  ASSERT_EQ(changes.size(), 2u) << j.dump(2);
+  // Largest count change first: the new site, then the one that grew.
+  EXPECT_EQ(changes[0]["where"], "strategies/tokenize_common.h:71");
+  EXPECT_EQ(changes[0]["note"], "new");
+  EXPECT_EQ(changes[0]["base"]["count"], 0);
+  EXPECT_EQ(changes[0]["head"]["count"], 55);
+  EXPECT_EQ(changes[0]["frames"][2]["function"], "std::make_unique<>");
+  EXPECT_EQ(changes[1]["where"], "strategies/tokenize_common.h:72");  // head's line
+  EXPECT_FALSE(changes[1].contains("note"));
+  EXPECT_EQ(changes[1]["base"]["bytes"], 1000);
+  EXPECT_EQ(changes[1]["head"]["bytes"], 1300);
+  EXPECT_EQ(changes[1]["head"]["peak_live_bytes"], 600);
+  // Unchanged allocations: no site_changes at all.
+  nlohmann::json same = analyze::comparison_to_json(analyze::compare_reports(base, base));
+  EXPECT_FALSE(same["cases"].empty() ? false : same["cases"][0].contains("site_changes"));
+}
+
 TEST(SitesReport, MarkdownShowsTheTopThreeSitesOfEachCase) {
   report::Report r = test::make_report({case_with_sites("string_view", many_sites(), 10)});
   std::string md = render::results_markdown(r);
