@@ -8,6 +8,7 @@
 #include "analyze/site_diff.h"
 #include "render/html_flame.h"
 #include "render/html_page.h"
+#include "render/site_text.h"
 #include "render/svg_charts.h"
 #include "report/metrics.h"
 
@@ -105,6 +106,28 @@ std::string metrics_table(const an::CaseComparison& cc) {
   return o.str();
 }
 
+// The changed sites as rows, largest count change first: the figures the
+// differential flame graph shows only on hover.
+std::string site_changes_table(const an::SiteDiff& d, std::size_t rows = 10) {
+  if (d.changes.empty()) return "";
+  std::ostringstream o;
+  o << "<div class=\"scroll\"><table class=\"sites-changed\"><thead><tr><th class=\"num\">allocations</th><th class=\"num\">bytes</th>"
+       "<th class=\"num\">peak share</th><th>where</th><th>stack</th><th></th></tr></thead><tbody>";
+  for (std::size_t i = 0; i < d.changes.size() && i < rows; ++i) {
+    const an::SiteChange& s = d.changes[i];
+    std::int64_t count = s.delta(report::SiteMetric::count);
+    o << "<tr><td class=\"num " << (count > 0 ? "v-bad" : count < 0 ? "v-good" : "") << "\">" << esc(signed_count(count))
+      << "</td><td class=\"num\">" << esc(signed_bytes(s.delta(report::SiteMetric::bytes))) << "</td><td class=\"num\">"
+      << esc(signed_bytes(s.delta(report::SiteMetric::peak))) << "</td><td class=\"mono\">" << esc(site_where(s.frames))
+      << "</td><td>" << esc(stack_text(s.frames)) << "</td><td class=\"meta\">" << esc(an::listing_note(s, d))
+      << "</td></tr>";
+  }
+  o << "</tbody></table></div>";
+  if (d.changes.size() > rows)
+    o << "<p class=\"meta\">… and " << d.changes.size() - rows << " more changed sites (all of them: <code>--out</code> JSON)</p>";
+  return o.str();
+}
+
 std::string compare_card(const an::CaseComparison& cc) {
   std::ostringstream o;
   bool bad = cc.regression_count() > 0;
@@ -120,7 +143,7 @@ std::string compare_card(const an::CaseComparison& cc) {
   if (!cc.head_error.empty()) o << "<div class=\"err\">head: " << esc(cc.head_error) << "</div>";
   o << "<div class=\"card-body\">" << metrics_table(cc) << compare_timeline(cc) << "</div>";
   if (cc.base && cc.head && an::allocations_changed(*cc.base, *cc.head))
-    if (auto d = an::diff_sites(*cc.base, *cc.head)) o << sites_diff_flame(cc.id, *d);
+    if (auto d = an::diff_sites(*cc.base, *cc.head)) o << sites_diff_flame(cc.id, *d) << site_changes_table(*d);
   o << "</div>";
   return o.str();
 }

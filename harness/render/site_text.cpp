@@ -25,23 +25,26 @@ std::string md(const std::string& s) {
   return out;
 }
 
+}  // namespace
+
 // Built stepwise: g++ 12 warns falsely on "lit" + string&&.
-std::string with_sign(std::int64_t d, const std::string& text) {
+std::string signed_count(std::int64_t d) {
   std::string out = d > 0 ? "+" : "";
-  out += text;
+  out += format_count(static_cast<double>(d));
   return out;
 }
-std::string signed_count(std::int64_t d) { return with_sign(d, format_count(static_cast<double>(d))); }
-std::string signed_bytes(std::int64_t d) { return with_sign(d, format_bytes(static_cast<double>(d))); }
+std::string signed_bytes(std::int64_t d) {
+  std::string out = d > 0 ? "+" : "";
+  out += format_bytes(static_cast<double>(d));
+  return out;
+}
 
-std::string where(const std::vector<report::SiteFrame>& frames) {
+std::string site_where(const std::vector<report::SiteFrame>& frames) {
   report::AllocationSite probe;
   probe.frames = frames;
   std::string loc = report::location_text(probe);
   return loc.empty() ? "?" : loc;
 }
-
-}  // namespace
 
 std::string stack_text(const std::vector<report::SiteFrame>& frames, std::size_t max_frames) {
   std::vector<std::string> names;
@@ -98,7 +101,7 @@ std::string site_changes_terminal(const analyze::Comparison& c, bool colour, std
       std::string figures = signed_count(dc) + " allocations, " + signed_bytes(s.delta(SiteMetric::bytes)) +
                             ", peak share " + signed_bytes(s.delta(SiteMetric::peak));
       if (colour) figures = (dc > 0 ? "\033[31m" : dc < 0 ? "\033[32m" : "") + figures + "\033[0m";
-      out << "    " << figures << "  at " << where(s.frames);
+      out << "    " << figures << "  at " << site_where(s.frames);
       if (std::string note = analyze::listing_note(s, d); !note.empty()) out << " (" << note << ")";
       out << "\n      " << stack_text(s.frames) << "\n";
     }
@@ -119,7 +122,7 @@ std::string site_changes_markdown(const analyze::Comparison& c, std::size_t per_
     for (std::size_t i = 0; i < d.changes.size() && i < per_case; ++i) {
       const SiteChange& s = d.changes[i];
       out << "| " << signed_count(s.delta(SiteMetric::count)) << " | " << signed_bytes(s.delta(SiteMetric::bytes))
-          << " | " << signed_bytes(s.delta(SiteMetric::peak)) << " | `" << md(where(s.frames)) << "` | "
+          << " | " << signed_bytes(s.delta(SiteMetric::peak)) << " | `" << md(site_where(s.frames)) << "` | "
           << md(stack_text(s.frames)) << " | " << md(analyze::listing_note(s, d)) << " |\n";
     }
     if (d.changes.size() > per_case) out << "\n… and " << d.changes.size() - per_case << " more changed sites.\n";

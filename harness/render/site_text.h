@@ -3,6 +3,7 @@
 // terminal and Markdown forms).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@ namespace membench::render {
 // "run_string_view → std::unordered_map::emplace → …": the functions of a
 // stack, root first, each named once per run of equal names.
 std::string stack_text(const std::vector<report::SiteFrame>& frames, std::size_t max_frames = 6);
+
+// A site's change with its sign: "+30,157", "-1.2 KiB".
+std::string signed_count(std::int64_t delta);
+std::string signed_bytes(std::int64_t delta);
+// "file:line" of a stack (report::location_text), "?" when unknown.
+std::string site_where(const std::vector<report::SiteFrame>& frames);
 
 // A Markdown table of the top `n` sites by count of the cases that have
 // sites; "" when none has.

@@ -152,6 +152,8 @@ std::string short_function_name(const std::string& demangled) {
   std::string out = without_template_arguments(without_parameters(name));
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > 6 && out.compare(out.size() - 6, 6, " const") == 0) out.resize(out.size() - 6);
+  // A lambda in a const member function: "f() const::{lambda()#1}" is f's lambda.
+  for (const char* qualified : {" const::", " volatile::", " &::", " &&::"}) replace_all(out, qualified, "::");
   // A function template's name starts with its return type: drop it.
   replace_all(out, "(anonymous namespace)", "\x01");
   replace_all(out, "operator ", "operator\x02");

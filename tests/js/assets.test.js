@@ -84,3 +84,37 @@ test('no asset can end or comment out the inline element around it', () => {
     assert.ok(!src.includes('<!--'), `${f} opens an HTML comment`);
   }
 });
+
+// WCAG 2 relative luminance and contrast ratio of two "#rrggbb" colours.
+function luminance(hex) {
+  const v = hex.length === 4 ? [1, 2, 3].map((i) => hex[i] + hex[i]) : [1, 3, 5].map((i) => hex.slice(i, i + 2));
+  const [r, g, b] = v.map((h) => {
+    const c = parseInt(h, 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+function values(block) {
+  return new Map([...block.matchAll(/--([a-z0-9-]+)\s*:\s*(#[0-9a-fA-F]{3,6})\b/g)].map((m) => [m[1], m[2]]));
+}
+
+test('flame graph labels are readable on every frame colour, light and dark', () => {
+  // The ink of a label is --flame-fg, or --flame-fg-deep on the deepest change colours.
+  assert.match(css, /rect\.dg4\+text,svg\.flame rect\.ds4\+text\{fill:var\(--flame-fg-deep\)\}/);
+  for (const block of rootBlocks(withoutComments(css)).blocks) {
+    const v = values(block);
+    const fills = ['flame-root', 'diff-same'];
+    for (let i = 0; i < 12; ++i) fills.push('flame-' + i);
+    for (let i = 1; i <= 4; ++i) fills.push('diff-grow-' + i, 'diff-shrink-' + i);
+    for (const fill of fills) {
+      const ink = /-4$/.test(fill) && fill.startsWith('diff-') ? 'flame-fg-deep' : 'flame-fg';
+      assert.ok(v.has(fill) && v.has(ink), `--${fill} or --${ink} is not a hex colour`);
+      const ratio = contrast(v.get(fill), v.get(ink));
+      assert.ok(ratio >= 4.5, `--${ink} on --${fill}: contrast ${ratio.toFixed(2)} is below 4.5`);
+    }
+  }
+});

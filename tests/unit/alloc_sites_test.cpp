@@ -193,4 +193,9 @@ TEST(SiteNames, ParameterListsAreLeftOutAndStringsSpeltShort) {
             "std::string::_M_create");
   EXPECT_EQ(short_function_name("f(int)::{lambda(std::basic_string_view<char, std::char_traits<char> >)#1}::operator()"),
             "f::{lambda#1}::operator()");
+  // A lambda of a const member function template keeps its function's name.
+  EXPECT_EQ(short_function_name("auto ns::parse_rows<ns::Row>(std::basic_string_view<char, std::char_traits<char> >, ns::Row&) "
+                                "const::{lambda(std::basic_string_view<char, std::char_traits<char> >)#1}::operator()"
+                                "(std::basic_string_view<char, std::char_traits<char> >) const"),
+            "ns::parse_rows<>::{lambda#1}::operator()");
 }

@@ -142,6 +142,9 @@ TEST(SitesReport, CompareNamesTheLineThatNowAllocatesMore) {
   EXPECT_NE(html.find("id=\"sites-diff-"), std::string::npos);
   EXPECT_NE(html.find("class=\"dg4\""), std::string::npos);  // the new site's own frame: all growth
   EXPECT_NE(html.find("class=\"dsame\""), std::string::npos);  // the unchanged site's own frames
+  // And lists the changed site with its figures and line under the graph.
+  EXPECT_NE(html.find("<td class=\"mono\">strategies/tokenize_common.h:71</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num v-bad\">+55</td>"), std::string::npos);
 }
 
 TEST(SitesReport, ComparisonJsonCarriesEveryChangedSite) {
