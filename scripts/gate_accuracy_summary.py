@@ -39,9 +39,26 @@ def metric(case, name):
     return None
 
 
+def clears_min_effect(m):
+    """A paired time or throughput verdict stands only when its 95% interval
+    clears the minimum effect (README, "Before and after"). Builds before that
+    rule wrote the interval with a verdict that did not ask it; applying it
+    here judges their pairs as the current build does, and changes nothing in
+    what a current build wrote."""
+    if "interval" not in m or m.get("relative") is None:
+        return True
+    low, high = m["interval"]
+    near = low if m["relative"] > 0 else -high
+    return near > m["threshold_relative"]
+
+
+def metric_regressed(m):
+    return m["verdict"] == REGRESSED and clears_min_effect(m)
+
+
 def flagged(case):
     """Any regression the gate would fail on (a metric or the status)."""
-    return case.get("regressions", 0) > 0
+    return case.get("status_regressed", False) or any(metric_regressed(m) for m in case["metrics"])
 
 
 def per_workload(trials, test):
@@ -79,7 +96,7 @@ def main(directory):
 
     def time_caught(c):
         m = metric(c, "time.median_real_ns")
-        return None if m is None else m["verdict"] == REGRESSED
+        return None if m is None else metric_regressed(m)
 
     def time_caught_quiet(c):
         return time_caught(c) if c["id"] in quiet else None

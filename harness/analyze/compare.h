@@ -80,8 +80,9 @@ struct Thresholds {
 // The thresholds file (see compare_thresholds_format()). Unknown metric names,
 // unknown keys, bad values and invalid patterns throw ThresholdError naming
 // `source`.
-Thresholds parse_thresholds(const nlohmann::json& j, const std::string& source);
-Thresholds read_thresholds_file(const std::string& path);
+// A file's settings apply on top of `start` (ab starts from its own defaults).
+Thresholds parse_thresholds(const nlohmann::json& j, const std::string& source, Thresholds start = Thresholds());
+Thresholds read_thresholds_file(const std::string& path, Thresholds start = Thresholds());
 const char* compare_thresholds_format();  // a short description for --help
 
 enum class Verdict {
@@ -120,6 +121,9 @@ struct PairedTimes {
   // the pairs); the noise floor comes from them when there are at least 3,
   // else from consecutive base runs.
   std::map<std::string, std::vector<std::pair<double, double>>> same_build;
+  // Per case, (base, head) peak RSS Δ in bytes of memory runs made in the
+  // same interleaved order; peak RSS is judged on them when there are enough.
+  std::map<std::string, std::vector<std::pair<double, double>>> peak_rss;
 };
 
 struct CaseComparison {

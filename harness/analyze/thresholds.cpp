@@ -268,9 +268,9 @@ class ThresholdReader {
 
 }  // namespace
 
-Thresholds parse_thresholds(const json& j, const std::string& source) {
+Thresholds parse_thresholds(const json& j, const std::string& source, Thresholds start) {
   ThresholdReader rd(source);
-  Thresholds t;
+  Thresholds t = std::move(start);
   if (!j.is_object()) rd.fail("top level", "is not a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "defaults" && it.key() != "overrides" && it.key() != "significance" &&
@@ -348,7 +348,7 @@ Thresholds parse_thresholds(const json& j, const std::string& source) {
   return t;
 }
 
-Thresholds read_thresholds_file(const std::string& path) {
+Thresholds read_thresholds_file(const std::string& path, Thresholds start) {
   // The same refusals as for reports: a FIFO or a device would be read
   // forever, a huge file would exhaust memory.
   std::string text;
@@ -359,7 +359,7 @@ Thresholds read_thresholds_file(const std::string& path) {
   }
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) throw ThresholdError(path + ": not valid JSON (thresholds file)");
-  return parse_thresholds(j, path);
+  return parse_thresholds(j, path, std::move(start));
 }
 
 

@@ -25,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kDefaultPairs = 8;
+constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
 
 // A directory for the steps' reports, removed at the end unless the user
 // asked to keep them.
@@ -78,11 +79,12 @@ void add_ab_options(ArgParser& p) {
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
       .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
-      .option("command", "'NAME=CMD ARGS...': command cases, as for run (repeatable)", true)
+      .option("command", "'NAME=CMD ARGS...': command cases, as for run", true)
       .option("workload", "the commands' workload name, as for run")
       .flag("shell", "run each --command with sh -c, as for run")
       .flag("ignore-output", "do not compare the commands' stdout digests, as for run")
       .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
+      .option("min-rss", "smallest peak RSS change that counts, e.g. 64KiB (default 128KiB; judged on the pairs)")
       .option("thresholds", "per-metric and per-case thresholds (JSON, as for compare)")
       .option("out", "write the comparison as JSON")
       .option("markdown", "write a Markdown summary (for a pull-request comment)")
@@ -92,21 +94,37 @@ void add_ab_options(ArgParser& p) {
 }
 
 analyze::Thresholds ab_thresholds(const ArgParser& p) {
+  // Peak RSS is judged on paired memory runs, whose median difference is
+  // steadier than one run per build: its absolute threshold is lower than
+  // compare's (README, "Before and after"). A thresholds file, then
+  // --min-rss, can set it.
+  std::uint64_t min_rss = kDefaultMinRss;
+  if (auto text = p.value("min-rss")) {
+    auto bytes = parse_size(*text);
+    if (!bytes) throw UsageError("--min-rss '" + *text + "': expected a size such as 64KiB or 1MiB");
+    min_rss = *bytes;
+  }
+  auto set_min_rss = [&](analyze::Thresholds& t) {
+    for (auto& [name, value] : t.defaults)
+      if (const analyze::MetricInfo* m = analyze::find_metric(name); m && m->kind == analyze::MetricKind::rss)
+        value.absolute = static_cast<double>(min_rss);
+  };
   analyze::Thresholds thresholds;
+  set_min_rss(thresholds);
   if (auto path = p.value("thresholds")) {
     try {
-      thresholds = analyze::read_thresholds_file(*path);
+      thresholds = analyze::read_thresholds_file(*path, thresholds);
     } catch (const analyze::ThresholdError& e) {
       throw UsageError(e.what());
     }
   }
+  if (p.value("min-rss")) set_min_rss(thresholds);
   if (auto effect = p.number("min-effect", 0, 10)) {
     for (auto& [name, t] : thresholds.defaults)
       if (const analyze::MetricInfo* m = analyze::find_metric(name);
           m && (m->kind == analyze::MetricKind::time || m->kind == analyze::MetricKind::throughput))
         t.relative = *effect;
   }
-
   return thresholds;
 }
 
@@ -159,8 +177,10 @@ int run_ab_command(const std::vector<std::string>& args) {
                 "in a worktree under --build-dir). Each build makes its memory and counting runs;\n"
                 "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
                 "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
-                "interval and a Wilcoxon signed-rank test, never below the case's noise floor (the\n"
-                "spread of base against base). Allocations are exact; peak RSS as in compare.\n\n"
+                "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
+                "and the case's noise floor (the spread of base against base). Each timed process\n"
+                "first makes a memory run: peak RSS is judged on those pairs (median difference\n"
+                "beyond 5%% and --min-rss, Wilcoxon p < 0.05). Allocations are exact.\n\n"
                 "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
                 p.help_text().c_str());
     return 0;
@@ -208,7 +228,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     report::write_report_file(result.head, work.path() + "/head.json");
   }
 
-  analyze::PairedTimes paired{result.pairs, result.same_build};
+  analyze::PairedTimes paired{result.pairs, result.same_build, result.peak_rss};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;

@@ -148,14 +148,16 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   std::vector<std::string> args{"--filter", exact, "--dataset",
                                 dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
   args.insert(args.end(), o.measurement.begin(), o.measurement.end());
-  args.insert(args.end(), {"--phases", "time", "--processes", "1"});
+  // Each timed process also makes a memory run: peak RSS, like time, is then
+  // judged on interleaved pairs rather than on one run per build.
+  args.insert(args.end(), {"--phases", "memory,time", "--processes", "1"});
   std::vector<report::ProcessSamples> samples[2];
   double warmup = 0;
   std::string failure[2];
-  std::vector<std::pair<double, double>> pairs, same_build;
+  std::vector<std::pair<double, double>> pairs, same_build, rss_pairs;
   double last_run = 0;  // the median of the run before, in run order
   for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
-    double median[2] = {0, 0};
+    double median[2] = {0, 0}, rss[2] = {-1, -1};
     // base, head, head, base, ...: a steady drift weighs on both sides alike.
     for (int k = 0; k < 2; ++k) {
       const int s = (p % 2 == 0) ? k : 1 - k;
@@ -168,11 +170,15 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       samples[s].push_back(c->time->per_process[0]);
       warmup = c->time->warmup_seconds;
       median[s] = stats::median(c->time->per_process[0].real_ns);
+      if (c->memory) rss[s] = static_cast<double>(c->memory->peak_rss_delta_bytes);
       // The first run of every pair after the first follows a run of the same build.
       if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
       last_run = median[s];
     }
-    if (failure[0].empty() && failure[1].empty()) pairs.emplace_back(median[0], median[1]);
+    if (failure[0].empty() && failure[1].empty()) {
+      pairs.emplace_back(median[0], median[1]);
+      if (rss[0] >= 0 && rss[1] >= 0) rss_pairs.emplace_back(rss[0], rss[1]);
+    }
   }
   for (int s = 0; s < 2; ++s) {
     if (!failure[s].empty()) {
@@ -185,6 +191,7 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   if (failure[0].empty() && failure[1].empty()) {
     result.pairs[id] = std::move(pairs);
     result.same_build[id] = std::move(same_build);
+    result.peak_rss[id] = std::move(rss_pairs);
   }
 }
 

@@ -65,6 +65,9 @@ struct AbResult {
   // between the first two pairs, base, base between the next two, ...): an
   // A/A pairing as close in time as the real pairs, for the noise floor.
   std::map<std::string, std::vector<std::pair<double, double>>> same_build;
+  // Per case, peak RSS Δ (bytes) of the memory run each timed process made
+  // first, as (base, head) pairs in the same order.
+  std::map<std::string, std::vector<std::pair<double, double>>> peak_rss;
 };
 
 // Measures every case both builds have, interleaving each case's timed

@@ -34,13 +34,27 @@ void spin_for_share_of(Clock::duration took, int percent) {
 }
 
 // Resident pages outside malloc, so that only RSS moves, not the
-// allocation figures.
-void touch_anonymous_pages(std::size_t bytes) {
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  for (std::size_t i = 0; i < bytes; i += 4096) static_cast<volatile char*>(p)[i] = 1;
-  ::munmap(p, bytes);
-}
+// allocation figures. They are touched before the strategy runs and held
+// until it returns: pages touched after it might fit under its peak, which
+// would then not move.
+class ResidentPages {
+ public:
+  explicit ResidentPages(std::size_t bytes) : bytes_(bytes) {
+    if (bytes_ == 0) return;
+    p_ = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p_ == MAP_FAILED) throw std::bad_alloc();
+    for (std::size_t i = 0; i < bytes_; i += 4096) static_cast<volatile char*>(p_)[i] = 1;
+  }
+  ~ResidentPages() {
+    if (bytes_ != 0) ::munmap(p_, bytes_);
+  }
+  ResidentPages(const ResidentPages&) = delete;
+  ResidentPages& operator=(const ResidentPages&) = delete;
+
+ private:
+  std::size_t bytes_;
+  void* p_ = nullptr;
+};
 
 // A fixed number of loop turns per KiB of input: more instructions, the same
 // on every run (what Valgrind counts), unlike a spin that lasts a time.
@@ -56,6 +70,7 @@ std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const P
                 MEMBENCH_INJECT_RSS_KIB == 0 && MEMBENCH_INJECT_LOOPS_PER_KIB == 0) {
     return strategy.run(input, params, sink);
   } else {
+    const ResidentPages held(std::size_t{MEMBENCH_INJECT_RSS_KIB} * 1024);
     const auto start = Clock::now();
     std::uint64_t items = strategy.run(input, params, sink);
     if constexpr (MEMBENCH_INJECT_TIME_PERCENT > 0) spin_for_share_of(Clock::now() - start, MEMBENCH_INJECT_TIME_PERCENT);
@@ -64,7 +79,6 @@ std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const P
       benchmark::DoNotOptimize(extra);
       std::free(extra);
     }
-    if constexpr (MEMBENCH_INJECT_RSS_KIB > 0) touch_anonymous_pages(std::size_t{MEMBENCH_INJECT_RSS_KIB} * 1024);
     if constexpr (MEMBENCH_INJECT_LOOPS_PER_KIB > 0) extra_instructions(input.size, MEMBENCH_INJECT_LOOPS_PER_KIB);
     return items;
   }

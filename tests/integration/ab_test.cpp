@@ -38,8 +38,14 @@ TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
   EXPECT_TRUE(j["paired"].get<bool>());
   ASSERT_EQ(j["cases"].size(), 2u) << j.dump();
   for (const json& c : j["cases"]) {
-    bool saw_time = false;
+    bool saw_time = false, saw_rss = false;
     for (const json& m : c["metrics"]) {
+      if (m["metric"] == "memory.peak_rss_delta_bytes") {
+        // Peak RSS from the memory run each timed process made: 6 pairs.
+        saw_rss = true;
+        EXPECT_NE(m.value("note", "").find("6 paired memory runs"), std::string::npos) << m.dump();
+        EXPECT_EQ(m["threshold_absolute"], 128 * 1024) << "ab's default --min-rss";
+      }
       if (m["metric"].get<std::string>().rfind("allocations.", 0) == 0) {
         EXPECT_EQ(m["verdict"], "unchanged") << c["id"];
       }
@@ -51,6 +57,7 @@ TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
       }
     }
     EXPECT_TRUE(saw_time) << c.dump();
+    EXPECT_TRUE(saw_rss) << c.dump();
   }
   // The kept reports are ordinary reports with one timed process per pair.
   json base = json::parse(read_text(dir + "/reports/base.json"));
@@ -72,6 +79,7 @@ TEST(Ab, BadBuildsAndUsageAreExitTwoWithOneLine) {
            {"ab", MEMBENCH_BINARY, text},
            {"ab", MEMBENCH_BINARY, "no-such-revision-anywhere"},
            {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--pairs", "1"},
+           {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--min-rss", "lots"},
            {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^nothing-matches$", "--out", out},
        }) {
     CommandResult r = run_membench(args);

@@ -393,6 +393,67 @@ TEST(Compare, PairedIntervalMustClearTheMinimumEffect) {
   EXPECT_EQ(metric(find(d, id), "time.median_real_ns").verdict, Verdict::regressed);
 }
 
+// Nor may its interval reach below the case's noise floor: a consistent
+// +30% whose interval dips under what base against base moves is not claimed
+// (an A/A false alarm on a busy host: +26.5% [+7.9%, +29.4%], floor 10.5%).
+TEST(Compare, PairedIntervalMustClearTheNoiseFloor) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p;
+  for (double h : {130.0, 108.0, 129.0, 131.0, 109.0, 128.0, 130.0, 132.0}) p.by_case[id].emplace_back(100, h);
+  // Base against base, run next to each other: up to 14% apart.
+  for (auto [a, b] : std::vector<std::pair<double, double>>{{100, 112}, {100, 90}, {100, 114}, {100, 88}, {100, 108}})
+    p.same_build[id].emplace_back(a, b);
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  ASSERT_TRUE(t.interval_low && t.noise_floor);
+  EXPECT_GT(t.relative, *t.noise_floor) << "the median change is above the floor";
+  EXPECT_GT(*t.interval_low, 0.05) << "and its interval clears the minimum effect";
+  EXPECT_LT(*t.interval_low, *t.noise_floor) << "but not the floor";
+  EXPECT_EQ(t.verdict, Verdict::not_significant) << t.note;
+  EXPECT_NE(t.note.find("noise floor"), std::string::npos) << t.note;
+}
+
+// ab's peak RSS: judged on the memory runs of its timed processes, in pairs.
+TEST(Compare, PairedPeakRssIsJudgedOnTheMedianDifference) {
+  Report base = make_report(), head = make_report();
+  const std::string id = find(head, "stream").id;
+  const std::string rss = "memory.peak_rss_delta_bytes";
+  Thresholds ab_defaults;
+  for (auto& [name, t] : ab_defaults.defaults)
+    if (name == rss) t.absolute = 128 * 1024;
+  auto judged = [&](const std::vector<std::pair<double, double>>& runs) {
+    PairedTimes p;
+    p.peak_rss[id] = runs;
+    Comparison c = compare_reports(base, head, ab_defaults, &p);
+    return metric(find(c, id), rss);
+  };
+  const double MiB = 1 << 20, KiB = 1024;
+  // +256 KiB in every pair, on top of single runs that move by up to 232 KiB.
+  std::vector<std::pair<double, double>> grown, same;
+  const double noise[] = {0, 64, -68, 0, 4, 172, -164, 0};
+  for (int i = 0; i < 8; ++i) {
+    grown.emplace_back(2 * MiB + noise[i] * KiB, 2 * MiB + 256 * KiB + noise[(i + 3) % 8] * KiB);
+    same.emplace_back(2 * MiB + noise[i] * KiB, 2 * MiB + noise[(i + 5) % 8] * KiB);
+  }
+  const auto g = judged(grown);
+  EXPECT_EQ(g.verdict, Verdict::regressed) << g.note;
+  EXPECT_NEAR(g.delta, 256 * KiB, 70 * KiB);
+  EXPECT_NE(g.note.find("8 paired memory runs"), std::string::npos) << g.note;
+  // The same machine noise without a change: no verdict.
+  EXPECT_NE(judged(same).verdict, Verdict::regressed) << judged(same).note;
+  // A change beyond the threshold whose pairs disagree in sign is not significant.
+  std::vector<std::pair<double, double>> mixed;
+  for (double d : {600.0, -300.0, 500.0, -200.0, 400.0, 300.0, -250.0, 350.0})
+    mixed.emplace_back(2 * MiB, 2 * MiB + d * KiB);
+  EXPECT_EQ(judged(mixed).verdict, Verdict::not_significant) << judged(mixed).note;
+  // Under compare's defaults (256 KiB) the same +256 KiB is at the threshold, not beyond it.
+  PairedTimes p;
+  p.peak_rss[id] = {{2 * MiB, 2 * MiB + 200 * KiB}, {2 * MiB, 2 * MiB + 200 * KiB}, {2 * MiB, 2 * MiB + 200 * KiB},
+                    {2 * MiB, 2 * MiB + 200 * KiB}, {2 * MiB, 2 * MiB + 200 * KiB}, {2 * MiB, 2 * MiB + 200 * KiB}};
+  EXPECT_EQ(metric(find(compare_reports(base, head, Thresholds(), &p), id), rss).verdict, Verdict::within);
+}
+
 TEST(Compare, TooFewPairsCannotBeSignificant) {
   Report base = make_report(), head = make_report();
   const std::string id = find(head, "mmap").id;
