@@ -39,21 +39,21 @@ def metric(case, name):
     return None
 
 
-def clears_min_effect(m):
+def clears_effect_and_floor(m):
     """A paired time or throughput verdict stands only when its 95% interval
-    clears the minimum effect (README, "Before and after"). Builds before that
-    rule wrote the interval with a verdict that did not ask it; applying it
-    here judges their pairs as the current build does, and changes nothing in
-    what a current build wrote."""
+    clears the minimum effect and the case's noise floor (README, "Before and
+    after"). Builds before that rule wrote the interval and the floor with a
+    verdict that did not ask it; applying it here judges their pairs as the
+    current build does, and changes nothing in what a current build wrote."""
     if "interval" not in m or m.get("relative") is None:
         return True
     low, high = m["interval"]
     near = low if m["relative"] > 0 else -high
-    return near > m["threshold_relative"]
+    return near > max(m["threshold_relative"], m.get("noise_floor", 0))
 
 
 def metric_regressed(m):
-    return m["verdict"] == REGRESSED and clears_min_effect(m)
+    return m["verdict"] == REGRESSED and clears_effect_and_floor(m)
 
 
 def flagged(case):
