@@ -19,13 +19,43 @@ std::string valgrind_program() {
   return "";
 }
 
-std::vector<std::string> cachegrind_arguments(const std::string& out_file) {
+std::vector<std::string> cachegrind_arguments(const std::string& out_file, CallgrindScope scope) {
   // Callgrind rather than cachegrind: Valgrind 3.19's cachegrind cannot limit
   // counting to one function; callgrind's --toggle-collect can, with the same
   // cache simulation.
-  return {valgrind_program(), "--tool=callgrind", "--cache-sim=yes", "--collect-atstart=no",
-          std::string("--toggle-collect=") + kStrategyWindowSymbol, "--callgrind-out-file=" + out_file,
-          "--quiet"};
+  std::vector<std::string> argv{valgrind_program(), "--tool=callgrind", "--cache-sim=yes"};
+  if (scope == CallgrindScope::strategy_window) {
+    argv.push_back("--collect-atstart=no");
+    argv.push_back(std::string("--toggle-collect=") + kStrategyWindowSymbol);
+  }
+  argv.push_back("--callgrind-out-file=" + out_file);
+  argv.push_back("--quiet");
+  return argv;
+}
+
+CallgrindFile::CallgrindFile() {
+  static int serial = 0;
+  path_ = (std::filesystem::temp_directory_path() /
+           ("membench-callgrind." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
+              .string();
+}
+
+CallgrindFile::~CallgrindFile() {
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const std::string& failure) {
+  if (r.extra.is_null()) r.extra = nlohmann::json::object();
+  if (!failure.empty()) {
+    r.extra["cachegrind_error"] = failure;
+    return;
+  }
+  try {
+    r.cachegrind = read_callgrind_totals(out_file);
+  } catch (const std::exception& e) {
+    r.extra["cachegrind_error"] = e.what();
+  }
 }
 
 report::CpuCost read_callgrind_totals(const std::string& path) {
@@ -60,26 +90,13 @@ report::CpuCost read_callgrind_totals(const std::string& path) {
 }
 
 void attach_cachegrind(const CaseRun& run, report::CaseResult& r) {
-  static int serial = 0;
-  const std::string out_file = (std::filesystem::temp_directory_path() /
-                                ("membench-callgrind." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
-                                   .string();
-  std::vector<std::string> argv = cachegrind_arguments(out_file);
+  CallgrindFile out_file;
+  std::vector<std::string> argv = cachegrind_arguments(out_file.path());
   std::vector<std::string> child = run.child_argv("cachegrind");
   argv.insert(argv.end(), child.begin(), child.end());
   ChildOutcome out = run_child({.argv = argv, .env_set = run.env, .timeout_seconds = run.remaining_seconds()});
-  if (r.extra.is_null()) r.extra = nlohmann::json::object();
-  if (PhaseVerdict v = judge(out, "cachegrind", run.options); !v.ok) {
-    r.extra["cachegrind_error"] = v.error;
-  } else {
-    try {
-      r.cachegrind = read_callgrind_totals(out_file);
-    } catch (const std::exception& e) {
-      r.extra["cachegrind_error"] = e.what();
-    }
-  }
-  std::error_code ec;
-  std::filesystem::remove(out_file, ec);
+  PhaseVerdict v = judge(out, "cachegrind", run.options);
+  settle_cachegrind(r, out_file.path(), v.ok ? "" : v.error);
 }
 
 }  // namespace membench::runner

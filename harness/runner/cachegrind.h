@@ -20,8 +20,28 @@ std::string valgrind_program();
 // as callgrind's --toggle-collect matches it).
 inline constexpr const char* kStrategyWindowSymbol = "membench::runner::run_strategy*";
 
-// The callgrind options that count the window alone, writing `out_file`.
-std::vector<std::string> cachegrind_arguments(const std::string& out_file);
+// The callgrind options, writing `out_file`: counting the window alone, or
+// the whole program (a command case).
+enum class CallgrindScope { strategy_window, whole_program };
+std::vector<std::string> cachegrind_arguments(const std::string& out_file,
+                                              CallgrindScope scope = CallgrindScope::strategy_window);
+
+// A fresh path for one callgrind output file, removed with this object.
+class CallgrindFile {
+ public:
+  CallgrindFile();
+  ~CallgrindFile();
+  CallgrindFile(const CallgrindFile&) = delete;
+  CallgrindFile& operator=(const CallgrindFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// After a callgrind run: its totals into r.cachegrind, or why not into
+// r.extra.cachegrind_error (`failure`, the run's own, when not empty).
+void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const std::string& failure);
 
 // Reads the totals of a callgrind output file written with the options
 // above; throws std::runtime_error naming the file when it has none.

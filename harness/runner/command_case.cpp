@@ -291,27 +291,15 @@ void heaptrack_phase(CaseResult& r, const CommandCase& k, const std::vector<std:
 // The whole program under callgrind's cache simulator.
 void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
                       const Deadline& deadline) {
-  static int serial = 0;
-  std::string file = (fs::temp_directory_path() /
-                      ("membench-callgrind." + std::to_string(::getpid()) + ".c" + std::to_string(++serial)))
-                         .string();
-  std::vector<std::string> argv{valgrind_program(), "--tool=callgrind", "--cache-sim=yes",
-                                "--callgrind-out-file=" + file, "--quiet", k.command->program};
+  CallgrindFile file;
+  std::vector<std::string> argv = cachegrind_arguments(file.path(), CallgrindScope::whole_program);
+  argv.push_back(k.command->program);
   std::vector<std::string> words = command_argv(*k.command, *k.set, k.input_path);
   argv.insert(argv.end(), words.begin() + 1, words.end());
   ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = env, .timeout_seconds = deadline.remaining(),
                                          .stdin_path = k.command->input_argument ? "" : k.input_path});
-  if (out.end != ChildOutcome::End::exited || out.exit_code != 0) {
-    r.extra["cachegrind_error"] = "valgrind exited with code " + std::to_string(out.exit_code);
-  } else {
-    try {
-      r.cachegrind = read_callgrind_totals(file);
-    } catch (const std::exception& e) {
-      r.extra["cachegrind_error"] = e.what();
-    }
-  }
-  std::error_code ec;
-  fs::remove(file, ec);
+  const bool ran = out.end == ChildOutcome::End::exited && out.exit_code == 0;
+  settle_cachegrind(r, file.path(), ran ? "" : "valgrind exited with code " + std::to_string(out.exit_code));
 }
 
 }  // namespace

@@ -270,3 +270,33 @@ TEST(CommandCase, AbJudgesCommandCases) {
   EXPECT_NE(ab.dump().find("command/cat/"), std::string::npos);
   EXPECT_TRUE(ab.value("paired", false)) << ab.dump().substr(0, 400);
 }
+
+// --cachegrind on a command counts the whole program under Valgrind: sorting
+// ten times the lines executes more instructions, and a program that fails
+// under Valgrind costs only its figure, with the reason.
+TEST(CommandCase, CachegrindCountsTheWholeProgram) {
+  if (run_shell("command -v valgrind").exit_code != 0) GTEST_SKIP() << "valgrind is not installed";
+  std::string dir = test_dir("command_cachegrind");
+  std::string small = numbers_file(dir, 200);
+  std::string large = dir + "/large.txt";
+  {
+    std::ofstream out(large);
+    for (int i = 0; i < 10; ++i) out << read_text(small);
+  }
+  std::vector<std::string> args{"--command", "sort=sort {input}", "--command", "fails=false", "--ignore-output",
+                                "--dataset", small, "--dataset", large, "--phases", "count", "--cachegrind"};
+  json rep = run_report(args, dir, 1);  // `false` fails its case
+  std::map<std::string, double> instructions;
+  for (const json& c : rep["results"]) {
+    if (c["strategy"] == "fails") {
+      EXPECT_EQ(c["status"], "failed") << c.dump();
+      continue;
+    }
+    ASSERT_TRUE(c.contains("cachegrind")) << c["extra"].dump();
+    EXPECT_GT(c["cachegrind"]["instructions"].get<double>(), 0) << c["id"];
+    EXPECT_LE(c["cachegrind"]["d1_misses"].get<double>(), c["cachegrind"]["instructions"].get<double>());
+    instructions[c["dataset"].get<std::string>()] = c["cachegrind"]["instructions"].get<double>();
+  }
+  ASSERT_EQ(instructions.size(), 2u);
+  EXPECT_GT(instructions["file:large.txt"], instructions["file:numbers.txt"]);
+}
