@@ -37,4 +37,20 @@ std::string allocator_names() {
   return s;
 }
 
+std::optional<std::vector<std::string>> allocator_environment(const std::string& allocator, bool sanitized_process,
+                                                              std::string& why) {
+  const AllocatorDef* def = find_allocator(allocator);
+  if (!def || def->libraries.empty()) return std::vector<std::string>{};
+  if (sanitized_process) {
+    why = "a sanitizer build cannot preload " + allocator + " (the sanitizer's runtime must come first)";
+    return std::nullopt;
+  }
+  std::string lib = allocator_library(*def);
+  if (lib.empty()) {
+    why = allocator + " is not installed (" + def->package + ")";
+    return std::nullopt;
+  }
+  return std::vector<std::string>{"LD_PRELOAD=" + lib};
+}
+
 }  // namespace membench::runner

@@ -4,6 +4,7 @@
 // whichever allocator comes next.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +26,12 @@ bool allocator_installed(const AllocatorDef& a);
 
 // "glibc, jemalloc, tcmalloc, mimalloc"
 std::string allocator_names();
+
+// The environment that puts `allocator` in place in a measured process
+// (LD_PRELOAD, or nothing for glibc); nothing, with the reason in `why`, when
+// the case must be skipped: the library is not installed, or the process is
+// a sanitizer build (whose runtime must come first).
+std::optional<std::vector<std::string>> allocator_environment(const std::string& allocator, bool sanitized_process,
+                                                              std::string& why);
 
 }  // namespace membench::runner

@@ -314,16 +314,15 @@ CaseResult run_command_case(const PlannedCase& c, const RunOptions& o) {
                {"program", c.command->program},
                {"shell", o.commands->shell},
                {"input", c.command->input_argument ? "argument" : "stdin"}};
-  std::vector<std::string> env;
-  if (const AllocatorDef* def = find_allocator(c.allocator); def && !def->libraries.empty()) {
-    std::string lib = allocator_library(*def);
-    if (lib.empty()) {
-      r.status = Status::skipped;
-      r.error = c.allocator + " is not installed (" + def->package + ")";
-      return r;
-    }
-    env.push_back("LD_PRELOAD=" + lib);
+  // The command is not the sanitizer build membench may be.
+  std::string why;
+  std::optional<std::vector<std::string>> allocator_env = allocator_environment(c.allocator, false, why);
+  if (!allocator_env) {
+    r.status = Status::skipped;
+    r.error = why;
+    return r;
   }
+  std::vector<std::string> env = std::move(*allocator_env);
   if (launcher_program().empty()) {
     r.status = Status::failed;
     r.error = "membench-launch is not installed beside membench";

@@ -27,28 +27,11 @@ using report::Status;
 
 namespace {
 
-// The environment that puts the case's allocator in place; empty and a
-// reason when the case must be skipped.
-std::optional<std::vector<std::string>> allocator_environment(const std::string& allocator, std::string& why) {
-  const AllocatorDef* def = find_allocator(allocator);
-  if (!def || def->libraries.empty()) return std::vector<std::string>{};
-  if (sanitizer_build()) {
-    why = "a sanitizer build cannot preload " + allocator + " (the sanitizer's runtime must come first)";
-    return std::nullopt;
-  }
-  std::string lib = allocator_library(*def);
-  if (lib.empty()) {
-    why = allocator + " is not installed (" + def->package + ")";
-    return std::nullopt;
-  }
-  return std::vector<std::string>{"LD_PRELOAD=" + lib};
-}
-
 CaseResult run_one(const PlannedCase& c, const RunOptions& o, const std::string& exe,
                    HeaptrackCalibrations& calibrations) {
   CaseResult r = case_skeleton(c);
   std::string why;
-  std::optional<std::vector<std::string>> env = allocator_environment(c.allocator, why);
+  std::optional<std::vector<std::string>> env = allocator_environment(c.allocator, sanitizer_build(), why);
   if (!env) {
     r.status = Status::skipped;
     r.error = why;
