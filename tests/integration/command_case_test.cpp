@@ -276,6 +276,7 @@ TEST(CommandCase, AbJudgesCommandCases) {
 // under Valgrind costs only its figure, with the reason.
 TEST(CommandCase, CachegrindCountsTheWholeProgram) {
   if (run_shell("command -v valgrind").exit_code != 0) GTEST_SKIP() << "valgrind is not installed";
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("a sanitizer build refuses --cachegrind");
   std::string dir = test_dir("command_cachegrind");
   std::string small = numbers_file(dir, 200);
   std::string large = dir + "/large.txt";
