@@ -45,6 +45,7 @@ TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
         saw_rss = true;
         EXPECT_NE(m.value("note", "").find("6 paired memory runs"), std::string::npos) << m.dump();
         EXPECT_EQ(m["threshold_absolute"], 128 * 1024) << "ab's default --min-rss";
+        EXPECT_EQ(m["threshold_relative"], 0.01);
       }
       if (m["metric"].get<std::string>().rfind("allocations.", 0) == 0) {
         EXPECT_EQ(m["verdict"], "unchanged") << c["id"];
