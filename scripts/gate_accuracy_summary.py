@@ -107,6 +107,17 @@ def main(directory):
             return None if m is None else m["verdict"] == REGRESSED
         return test
 
+    def rss_caught_at_current_defaults(c):
+        # ab's paired peak-RSS rule with its current defaults (1% and 128 KiB,
+        # Wilcoxon p < 0.05 over at least 6 pairs), over the stored median
+        # difference: builds measured before those defaults are judged as now.
+        m = metric(c, "memory.peak_rss_delta_bytes")
+        if m is None or "paired memory runs" not in m.get("note", ""):
+            return None
+        pairs = int(m["note"].split()[0])
+        return (m["delta"] > 128 * 1024 and m["base"] > 0 and m["delta"] / m["base"] > 0.01
+                and m.get("p_value", 1) < 0.05 and pairs >= 6)
+
     def no_time_verdict(c):
         # compare's note when the two runs waited off the CPU differently.
         m = metric(c, "time.median_real_ns")
@@ -124,6 +135,7 @@ def main(directory):
         "+5% time caught (noise floor < 5%)": per_workload(detect["time5"], time_caught_quiet),
         "+1 allocation caught": per_workload(detect["alloc1"], exact_caught("allocations.count")),
         "+256 KiB RSS caught": per_workload(detect["rss256"], exact_caught("memory.peak_rss_delta_bytes")),
+        "+256 KiB RSS caught, ab's current RSS defaults": per_workload(detect["rss256"], rss_caught_at_current_defaults),
     }
     workloads = sorted({w for r in rows.values() for w in r})
 
