@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""Summarises a `make gate-accuracy` directory as Markdown tables, per workload.
+"""Summarises `make gate-accuracy` directories as Markdown tables, per workload.
+
+    gate_accuracy_summary.py DIR [DIR...]
+
+Several directories (measurements of one suite, say by different builds)
+are pooled: their trials count together; machine and cost are per directory.
 
 Reads the comparison JSON that `membench ab --out` and `membench compare --out`
 wrote (aa-N.json, time10-N.json, time5-N.json, alloc1-N.json, rss256-N.json,
@@ -79,10 +84,41 @@ def rate(hits, total):
     return "–" if total == 0 else f"{hits}/{total} ({100.0 * hits / total:.1f}%)"
 
 
-def main(directory):
-    aa = load(os.path.join(directory, "aa-*.json"))
-    unpaired = load(os.path.join(directory, "unpaired-*.json"))
-    detect = {k: load(os.path.join(directory, f"{k}-*.json")) for k in ("time10", "time5", "alloc1", "rss256")}
+def machine_and_cost(directory):
+    machine = ""
+    run_path = os.path.join(directory, "run.json")
+    if os.path.exists(run_path):
+        with open(run_path) as f:
+            ctx = json.load(f)["context"]
+        machine = (f"{ctx.get('cpu_model', '?')}, {ctx.get('cores', '?')} cores, kernel {ctx.get('kernel', '?')}, "
+                   f"membench {ctx.get('membench_version', '?')} ({ctx.get('git_commit', '?')}), "
+                   f"{ctx.get('created_utc', '')}")
+    costs = defaultdict(list)
+    cost_path = os.path.join(directory, "costs.txt")
+    if os.path.exists(cost_path):
+        with open(cost_path) as f:
+            for line in f:
+                name, ms = line.split()
+                costs[name].append(int(ms) / 1000.0)
+    line = ""
+    if costs.get("run"):
+        run_s = statistics.median(costs["run"])
+        ab_s = costs.get("ab-aa", [])
+        line = f"Cost: one `run` {run_s:.0f} s"
+        if ab_s:
+            line += (f"; one A/A `ab` (median of {len(ab_s)}) {statistics.median(ab_s):.0f} s = "
+                     f"{statistics.median(ab_s) / run_s:.1f}x one run")
+        total = sum(sum(v) for v in costs.values())
+        line += f"; this whole measurement {total / 60:.0f} min."
+    return machine, line
+
+
+def main(directories):
+    def pooled(name):
+        return [t for d in directories for t in load(os.path.join(d, name))]
+    aa = pooled("aa-*.json")
+    unpaired = pooled("unpaired-*.json")
+    detect = {k: pooled(f"{k}-*.json") for k in ("time10", "time5", "alloc1", "rss256")}
 
     # Noise floor per case: the median over the A/A trials.
     floors = defaultdict(list)
@@ -139,23 +175,9 @@ def main(directory):
     }
     workloads = sorted({w for r in rows.values() for w in r})
 
-    machine = ""
-    run_path = os.path.join(directory, "run.json")
-    if os.path.exists(run_path):
-        with open(run_path) as f:
-            ctx = json.load(f)["context"]
-        machine = (f"{ctx.get('cpu_model', '?')}, {ctx.get('cores', '?')} cores, kernel {ctx.get('kernel', '?')}, "
-                   f"membench {ctx.get('membench_version', '?')} ({ctx.get('git_commit', '?')}), "
-                   f"{ctx.get('created_utc', '')}")
-    costs = defaultdict(list)
-    cost_path = os.path.join(directory, "costs.txt")
-    if os.path.exists(cost_path):
-        with open(cost_path) as f:
-            for line in f:
-                name, ms = line.split()
-                costs[name].append(int(ms) / 1000.0)
-
-    print(f"Machine: {machine}\n")
+    for d in directories:
+        machine, _ = machine_and_cost(d)
+        print(f"{d}: {machine}\n")
     print(f"A/A trials: {len(aa)}, with any false alarm: {aa_trials_with_alarm}. "
           f"Detection trials: " + ", ".join(f"{k} {len(v)}" for k, v in detect.items()) + ".\n")
     print("| figure | " + " | ".join(workloads) + " | all |")
@@ -169,20 +191,14 @@ def main(directory):
     noisy = sorted(set(floor) - quiet)
     if noisy:
         print("Noisier cases: " + ", ".join(f"`{c}` {100 * floor[c]:.1f}%" for c in noisy) + ".\n")
-    if costs.get("run"):
-        run_s = statistics.median(costs["run"])
-        ab_s = costs.get("ab-aa", [])
-        line = f"Cost: one `run` {run_s:.0f} s"
-        if ab_s:
-            line += (f"; one `ab` (median of {len(ab_s)}) {statistics.median(ab_s):.0f} s = "
-                     f"{statistics.median(ab_s) / run_s:.1f}x one run")
-        total = sum(sum(v) for v in costs.values())
-        line += f"; this whole measurement {total / 60:.0f} min."
-        print(line)
+    for d in directories:
+        _, cost = machine_and_cost(d)
+        if cost:
+            print(f"{d}: {cost}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: gate_accuracy_summary.py DIR\n")
+    if len(sys.argv) < 2:
+        sys.stderr.write("usage: gate_accuracy_summary.py DIR [DIR...]\n")
         sys.exit(2)
-    main(sys.argv[1])
+    main(sys.argv[1:])
