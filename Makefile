@@ -29,7 +29,7 @@ selfbench: build
 	scripts/selfbench.sh $(BUILD)
 
 # The time gate's false-alarm and detection rates on this machine (a
-# benchmark: about an hour and a half with the defaults; README, "How far the
+# benchmark: about three and a half hours with the defaults here; README, "How far the
 # time gate can be trusted").
 gate-accuracy: deps
 	scripts/gate-accuracy.sh
