@@ -114,3 +114,29 @@ TEST(Ab, CachegrindFiguresAreComparedExactly) {
   json head = json::parse(read_text(dir + "/reports/head.json"));
   EXPECT_TRUE(head["results"][0].contains("cachegrind")) << head.dump();
 }
+
+// ab's own RSS thresholds (1% and 128 KiB): a thresholds file changes them,
+// and --min-rss wins over the file.
+TEST(Ab, RssThresholdsComeFromTheFileThenMinRss) {
+  std::string dir = test_dir("ab_rss_thresholds");
+  std::string thresholds = dir + "/thresholds.json";
+  std::ofstream(thresholds) << R"({"defaults": {"memory.peak_rss_delta_bytes": {"relative": 0.2, "absolute": 1048576}}})";
+  auto rss_threshold = [&](const std::vector<std::string>& extra) {
+    std::string out = dir + "/ab.json";
+    std::vector<std::string> args{"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^hash/stream/", "--dataset",
+                                  small_file(dir), "--pairs", "2", "--min-time", "0.001", "--warmup", "0.001",
+                                  "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = run_membench(args);
+    EXPECT_LE(r.exit_code, 1) << r.err;
+    const json comparison = json::parse(read_text(out));
+    for (const json& m : comparison["cases"][0]["metrics"])
+      if (m["metric"] == "memory.peak_rss_delta_bytes")
+        return std::make_pair(m["threshold_relative"].get<double>(), m["threshold_absolute"].get<double>());
+    ADD_FAILURE() << "no peak RSS metric";
+    return std::make_pair(0.0, 0.0);
+  };
+  EXPECT_EQ(rss_threshold({}), std::make_pair(0.01, 131072.0));
+  EXPECT_EQ(rss_threshold({"--thresholds", thresholds}), std::make_pair(0.2, 1048576.0));
+  EXPECT_EQ(rss_threshold({"--thresholds", thresholds, "--min-rss", "64KiB"}), std::make_pair(0.2, 65536.0));
+}
