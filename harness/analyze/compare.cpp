@@ -318,6 +318,44 @@ MetricChange judge_paired_rss(const MetricInfo& info, const Threshold& threshold
   return m;
 }
 
+// The runs of a case that `ab` paired, when there are at least `least`.
+const std::vector<std::pair<double, double>>* runs_of(
+    const std::map<std::string, std::vector<std::pair<double, double>>>& by_case, const std::string& id,
+    std::size_t least) {
+  auto it = by_case.find(id);
+  return it != by_case.end() && it->second.size() >= least ? &it->second : nullptr;
+}
+
+// Every metric of the catalogue that either side measured, judged.
+std::vector<MetricChange> judge_metrics(const CaseResult& b, const CaseResult& h, const Thresholds& thresholds,
+                                        const PairedTimes* paired) {
+  std::vector<MetricChange> out;
+  for (const MetricInfo& info : compared_metrics()) {
+    std::optional<double> bv = metric_value(b, info.name), hv = metric_value(h, info.name);
+    if (!bv && !hv) continue;
+    if (!bv || !hv) {
+      MetricChange m;
+      m.metric = &info;
+      m.base = bv.value_or(0);
+      m.head = hv.value_or(0);
+      m.verdict = Verdict::unavailable;
+      m.note = std::string("missing in ") + (bv ? "head" : "base");
+      out.push_back(m);
+      continue;
+    }
+    const Threshold threshold = thresholds.for_case(h.id, info.name);
+    if (paired && info.kind == MetricKind::rss)
+      if (const auto* runs = runs_of(paired->peak_rss, h.id, 1)) {
+        out.push_back(judge_paired_rss(info, threshold, thresholds, *runs));
+        continue;
+      }
+    const auto* pairs = paired ? runs_of(paired->by_case, h.id, 0) : nullptr;
+    const auto* same_build = paired ? runs_of(paired->same_build, h.id, 3) : nullptr;
+    out.push_back(judge(info, *bv, *hv, threshold, b, h, thresholds, pairs, same_build));
+  }
+  return out;
+}
+
 int sort_rank(const CaseComparison& c) {
   if (c.regression_count() > 0) return 0;
   if (c.changed()) return 1;
@@ -370,37 +408,7 @@ Comparison compare_reports(const report::Report& base, const report::Report& hea
     cc.digest_changed = both_ok && !b.output_digest.empty() && !h.output_digest.empty() &&
                         b.output_digest != h.output_digest;
     // A case that did not complete on either side has no figures worth judging.
-    if (both_ok) {
-      for (const MetricInfo& info : compared_metrics()) {
-        std::optional<double> bv = metric_value(b, info.name), hv = metric_value(h, info.name);
-        if (!bv && !hv) continue;
-        if (!bv || !hv) {
-          MetricChange m;
-          m.metric = &info;
-          m.base = bv.value_or(0);
-          m.head = hv.value_or(0);
-          m.verdict = Verdict::unavailable;
-          m.note = std::string("missing in ") + (bv ? "head" : "base");
-          cc.metrics.push_back(m);
-          continue;
-        }
-        const Threshold threshold = thresholds.for_case(h.id, info.name);
-        if (paired && info.kind == MetricKind::rss) {
-          if (auto it = paired->peak_rss.find(h.id); it != paired->peak_rss.end() && !it->second.empty()) {
-            cc.metrics.push_back(judge_paired_rss(info, threshold, thresholds, it->second));
-            continue;
-          }
-        }
-        const std::vector<std::pair<double, double>>*pairs = nullptr, *same_build = nullptr;
-        if (paired) {
-          if (auto it = paired->by_case.find(h.id); it != paired->by_case.end()) pairs = &it->second;
-          auto aa = paired->same_build.find(h.id);
-          if (aa != paired->same_build.end() && aa->second.size() >= 3) same_build = &aa->second;
-        }
-        cc.metrics.push_back(
-            judge(info, *bv, *hv, threshold, b, h, thresholds, pairs, same_build));
-      }
-    }
+    if (both_ok) cc.metrics = judge_metrics(b, h, thresholds, paired);
     out.cases.push_back(std::move(cc));
   }
   std::stable_sort(out.cases.begin(), out.cases.end(),
