@@ -45,9 +45,13 @@ const CorpusDef* find_corpus(const DatasetDef& def) {
   return corpus_registry().find_if([&](const CorpusDef& c) { return c.dataset == &def; });
 }
 
-void build_header_corpus(const std::filesystem::path& root, ByteWriter& out) {
+void build_header_corpus(const std::filesystem::path& root, ByteWriter& out, std::uint64_t max_bytes) {
   namespace fs = std::filesystem;
-  std::vector<std::string> files;  // relative paths, sorted bytewise below
+  struct Header {
+    std::string relative;
+    std::uintmax_t size;
+  };
+  std::vector<Header> files;  // sorted bytewise by path below
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
   if (ec) throw std::runtime_error("cannot list " + root.string() + ": " + ec.message());
@@ -55,10 +59,18 @@ void build_header_corpus(const std::filesystem::path& root, ByteWriter& out) {
     if (ec) throw std::runtime_error("cannot list " + root.string() + ": " + ec.message());
     if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
     fs::path relative = it->path().lexically_relative(root);
-    if (is_header(relative)) files.push_back(relative.string());
+    if (!is_header(relative)) continue;
+    const std::uintmax_t size = it->file_size(ec);
+    if (ec) throw std::runtime_error("cannot stat " + it->path().string() + ": " + ec.message());
+    files.push_back({relative.string(), size});
   }
-  std::sort(files.begin(), files.end());
-  for (const std::string& file : files) append_file(root / file, out);
+  std::sort(files.begin(), files.end(), [](const Header& a, const Header& b) { return a.relative < b.relative; });
+  std::uint64_t total = 0;
+  for (const Header& file : files) {
+    if (file.size > max_bytes - total) break;
+    total += file.size;
+    append_file(root / file.relative, out);
+  }
 }
 
 }  // namespace membench::datasets

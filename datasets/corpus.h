@@ -8,6 +8,7 @@
 // it has no manifest checksum; a report should record the file's SHA-256.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 #include "datasets/dataset.h"
@@ -32,8 +33,12 @@ const CorpusDef* find_corpus(const DatasetDef& def);
 // and every regular file without an extension under ROOT/c++/ (the standard
 // library's headers), concatenated as they are in bytewise-sorted order of
 // their paths relative to root. Symbolic links are not followed (they would
-// repeat files). Throws std::runtime_error when a file cannot be read.
-void build_header_corpus(const std::filesystem::path& root, ByteWriter& out);
+// repeat files). With `max_bytes`, only whole files are taken, and the corpus
+// ends before the first file that would take it past max_bytes: a prefix of
+// the full corpus that never cuts a header in two. Throws std::runtime_error
+// when a file cannot be read.
+void build_header_corpus(const std::filesystem::path& root, ByteWriter& out,
+                         std::uint64_t max_bytes = UINT64_MAX);
 
 }  // namespace membench::datasets
 

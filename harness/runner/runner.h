@@ -20,7 +20,7 @@ struct CommandDef;
 
 // Chosen with `make gate-accuracy` (README, "How the time gate was measured").
 inline constexpr int kDefaultProcesses = 5;
-inline constexpr int kDefaultRepetitions = 2;
+inline constexpr int kDefaultRepetitions = 1;
 
 struct RunOptions {
   std::string filter;  // ECMAScript regex on the case id; empty: all

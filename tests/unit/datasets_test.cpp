@@ -93,11 +93,11 @@ class TempTree {
   std::filesystem::path root_;
 };
 
-std::string build_corpus(const std::filesystem::path& root) {
+std::string build_corpus(const std::filesystem::path& root, std::uint64_t max_bytes = UINT64_MAX) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::tmpfile(), &std::fclose);
   {
     ByteWriter out(file.get(), UINT64_MAX);
-    build_header_corpus(root, out);
+    build_header_corpus(root, out, max_bytes);
   }
   std::rewind(file.get());
   std::string bytes;
@@ -118,6 +118,18 @@ TEST(Datasets, HeaderCorpusTakesHeadersInSortedPathOrder) {
   tree.add("README", "[README: extensionless outside c++/]");
   std::filesystem::create_symlink(tree.root() / "zlib.h", tree.root() / "alias.h");  // not followed
   EXPECT_EQ(build_corpus(tree.root()), "[Alpha.h][stl_vector.h][c++/12/vector][sys/types.h][zlib.h]");
+}
+
+TEST(Datasets, HeaderCorpusCapTakesWholeHeadersUpToTheLimit) {
+  TempTree tree;
+  tree.add("a.h", "[a.h]");        // 5 bytes
+  tree.add("b.h", "[b.h: 12]");    // 9: 14 in all
+  tree.add("c.h", "[c]");          // 3 would fit after b.h, but the corpus is a prefix
+  auto capped = [&](std::uint64_t max_bytes) { return build_corpus(tree.root(), max_bytes); };
+  EXPECT_EQ(capped(17), "[a.h][b.h: 12][c]");
+  EXPECT_EQ(capped(16), "[a.h][b.h: 12]");
+  EXPECT_EQ(capped(13), "[a.h]");  // b.h is never cut in two
+  EXPECT_EQ(capped(4), "");
 }
 
 // A corpus registered for the test only (opt-in tier, a kind no workload
@@ -145,14 +157,19 @@ TEST(Datasets, MaterialiseBuildsACorpusOnceAndReusesIt) {
   std::filesystem::remove(path);
 }
 
-TEST(Datasets, UsrIncludeIsACorpus) {
-  const DatasetDef* def = find_dataset("usr-include");
-  ASSERT_NE(def, nullptr);
-  EXPECT_EQ(def->generate, nullptr);
-  EXPECT_STREQ(def->kind, "text");
-  const CorpusDef* corpus = find_corpus(*def);
-  ASSERT_NE(corpus, nullptr);
-  EXPECT_EQ(corpus->dataset, def);
+TEST(Datasets, UsrIncludeIsACorpusWhoseFirst16MiBAreInTheDefaultSuite) {
+  for (const char* name : {"usr-include", "usr-include-16MiB"}) {
+    const DatasetDef* def = find_dataset(name);
+    ASSERT_NE(def, nullptr) << name;
+    EXPECT_EQ(def->generate, nullptr);
+    EXPECT_STREQ(def->kind, "text");
+    const CorpusDef* corpus = find_corpus(*def);
+    ASSERT_NE(corpus, nullptr);
+    EXPECT_EQ(corpus->dataset, def);
+  }
+  // The whole corpus grows with the installed packages: opt-in only.
+  EXPECT_EQ(find_dataset("usr-include")->tiers, unsigned{kLarge});
+  EXPECT_EQ(find_dataset("usr-include-16MiB")->tiers, unsigned{kStandard});
   EXPECT_EQ(find_corpus(*smallest_of_kind("text")), nullptr);
 }
 
