@@ -24,6 +24,7 @@
 # Environment: TRIALS (default 20), DETECT_TRIALS (20), TIME5_TRIALS (as
 # DETECT_TRIALS), EXACT_TRIALS (3),
 # GATE_SUITE (run options choosing the cases, default "--quick"),
+# AB_OPTIONS (further options of every ab, e.g. "--pairs 16"),
 # GATE_OUT (default reports/gate-accuracy), GATE_BUILD (default build-gate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,7 @@ trials=${TRIALS:-20}
 detect_trials=${DETECT_TRIALS:-20}
 exact_trials=${EXACT_TRIALS:-3}
 read -r -a suite <<<"${GATE_SUITE:---quick}"
+read -r -a ab_options <<<"${AB_OPTIONS:-}"
 out=${GATE_OUT:-reports/gate-accuracy}
 build=${GATE_BUILD:-build-gate}
 bin=$out/bin
@@ -64,7 +66,7 @@ ab() {  # label head-binary trial
   local dir=$out/$1-$3
   local t0
   t0=$(millis)
-  "$base" ab "$base" "$2" "${suite[@]}" --out "$dir.json" --reports "$dir" >"$dir.txt" 2>"$dir.log" ||
+  "$base" ab "$base" "$2" "${suite[@]}" "${ab_options[@]}" --out "$dir.json" --reports "$dir" >"$dir.txt" 2>"$dir.log" ||
     [[ $? -eq 1 ]] || { echo "gate-accuracy: ab $1 trial $3 failed (see $dir.log)" >&2; exit 2; }
   echo "ab-$1 $(($(millis) - t0))" >>"$out/costs.txt"
 }
