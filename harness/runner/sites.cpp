@@ -79,6 +79,13 @@ std::vector<report::SiteFrame> strategy_frames(const std::vector<SymbolFrame>& i
   return out;
 }
 
+// Only the runner symbolizes: the measured children never load libdw. A
+// throw (no libdw) leaves it to be made again on the next call.
+Symbolizer& runner_symbolizer() {
+  static Symbolizer symbols(MEMBENCH_SOURCE_DIR);
+  return symbols;
+}
+
 std::string frames_key(const std::vector<report::SiteFrame>& frames) {
   std::string key;
   for (const report::SiteFrame& f : frames) key += f.function + '\x1f' + f.file + '\x1f' + std::to_string(f.line) + '\x1e';
@@ -145,17 +152,22 @@ RawSites parse_raw_sites(const std::string& text) {
   return raw;
 }
 
-std::vector<report::AllocationSite> symbolize_sites(const RawSites& raw, const std::string& source_dir) {
-  Symbolizer symbols(raw.maps, source_dir);
-  std::map<std::uintptr_t, std::vector<SymbolFrame>> cache;
+std::vector<report::AllocationSite> symbolize_sites(const RawSites& raw, Symbolizer& symbols) {
+  std::vector<std::uintptr_t> addresses;
+  for (const RawSite& s : raw.sites) addresses.insert(addresses.end(), s.frames.begin(), s.frames.end());
+  std::sort(addresses.begin(), addresses.end());
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  const std::vector<std::vector<SymbolFrame>> frames = symbols.frames(raw.maps, addresses);
+  auto frames_at = [&](std::uintptr_t a) -> const std::vector<SymbolFrame>& {
+    return frames[static_cast<std::size_t>(std::lower_bound(addresses.begin(), addresses.end(), a) - addresses.begin())];
+  };
   std::map<std::string, report::AllocationSite> merged;  // identical after symbolizing: one site
   report::AllocationSite sum;
   for (const RawSite& s : raw.sites) {
     std::vector<SymbolFrame> inner_first;
     for (std::uintptr_t a : s.frames) {
-      auto it = cache.find(a);
-      if (it == cache.end()) it = cache.emplace(a, symbols.frames(a)).first;
-      inner_first.insert(inner_first.end(), it->second.begin(), it->second.end());
+      const std::vector<SymbolFrame>& at = frames_at(a);
+      inner_first.insert(inner_first.end(), at.begin(), at.end());
     }
     report::AllocationSite site;
     site.frames = s.frames.empty() ? std::vector<report::SiteFrame>{{"[unattributed]", "", 0}}
@@ -193,7 +205,7 @@ void attach_sites(report::CaseResult& r, const std::string& path, std::uint32_t 
     if (raw.totals.count != a.count || raw.totals.bytes != a.bytes || raw.totals.peak_live_bytes != a.peak_live_bytes ||
         raw.totals.temporary != a.temporary || raw.totals.leaked_bytes != a.leaked_bytes)
       return fail("the sites file's totals differ from the counting run's");
-    r.allocations->sites = report::select_sites(symbolize_sites(raw, MEMBENCH_SOURCE_DIR), top);
+    r.allocations->sites = report::select_sites(symbolize_sites(raw, runner_symbolizer()), top);
   } catch (const std::exception& e) {
     fail(e.what());
   }

@@ -13,6 +13,8 @@
 
 namespace membench::runner {
 
+class Symbolizer;  // runner/symbolize.h
+
 // A temporary file for one counting child's sites, removed with this object;
 // nothing when not enabled.
 class SitesFile {
@@ -45,10 +47,12 @@ RawSites parse_raw_sites(const std::string& text);
 
 // Symbolizes, cuts and merges the raw sites; checks that they add up to
 // their totals. Throws std::runtime_error.
-std::vector<report::AllocationSite> symbolize_sites(const RawSites& raw, const std::string& source_dir);
+std::vector<report::AllocationSite> symbolize_sites(const RawSites& raw, Symbolizer& symbols);
 
 // Reads the file, and sets allocations.sites of `r` (the top `top`), or
-// extra.sites_error when the sites cannot be had.
+// extra.sites_error when the sites cannot be had. Symbolizes with one
+// Symbolizer kept for the process's life, so that each module file's debug
+// information is read once for all the cases, not once per case.
 void attach_sites(report::CaseResult& r, const std::string& path, std::uint32_t top);
 
 }  // namespace membench::runner

@@ -54,7 +54,9 @@ template <typename Body>
   }
   auto raw = membench::runner::parse_raw_sites(membench::read_regular_file(file.path(), "sites", 1u << 30));
   EXPECT_EQ(raw.totals.count, r.totals.count);
-  r.sites = membench::runner::symbolize_sites(raw, "");
+  // One symbolizer for every recording, as the runner keeps one for every case.
+  static membench::runner::Symbolizer symbols("");
+  r.sites = membench::runner::symbolize_sites(raw, symbols);
   return r;
 }
 
