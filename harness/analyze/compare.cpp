@@ -11,6 +11,7 @@
 
 #include "analyze/mann_whitney.h"
 #include "analyze/paired.h"
+#include "analyze/paired_verdict.h"
 #include "analyze/site_diff.h"
 #include "analyze/statistics.h"
 #include "analyze/time_samples.h"
@@ -89,23 +90,6 @@ double relative_change(double base, double head) {
   if (base == 0) return delta > 0 ? std::numeric_limits<double>::infinity()
                                   : -std::numeric_limits<double>::infinity();
   return delta / std::fabs(base);
-}
-
-
-constexpr std::size_t kMinPairs = 6;
-
-// The half-width of the interval of the median ratio between runs of one
-// build: what a change must exceed to be told from this case's noise.
-double aa_floor(const std::vector<std::pair<double, double>>& runs) {
-  std::vector<double> x, y;
-  for (const auto& [a, b] : runs)
-    if (a > 0 && b > 0) {
-      x.push_back(a);
-      y.push_back(b);
-    }
-  if (x.size() < 3) return 0;
-  stats::RatioInterval ri = stats::paired_ratio_interval(x, y);
-  return std::max(ri.high - 1, 1 - ri.low);
 }
 
 
@@ -189,45 +173,26 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
                          const std::vector<std::pair<double, double>>* same_build) {
   const bool throughput = info.kind == MetricKind::throughput;
   if (pairs) {
-    std::vector<double> bt, ht, log_diff;
-    for (const auto& [bv, hv] : *pairs) {
-      if (!(bv > 0) || !(hv > 0)) continue;
-      bt.push_back(bv);
-      ht.push_back(hv);
-      log_diff.push_back(std::log(hv) - std::log(bv));
-    }
-    if (bt.size() < 2) {
+    const std::optional<PairedTimeEvidence> e = paired_time_evidence(*pairs, same_build, m.threshold.relative, all.alpha);
+    if (!e) {
       m.verdict = Verdict::not_significant;
-      m.note = std::to_string(bt.size()) + " timed pair(s): too few to judge";
+      m.note = "under 2 timed pairs: too few to judge";
       return m;
     }
-    stats::RatioInterval ri = stats::paired_ratio_interval(bt, ht);
     // Throughput is bytes over the same time: its ratio is the inverse.
-    double ratio = throughput ? 1 / ri.median_ratio : ri.median_ratio;
-    double low = throughput ? 1 / ri.high : ri.low, high = throughput ? 1 / ri.low : ri.high;
-    stats::WilcoxonResult w = stats::wilcoxon_signed_rank(log_diff);
+    const double ratio = throughput ? 1 / e->ratio : e->ratio;
     m.relative = ratio - 1;
-    m.interval_low = low - 1;
-    m.interval_high = high - 1;
-    m.p_value = w.p_value;
-    const double floor = std::max(m.threshold.relative, same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0));
-    // The change must be at least the minimum effect and the noise floor
-    // with 95% confidence, not merely differ from none: on a busy host an
-    // interval that only just excluded 0 ([+0.2%, +58%]), and one that
-    // reached below a 10.5% floor ([+7.9%, +29%]), were A/A false alarms.
-    const bool clears_effect = ratio > 1 ? low - 1 > floor : 1 - high > floor;
-    // Under 6 pairs the exact signed-rank test cannot reach p < 0.05 (its
-    // smallest p is 2/2^n); the tie-corrected approximation could, wrongly.
-    const bool enough = bt.size() >= kMinPairs;
-    const bool significant = enough && clears_effect && w.p_value < all.alpha;
-    std::string evidence = std::to_string(bt.size()) + " pairs, Wilcoxon p = " + format_p_value(w.p_value);
-    if (!enough) evidence += " (under 6 pairs no change is significant)";
-    else if (!clears_effect)
-      evidence += "; the 95% interval does not clear the " + format_percent(floor) +
-                  (floor > m.threshold.relative ? " noise floor" : " minimum effect");
+    m.interval_low = (throughput ? 1 / e->high : e->low) - 1;
+    m.interval_high = (throughput ? 1 / e->low : e->high) - 1;
+    m.p_value = e->p_value;
+    std::string evidence = std::to_string(e->pairs) + " pairs, Wilcoxon p = " + format_p_value(e->p_value);
+    if (!e->enough) evidence += " (under 6 pairs no change is significant)";
+    else if (!e->clears_floor)
+      evidence += "; the 95% interval does not clear the " + format_percent(e->floor) +
+                  (e->floor_is_noise ? " noise floor" : " minimum effect");
     const bool worse = info.higher_is_better ? ratio < 1 : ratio > 1;
-    settle(m, worse ? Verdict::regressed : Verdict::improved, std::fabs(m.relative) <= floor, floor, significant,
-           evidence);
+    settle(m, worse ? Verdict::regressed : Verdict::improved, std::fabs(m.relative) <= e->floor, e->floor,
+           e->significant, evidence);
     return m;
   }
   return judge_unpaired(m, info, b, h, all);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyze/compare.h"
+#include "analyze/paired_verdict.h"
 #include "cli/command.h"
 #include "cli/comparison_output.h"
 #include "cli/output_checks.h"
@@ -26,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kDefaultPairs = 8;
+constexpr const char* kTimeMetric = "time.median_real_ns";
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
 constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
@@ -75,6 +77,8 @@ void add_ab_options(ArgParser& p) {
       .flag("quick", "small datasets only")
       .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
+      .option("max-pairs", "a case whose time verdict more pairs could settle gets --pairs more, up to this many "
+                           "(default twice --pairs; equal to --pairs: never more)")
       .option("repetitions", "timed repetitions per process (default 1: the pair, not the repetition, is the sample)")
       .option("min-time", "minimum seconds per timed repetition (default as for run)")
       .option("warmup", "seconds each timed process runs the case untimed first (default as for run)")
@@ -136,6 +140,9 @@ analyze::Thresholds ab_thresholds(const ArgParser& p) {
 runner::AbOptions ab_options(const ArgParser& p) {
   runner::AbOptions o;
   o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
+  o.max_pairs = static_cast<int>(p.integer("max-pairs", 2, 10000).value_or(2 * o.pairs));
+  if (o.max_pairs < o.pairs)
+    throw UsageError("--max-pairs " + std::to_string(o.max_pairs) + " is under --pairs " + std::to_string(o.pairs));
   for (const char* name : {"filter", "allocator", "shard"})
     if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
   for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
@@ -183,7 +190,9 @@ int run_ab_command(const std::vector<std::string>& args) {
                 "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
                 "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
                 "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
-                "and the case's noise floor (the spread of base against base). Each timed process\n"
+                "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
+                "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
+                "up to --max-pairs. Each timed process\n"
                 "first makes a memory run: peak RSS is judged on those pairs (median difference\n"
                 "beyond 1%% and --min-rss, Wilcoxon p < 0.05). Allocations are exact.\n\n"
                 "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
@@ -195,6 +204,15 @@ int run_ab_command(const std::vector<std::string>& args) {
                      std::to_string(p.positionals().size()) + " (see --help)");
   analyze::Thresholds thresholds = ab_thresholds(p);
   runner::AbOptions o = ab_options(p);
+  // More pairs where the estimate lies beyond the floor but its interval does
+  // not clear it yet (README, "Before and after: membench ab").
+  o.more_pairs = [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
+                               const runner::AbOptions::Pairs& same_build) {
+    const analyze::Threshold t = thresholds.for_case(id, kTimeMetric);
+    if (t.ignore) return false;
+    const auto e = analyze::paired_time_evidence(pairs, &same_build, t.relative, thresholds.alpha);
+    return e && analyze::more_pairs_could_settle(*e);
+  };
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
   check_ab_paths(p, base_spec, head_spec);
   auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
@@ -214,6 +232,10 @@ int run_ab_command(const std::vector<std::string>& args) {
   progress.note = log;
   progress.timing = [&](std::size_t i, std::size_t n, const std::string& id) {
     std::fprintf(stderr, "%s[%zu/%zu] %s: %d timed pairs%s", tty ? "\r\033[K" : "", i + 1, n, id.c_str(), o.pairs,
+                 tty ? "" : "\n");
+  };
+  progress.more_pairs = [&](const std::string& id, int pairs) {
+    std::fprintf(stderr, "%s%s: undecided, %d timed pairs in all%s", tty ? "\r\033[K" : "", id.c_str(), pairs,
                  tty ? "" : "\n");
   };
   runner::install_interrupt_handlers();

@@ -136,10 +136,12 @@ AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
   return b;
 }
 
-// One case's timed processes, base, head, head, base, ... for o.pairs pairs:
+// One case's timed processes, base, head, head, base, ... for o.pairs pairs,
+// and o.pairs more while o.more_pairs asks for them (up to o.max_pairs):
 // the pairs, the adjacent same-build runs (the noise floor), and each
 // side's time figures; a failed timed run fails that side's case.
-void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::string& id, const AbOptions& o) {
+void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::string& id, const AbOptions& o,
+                   const AbProgress& progress) {
   report::CaseResult* cases[2] = {find_case(result.base, id), find_case(result.head, id)};
   // Built in steps: g++ 12 warns falsely (-Wrestrict) on "^" + std::string&&.
   std::string exact = regex_escape(id);
@@ -156,7 +158,8 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   std::string failure[2];
   std::vector<std::pair<double, double>> pairs, same_build, rss_pairs;
   double last_run = 0;  // the median of the run before, in run order
-  for (int p = 0; p < o.pairs && failure[0].empty() && failure[1].empty(); ++p) {
+  int planned = o.pairs;
+  for (int p = 0; p < planned && failure[0].empty() && failure[1].empty(); ++p) {
     double median[2] = {0, 0}, rss[2] = {-1, -1};
     // base, head, head, base, ...: a steady drift weighs on both sides alike.
     for (int k = 0; k < 2; ++k) {
@@ -178,6 +181,11 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
     if (failure[0].empty() && failure[1].empty()) {
       pairs.emplace_back(median[0], median[1]);
       if (rss[0] >= 0 && rss[1] >= 0) rss_pairs.emplace_back(rss[0], rss[1]);
+      // The order base, head, head, base, ... goes on across the batches.
+      if (p + 1 == planned && planned < o.max_pairs && o.more_pairs && o.more_pairs(id, pairs, same_build)) {
+        planned = std::min(o.max_pairs, planned + o.pairs);
+        if (progress.more_pairs) progress.more_pairs(id, planned);
+      }
     }
   }
   for (int s = 0; s < 2; ++s) {
@@ -224,7 +232,7 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
     if (int sig = pending_interrupt()) throw Interrupted{sig};
     const std::string& id = timed_ids[i];
     if (progress.timing) progress.timing(i, timed_ids.size(), id);
-    time_in_pairs(sides, result, id, o);
+    time_in_pairs(sides, result, id, o, progress);
   }
   for (int s = 0; s < 2; ++s) {
     report::Report& r = s == 0 ? result.base : result.head;
@@ -233,6 +241,7 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
                        {"build", sides[s].build->spec},
                        {"executable", sides[s].build->executable},
                        {"pairs", o.pairs},
+                       {"max_pairs", std::max(o.pairs, o.max_pairs)},
                        {"order", "base, head, head, base, ... per case"}};
     if (!sides[s].build->revision.empty()) r.context["ab"]["revision"] = sides[s].build->revision;
   }

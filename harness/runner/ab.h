@@ -46,12 +46,20 @@ struct AbOptions {
   // need one run per build, not one per pair).
   std::vector<std::string> untimed_only;
   int pairs = 8;           // timed processes per side and case
+  // A case whose verdict more pairs could settle gets `pairs` more, while it
+  // stays under max_pairs (README, "Before and after: membench ab").
+  int max_pairs = 16;
+  using Pairs = std::vector<std::pair<double, double>>;
+  // Asked after each batch with the case id, its (base, head) pairs and its
+  // same-build runs (see AbResult); none: never more pairs.
+  std::function<bool(const std::string& case_id, const Pairs& pairs, const Pairs& same_build)> more_pairs;
   std::string work_dir;    // the reports of each step go here
 };
 
 struct AbProgress {
   std::function<void(const std::string&)> note;  // a phase begins
   std::function<void(std::size_t index, std::size_t total, const std::string& case_id)> timing;
+  std::function<void(const std::string& case_id, int pairs)> more_pairs;  // a case gets more pairs, `pairs` in all
 };
 
 struct AbResult {

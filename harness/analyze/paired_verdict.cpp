@@ -1,0 +1,63 @@
+#include "analyze/paired_verdict.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analyze/paired.h"
+
+namespace membench::analyze {
+namespace {
+
+// The half-width of the interval of the median ratio between runs of one
+// build: what a change must exceed to be told from this case's noise.
+double aa_floor(const std::vector<std::pair<double, double>>& runs) {
+  std::vector<double> x, y;
+  for (const auto& [a, b] : runs)
+    if (a > 0 && b > 0) {
+      x.push_back(a);
+      y.push_back(b);
+    }
+  if (x.size() < 3) return 0;
+  stats::RatioInterval ri = stats::paired_ratio_interval(x, y);
+  return std::max(ri.high - 1, 1 - ri.low);
+}
+
+}  // namespace
+
+std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pair<double, double>>& pairs,
+                                                       const std::vector<std::pair<double, double>>* same_build,
+                                                       double min_effect, double alpha) {
+  std::vector<double> bt, ht, log_diff;
+  for (const auto& [bv, hv] : pairs) {
+    if (!(bv > 0) || !(hv > 0)) continue;
+    bt.push_back(bv);
+    ht.push_back(hv);
+    log_diff.push_back(std::log(hv) - std::log(bv));
+  }
+  if (bt.size() < 2) return std::nullopt;
+  PairedTimeEvidence e;
+  e.pairs = bt.size();
+  const stats::RatioInterval ri = stats::paired_ratio_interval(bt, ht);
+  e.ratio = ri.median_ratio;
+  e.low = ri.low;
+  e.high = ri.high;
+  e.p_value = stats::wilcoxon_signed_rank(log_diff).p_value;
+  const bool from_same_build = same_build && same_build->size() >= 3;
+  const double noise = from_same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0);
+  e.floor = std::max(min_effect, noise);
+  e.floor_is_noise = noise > min_effect;
+  // The change must be at least the minimum effect and the noise floor
+  // with 95% confidence, not merely differ from none: on a busy host an
+  // interval that only just excluded 0 ([+0.2%, +58%]), and one that
+  // reached below a 10.5% floor ([+7.9%, +29%]), were A/A false alarms.
+  e.clears_floor = e.ratio > 1 ? e.low - 1 > e.floor : 1 - e.high > e.floor;
+  e.enough = e.pairs >= kMinPairs;
+  e.significant = e.enough && e.clears_floor && e.p_value < alpha;
+  return e;
+}
+
+bool more_pairs_could_settle(const PairedTimeEvidence& e) {
+  return !e.significant && std::fabs(e.ratio - 1) > e.floor;
+}
+
+}  // namespace membench::analyze

@@ -1,0 +1,45 @@
+// The time verdict of `membench ab` on interleaved pairs (README, "Before and
+// after: membench ab"), apart from how it is worded: compare judges a case
+// with it, and ab asks it whether a case needs more pairs.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace membench::analyze {
+
+// Under 6 pairs the exact signed-rank test cannot reach p < 0.05 (its
+// smallest p is 2/2^n); the tie-corrected approximation could, wrongly.
+inline constexpr std::size_t kMinPairs = 6;
+
+struct PairedTimeEvidence {
+  std::size_t pairs = 0;  // pairs with both times positive
+  // Head over base time: the median per-pair ratio and its 95% bootstrap interval.
+  double ratio = 1, low = 1, high = 1;
+  double p_value = 1;  // Wilcoxon signed-rank on the log ratios
+  // What a change must clear: the larger of the minimum effect and this
+  // case's noise floor (the interval half-width of its same-build runs).
+  double floor = 0;
+  bool floor_is_noise = false;  // the noise floor, not the minimum effect, set it
+  bool enough = false;          // at least kMinPairs pairs
+  bool clears_floor = false;    // the interval lies wholly beyond the floor
+  bool significant = false;     // enough, clears the floor, and p < alpha
+};
+
+// The evidence of `pairs` ((base, head) times in run order; non-positive
+// ones are left out) with the noise floor from `same_build` (adjacent runs of
+// one build) when it holds at least 3, else from consecutive base runs.
+// std::nullopt under 2 usable pairs.
+std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pair<double, double>>& pairs,
+                                                       const std::vector<std::pair<double, double>>* same_build,
+                                                       double min_effect, double alpha);
+
+// Whether more pairs could settle the case: no change is claimed, yet the
+// median ratio lies beyond the floor, so the interval, not the estimate,
+// stands in the way. A case whose estimate is inside the floor stays as it is:
+// more pairs would only confirm "no change" (README, "Before and after").
+bool more_pairs_could_settle(const PairedTimeEvidence& e);
+
+}  // namespace membench::analyze

@@ -1,0 +1,77 @@
+// ab's adaptive pairs (runner/ab.h): a case gets --pairs more pairs while
+// the callback asks for them, up to max_pairs, and the base, head, head,
+// base order goes on across the batches. The real binary plays both sides;
+// the callback is scripted, so the number of pairs is known.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "runner/ab.h"
+
+namespace membench::runner {
+namespace {
+
+struct AbFixture {
+  std::filesystem::path dir;
+  AbBuild build;
+  AbOptions options;
+  explicit AbFixture(const std::string& name) {
+    dir = std::filesystem::temp_directory_path() / ("membench-ab-more-pairs-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string input = (dir / "input.txt").string();
+    std::ofstream(input) << std::string(20000, 'x') << '\n';
+    build.spec = build.executable = MEMBENCH_BINARY;
+    options.selection = {"--filter", "^hash/stream/", "--dataset", input};
+    options.measurement = {"--repetitions", "1", "--min-time", "0.001", "--warmup", "0"};
+    options.work_dir = dir.string();
+    options.pairs = 2;
+    options.max_pairs = 6;
+  }
+  ~AbFixture() { std::filesystem::remove_all(dir); }
+};
+
+TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
+  AbFixture f("once");
+  std::vector<std::size_t> asked_with;
+  f.options.more_pairs = [&](const std::string&, const AbOptions::Pairs& pairs, const AbOptions::Pairs&) {
+    asked_with.push_back(pairs.size());
+    return asked_with.size() == 1;  // one more batch, then settled
+  };
+  AbResult r = run_ab(f.build, f.build, f.options, {});
+  ASSERT_EQ(r.pairs.size(), 1u);
+  const auto& [id, pairs] = *r.pairs.begin();
+  EXPECT_EQ(pairs.size(), 4u) << id;
+  EXPECT_EQ(asked_with, (std::vector<std::size_t>{2, 4}));
+  EXPECT_EQ(r.same_build.at(id).size(), 3u);  // one between each two pairs
+  EXPECT_EQ(r.peak_rss.at(id).size(), 4u);
+  EXPECT_EQ(r.base.results.at(0).time->per_process.size(), 4u);
+  EXPECT_EQ(r.head.results.at(0).time->per_process.size(), 4u);
+}
+
+TEST(AbMorePairs, NeverBeyondMaxPairs) {
+  AbFixture f("max");
+  int asked = 0;
+  f.options.more_pairs = [&](const std::string&, const AbOptions::Pairs&, const AbOptions::Pairs&) {
+    ++asked;
+    return true;
+  };
+  AbResult r = run_ab(f.build, f.build, f.options, {});
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_EQ(r.pairs.begin()->second.size(), 6u);
+  EXPECT_EQ(asked, 2);  // after 2 and after 4 pairs; at 6 there is no room left
+}
+
+TEST(AbMorePairs, WithoutACallbackTheCaseKeepsItsPairs) {
+  AbFixture f("none");
+  AbResult r = run_ab(f.build, f.build, f.options, {});
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_EQ(r.pairs.begin()->second.size(), 2u);
+}
+
+}  // namespace
+}  // namespace membench::runner

@@ -1,0 +1,90 @@
+// The paired time verdict and ab's question whether a case needs more pairs
+// (analyze/paired_verdict.h), on known inputs.
+#include <gtest/gtest.h>
+
+#include <utility>
+#include <vector>
+
+#include "analyze/paired_verdict.h"
+
+namespace membench::analyze {
+namespace {
+
+using Pairs = std::vector<std::pair<double, double>>;
+
+// Base 100 in every pair, head 100 times each ratio.
+Pairs pairs_of(const std::vector<double>& ratios) {
+  Pairs p;
+  for (double r : ratios) p.emplace_back(100.0, 100.0 * r);
+  return p;
+}
+
+// Same-build runs whose ratios are `ratios`: an A/A spread of known width.
+const Pairs kQuietRuns = pairs_of({1.004, 0.997, 1.002, 0.999, 1.003, 0.996, 1.001});
+const Pairs kNoisyRuns = pairs_of({1.25, 0.8, 1.2, 0.85, 1.22, 0.82, 1.18});
+
+TEST(PairedVerdict, ATightTenPercentClearsTheFloorAndNeedsNoMorePairs) {
+  auto e = paired_time_evidence(pairs_of({1.10, 1.11, 1.09, 1.105, 1.095, 1.102, 1.098, 1.101}), &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->pairs, 8u);
+  EXPECT_NEAR(e->ratio, 1.1005, 1e-9);
+  EXPECT_GT(e->low - 1, 0.05);
+  EXPECT_DOUBLE_EQ(e->floor, 0.05);  // the minimum effect: the noise is under it
+  EXPECT_FALSE(e->floor_is_noise);
+  EXPECT_NEAR(e->p_value, 2.0 / 256, 1e-12);  // every pair slower: exact 2/2^8
+  EXPECT_TRUE(e->significant);
+  EXPECT_FALSE(more_pairs_could_settle(*e));
+}
+
+TEST(PairedVerdict, AnEstimateBeyondTheFloorWithAWideIntervalAsksForMorePairs) {
+  auto e = paired_time_evidence(pairs_of({1.02, 1.15, 1.03, 1.18, 1.04, 1.12, 1.03, 1.16}), &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(e->ratio, 1.08, 1e-9);
+  EXPECT_LT(e->low - 1, 0.05);  // the interval reaches below the minimum effect
+  EXPECT_FALSE(e->clears_floor);
+  EXPECT_FALSE(e->significant);
+  EXPECT_TRUE(more_pairs_could_settle(*e));
+}
+
+TEST(PairedVerdict, AnEstimateInsideTheFloorIsLeftAsItIs) {
+  auto e = paired_time_evidence(pairs_of({0.99, 1.01, 1.02, 0.98, 1.0, 1.01, 0.99, 1.02}), &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->significant);
+  EXPECT_FALSE(more_pairs_could_settle(*e));
+}
+
+TEST(PairedVerdict, ANoisyCaseFloorIsItsNoiseAndHidesTheSameEstimate) {
+  auto e = paired_time_evidence(pairs_of({1.02, 1.15, 1.03, 1.18, 1.04, 1.12, 1.03, 1.16}), &kNoisyRuns, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->floor_is_noise);
+  EXPECT_GT(e->floor, 0.08);  // wider than the estimate: more pairs would not settle it
+  EXPECT_FALSE(more_pairs_could_settle(*e));
+}
+
+TEST(PairedVerdict, UnderSixPairsNothingIsSignificantButMorePairsCouldSettleIt) {
+  auto e = paired_time_evidence(pairs_of({1.10, 1.11, 1.09, 1.105, 1.095}), &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->enough);
+  EXPECT_TRUE(e->clears_floor);
+  EXPECT_FALSE(e->significant);
+  EXPECT_TRUE(more_pairs_could_settle(*e));
+}
+
+TEST(PairedVerdict, TooFewUsablePairsGiveNoEvidence) {
+  EXPECT_FALSE(paired_time_evidence(pairs_of({1.1}), &kQuietRuns, 0.05, 0.05));
+  EXPECT_FALSE(paired_time_evidence({{100, 110}, {0, 120}, {100, -1}}, &kQuietRuns, 0.05, 0.05));
+}
+
+// Without three same-build runs the floor comes from consecutive base runs.
+TEST(PairedVerdict, WithoutSameBuildRunsTheFloorComesFromTheBase) {
+  const Pairs p{{100, 110}, {130, 143}, {90, 99}, {125, 137.5}, {95, 104.5}, {120, 132}, {100, 110}, {128, 140.8}};
+  const Pairs two_runs = pairs_of({1.0, 1.0});
+  auto e = paired_time_evidence(p, &two_runs, 0.05, 0.05);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->floor_is_noise);  // the base swings 90 to 130 from run to run
+  EXPECT_NEAR(e->ratio, 1.10, 1e-9);
+  EXPECT_FALSE(e->significant);
+}
+
+}  // namespace
+}  // namespace membench::analyze
