@@ -156,10 +156,22 @@ def main(directories):
         return (m["delta"] > 128 * 1024 and m["base"] > 0 and m["delta"] / m["base"] > 0.01
                 and m.get("p_value", 1) < 0.05 and pairs >= 6)
 
+    def judged_on_more_pairs(c):
+        # ab's adaptive pairs: the time verdict was judged on more pairs than
+        # the first batch (builds before it wrote no "pairs": never).
+        m = metric(c, "time.median_real_ns")
+        if m is None or "interval" not in m:
+            return None
+        return m.get("pairs", 0) > min_pairs
+
     def no_time_verdict(c):
         # compare's note when the two runs waited off the CPU differently.
         m = metric(c, "time.median_real_ns")
         return None if m is None else m.get("note", "").startswith("no time verdict")
+
+    # The first batch: the fewest pairs any paired time verdict was judged on.
+    seen_pairs = [m["pairs"] for t in aa + detect["time10"] for c in t["cases"] for m in c["metrics"] if "pairs" in m]
+    min_pairs = min(seen_pairs) if seen_pairs else 0
 
     aa_cases = per_workload(aa, flagged)
     aa_trials_with_alarm = sum(1 for t in aa if any(flagged(c) for c in t["cases"]))
@@ -170,6 +182,8 @@ def main(directories):
         "unpaired compare: no time verdict (cases)": per_workload(unpaired, no_time_verdict),
         "+10% time caught (all cases)": per_workload(detect["time10"], time_caught),
         "+10% time caught (noise floor ≤ 5%)": per_workload(detect["time10"], time_caught_quiet),
+        "A/A: judged on more pairs (adaptive)": per_workload(aa, judged_on_more_pairs),
+        "+10%: judged on more pairs (adaptive)": per_workload(detect["time10"], judged_on_more_pairs),
         "+5% time caught (noise floor ≤ 5%)": per_workload(detect["time5"], time_caught_quiet),
         "+1 allocation caught": per_workload(detect["alloc1"], exact_caught("allocations.count")),
         "+256 KiB RSS caught": per_workload(detect["rss256"], exact_caught("memory.peak_rss_delta_bytes")),

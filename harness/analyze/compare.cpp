@@ -185,6 +185,7 @@ MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResul
     m.interval_low = (throughput ? 1 / e->high : e->low) - 1;
     m.interval_high = (throughput ? 1 / e->low : e->high) - 1;
     m.p_value = e->p_value;
+    m.pairs = e->pairs;
     std::string evidence = std::to_string(e->pairs) + " pairs, Wilcoxon p = " + format_p_value(e->p_value);
     if (!e->enough) evidence += " (under 6 pairs no change is significant)";
     else if (!e->clears_floor)
@@ -427,6 +428,7 @@ json comparison_to_json(const Comparison& c) {
       if (m.p_value) e["p_value"] = *m.p_value;
       if (m.interval_low && m.interval_high) e["interval"] = {*m.interval_low, *m.interval_high};
       if (m.noise_floor) e["noise_floor"] = *m.noise_floor;
+      if (m.pairs) e["pairs"] = *m.pairs;
       if (m.threshold_only) e["threshold_only"] = true;
       if (!m.note.empty()) e["note"] = m.note;
       metrics.push_back(std::move(e));

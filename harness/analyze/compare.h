@@ -111,6 +111,7 @@ struct MetricChange {
   // change this case can show on this machine (README, "The time verdict").
   std::optional<double> interval_low, interval_high;
   std::optional<double> noise_floor;
+  std::optional<std::size_t> pairs;  // paired time: how many pairs it was judged on
 };
 
 // Timed samples that `membench ab` ran back to back: per case id, the

@@ -55,6 +55,7 @@ TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
         ASSERT_TRUE(m.contains("interval")) << m.dump();
         EXPECT_LE(m["interval"][0].get<double>(), m["interval"][1].get<double>());
         EXPECT_TRUE(m.contains("noise_floor")) << m.dump();
+        EXPECT_EQ(m.value("pairs", 0), 6) << "--max-pairs 6: never more than --pairs";
       }
     }
     EXPECT_TRUE(saw_time) << c.dump();
