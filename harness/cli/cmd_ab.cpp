@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -179,24 +180,56 @@ void check_ab_paths(const ArgParser& p, const std::string& base_spec, const std:
   check_outputs("ab", written, builds, read);
 }
 
+void print_ab_help(const ArgParser& p) {
+  std::printf("%s\nMeasures two builds of membench on this machine in one session. BASE and HEAD are\n"
+              "membench executables or git revisions of the repository here (built once, Release,\n"
+              "in a worktree under --build-dir). Each build makes its memory and counting runs;\n"
+              "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
+              "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
+              "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
+              "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
+              "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
+              "up to --max-pairs. Each timed process first makes a memory run: peak RSS is judged\n"
+              "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
+              "Allocations are exact.\n\n"
+              "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
+              p.help_text().c_str());
+}
+
+// More pairs where the estimate lies beyond the floor but its interval does
+// not clear it yet (README, "Before and after: membench ab"). `thresholds`
+// must outlive the rule.
+auto more_pairs_rule(const analyze::Thresholds& thresholds) {
+  return [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
+                       const runner::AbOptions::Pairs& same_build) {
+    const analyze::Threshold t = thresholds.for_case(id, kTimeMetric);
+    if (t.ignore) return false;
+    const auto e = analyze::paired_time_evidence(pairs, &same_build, t.relative, thresholds.alpha);
+    return e && analyze::more_pairs_could_settle(*e);
+  };
+}
+
+// One line per case on stderr (rewritten in place on a terminal).
+runner::AbProgress ab_progress(bool tty, int pairs, const std::function<void(const std::string&)>& log) {
+  runner::AbProgress progress;
+  progress.note = log;
+  progress.timing = [tty, pairs](std::size_t i, std::size_t n, const std::string& id) {
+    std::fprintf(stderr, "%s[%zu/%zu] %s: %d timed pairs%s", tty ? "\r\033[K" : "", i + 1, n, id.c_str(), pairs,
+                 tty ? "" : "\n");
+  };
+  progress.more_pairs = [tty](const std::string& id, int in_all) {
+    std::fprintf(stderr, "%s%s: undecided, %d timed pairs in all%s", tty ? "\r\033[K" : "", id.c_str(), in_all,
+                 tty ? "" : "\n");
+  };
+  return progress;
+}
+
 int run_ab_command(const std::vector<std::string>& args) {
   ArgParser p("ab", "BASE HEAD [options]");
   add_ab_options(p);
   p.parse(args);
   if (p.help_requested()) {
-    std::printf("%s\nMeasures two builds of membench on this machine in one session. BASE and HEAD are\n"
-                "membench executables or git revisions of the repository here (built once, Release,\n"
-                "in a worktree under --build-dir). Each build makes its memory and counting runs;\n"
-                "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
-                "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
-                "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
-                "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
-                "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
-                "up to --max-pairs. Each timed process\n"
-                "first makes a memory run: peak RSS is judged on those pairs (median difference\n"
-                "beyond 1%% and --min-rss, Wilcoxon p < 0.05). Allocations are exact.\n\n"
-                "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
-                p.help_text().c_str());
+    print_ab_help(p);
     return 0;
   }
   if (p.positionals().size() != 2)
@@ -204,15 +237,7 @@ int run_ab_command(const std::vector<std::string>& args) {
                      std::to_string(p.positionals().size()) + " (see --help)");
   analyze::Thresholds thresholds = ab_thresholds(p);
   runner::AbOptions o = ab_options(p);
-  // More pairs where the estimate lies beyond the floor but its interval does
-  // not clear it yet (README, "Before and after: membench ab").
-  o.more_pairs = [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
-                               const runner::AbOptions::Pairs& same_build) {
-    const analyze::Threshold t = thresholds.for_case(id, kTimeMetric);
-    if (t.ignore) return false;
-    const auto e = analyze::paired_time_evidence(pairs, &same_build, t.relative, thresholds.alpha);
-    return e && analyze::more_pairs_could_settle(*e);
-  };
+  o.more_pairs = more_pairs_rule(thresholds);
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
   check_ab_paths(p, base_spec, head_spec);
   auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
@@ -228,16 +253,7 @@ int run_ab_command(const std::vector<std::string>& args) {
   o.work_dir = work.path();
 
   const bool tty = ::isatty(2);
-  runner::AbProgress progress;
-  progress.note = log;
-  progress.timing = [&](std::size_t i, std::size_t n, const std::string& id) {
-    std::fprintf(stderr, "%s[%zu/%zu] %s: %d timed pairs%s", tty ? "\r\033[K" : "", i + 1, n, id.c_str(), o.pairs,
-                 tty ? "" : "\n");
-  };
-  progress.more_pairs = [&](const std::string& id, int pairs) {
-    std::fprintf(stderr, "%s%s: undecided, %d timed pairs in all%s", tty ? "\r\033[K" : "", id.c_str(), pairs,
-                 tty ? "" : "\n");
-  };
+  const runner::AbProgress progress = ab_progress(tty, o.pairs, log);
   runner::install_interrupt_handlers();
   runner::AbResult result;
   try {
