@@ -81,6 +81,7 @@ TEST(Ab, BadBuildsAndUsageAreExitTwoWithOneLine) {
            {"ab", MEMBENCH_BINARY, text},
            {"ab", MEMBENCH_BINARY, "no-such-revision-anywhere"},
            {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--pairs", "1"},
+           {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--pairs", "8", "--max-pairs", "4"},
            {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--min-rss", "lots"},
            {"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^nothing-matches$", "--out", out},
        }) {
