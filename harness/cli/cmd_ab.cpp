@@ -18,6 +18,7 @@
 #include "datasets/dataset.h"
 #include "render/html.h"
 #include "report/json.h"
+#include "report/metrics.h"
 #include "runner/ab.h"
 #include "runner/child_process.h"
 #include "util/atomic_file.h"
@@ -28,7 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kDefaultPairs = 8;
-constexpr const char* kTimeMetric = "time.median_real_ns";
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
 constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
@@ -202,7 +202,7 @@ void print_ab_help(const ArgParser& p) {
 auto more_pairs_rule(const analyze::Thresholds& thresholds) {
   return [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
                        const runner::AbOptions::Pairs& same_build) {
-    const analyze::Threshold t = thresholds.for_case(id, kTimeMetric);
+    const analyze::Threshold t = thresholds.for_case(id, report::metric(report::MetricId::median_time).name);
     if (t.ignore) return false;
     const auto e = analyze::paired_time_evidence(pairs, &same_build, t.relative, thresholds.alpha);
     return e && analyze::more_pairs_could_settle(*e);
