@@ -174,16 +174,4 @@ nlohmann::json comparison_to_json(const Comparison& c);
 
 // The terminal and Markdown forms are in render/compare_text.h.
 
-// Human formatting shared with the renderers.
-std::string format_value(MetricUnit unit, double value);
-std::string format_duration_ns(double ns);    // "1.25 ms"
-std::string format_relative(double relative); // "+5.0%", "new", "-100.0%"
-std::string format_percent(double fraction);  // "12.3%"
-std::string format_p_value(double p);         // "0.032", "1.2e-05"
-std::string format_delta(MetricUnit unit, double delta);  // signed, in the metric's unit
-
-// A short text from a report context: the first present of `keys` (strings,
-// numbers or arrays of strings, joined by spaces), or "".
-std::string context_text(const nlohmann::json& context, std::initializer_list<const char*> keys);
-
 }  // namespace membench::analyze

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "report/json.h"
+#include "util/format.h"
+
 namespace membench::render {
 
 using analyze::CaseComparison;
@@ -14,12 +17,7 @@ using analyze::Comparison;
 using analyze::MetricChange;
 using analyze::MetricKind;
 using analyze::Verdict;
-using analyze::context_text;
-using analyze::format_delta;
-using analyze::format_p_value;
-using analyze::format_percent;
-using analyze::format_relative;
-using analyze::format_value;
+using report::context_text;
 using analyze::time_basis;
 using analyze::to_string;
 using nlohmann::json;

@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/compare.h"
 #include "render/attachments.h"
 #include "render/html_compare.h"
 #include "report/model.h"

@@ -153,20 +153,20 @@ std::string allocator_row(const CaseResult& c, const Columns& cols, ClusterGroup
     return static_cast<double>((*c.allocations).*field);
   };
   std::optional<double> requested = alloc(&report::Allocations::bytes);
-  o << num_cell(requested, Fmt::bytes);
+  o << num_cell(requested, Unit::bytes);
   if (cols.thread_count) {
     std::optional<double> counted;
     if (ok) counted = json_number(c.allocator_stats, "thread_allocated_delta");
     std::string title;
     const double req = requested.value_or(0);
-    if (counted && req > 0) title = fixed(counted.value_or(0) / req, 2) + "x the bytes requested";
-    o << num_cell(counted, Fmt::bytes, title);
+    if (counted && req > 0) title = format_fixed(counted.value_or(0) / req, 2) + "x the bytes requested";
+    o << num_cell(counted, Unit::bytes, title);
   }
   std::optional<double> live = alloc(&report::Allocations::peak_live_bytes);
   std::optional<double> rss;
   if (ok && c.memory) rss = static_cast<double>(c.memory->peak_rss_delta_bytes);
-  o << num_cell(live, Fmt::bytes)
-    << num_cell(rss, Fmt::bytes, c.memory ? "peak RSS " + format_bytes(static_cast<double>(c.memory->peak_rss_bytes)) : "");
+  o << num_cell(live, Unit::bytes)
+    << num_cell(rss, Unit::bytes, c.memory ? "peak RSS " + format_bytes(static_cast<double>(c.memory->peak_rss_bytes)) : "");
   AllocatorFigure held, in_use;
   if (ok) {
     held = allocator_figure(c.allocator_stats, {"resident", "system"});

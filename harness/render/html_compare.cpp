@@ -59,8 +59,8 @@ std::string compare_timeline(const an::CaseComparison& cc) {
   const report::CaseResult* sides[] = {cc.base, cc.head};
   LineChart chart;
   chart.title = "Memory timeline, base vs head";
-  chart.x_fmt = Fmt::ms;
-  chart.y_fmt = Fmt::bytes;
+  chart.x_fmt = Unit::milliseconds;
+  chart.y_fmt = Unit::bytes;
   chart.width = 520;
   chart.height = 220;
   for (int side = 0; side < 2; ++side) {
@@ -95,10 +95,10 @@ std::string metrics_table(const an::CaseComparison& cc) {
     const char* cls = verdict_class(m.verdict);
     const bool judged = m.verdict != an::Verdict::unavailable;
     o << "<tr><td class=\"mono\">" << esc(m.metric->name) << "</td><td class=\"num\">"
-      << esc(an::format_value(m.metric->unit, m.base)) << "</td><td class=\"num\">"
-      << esc(an::format_value(m.metric->unit, m.head)) << "</td><td class=\"num " << cls << "\">"
-      << (judged ? esc(an::format_delta(m.metric->unit, m.delta)) : "") << "</td><td class=\"num " << cls << "\">"
-      << (judged ? esc(an::format_relative(m.relative)) : "") << "</td><td class=\"num\">" << esc(p_text(m))
+      << esc(format_value(m.metric->unit, m.base)) << "</td><td class=\"num\">"
+      << esc(format_value(m.metric->unit, m.head)) << "</td><td class=\"num " << cls << "\">"
+      << (judged ? esc(format_delta(m.metric->unit, m.delta)) : "") << "</td><td class=\"num " << cls << "\">"
+      << (judged ? esc(format_relative(m.relative)) : "") << "</td><td class=\"num\">" << esc(p_text(m))
       << "</td><td class=\"" << cls << "\">" << esc(an::to_string(m.verdict))
       << (m.note.empty() ? "" : "<div class=\"meta\">" + esc(m.note) + "</div>") << "</td></tr>";
   }
@@ -151,9 +151,9 @@ std::string compare_card(const an::CaseComparison& cc) {
 std::string overview_cell(const an::CaseComparison& cc, const an::MetricInfo* metric) {
   for (const an::MetricChange& m : cc.metrics) {
     if (std::string_view(m.metric->name) != metric->name) continue;
-    std::string title = an::format_value(m.metric->unit, m.base) + " → " + an::format_value(m.metric->unit, m.head) +
+    std::string title = format_value(m.metric->unit, m.base) + " → " + format_value(m.metric->unit, m.head) +
                         " (" + an::to_string(m.verdict) + (m.note.empty() ? "" : "; " + m.note) + ")";
-    std::string text = m.verdict == an::Verdict::unavailable ? "n/a" : an::format_relative(m.relative);
+    std::string text = m.verdict == an::Verdict::unavailable ? "n/a" : format_relative(m.relative);
     return std::string("<td class=\"num ") + verdict_class(m.verdict) + "\" data-v=\"" + sort_key(m.relative) +
            "\" title=\"" + esc(title) + "\">" + esc(text) + "</td>";
   }

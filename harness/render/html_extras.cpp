@@ -26,7 +26,7 @@ std::string generic_cell(const std::string& key, const json* v) {
     double d = v->get<double>();
     std::string text = looks_like_bytes(key) ? format_bytes(d)
                        : (v->is_number_integer() || v->is_number_unsigned()) ? format_count(d)
-                                                                             : trim_number(d);
+                                                                             : format_significant(d);
     return "<td class=\"num\" data-v=\"" + sort_key(d) + "\" title=\"" + esc(v->dump()) + "\">" + esc(text) + "</td>";
   }
   if (v->is_string()) return "<td class=\"mono\">" + esc(v->get<std::string>()) + "</td>";

@@ -84,7 +84,7 @@ FlameNode sites_tree(const report::AllocationSites& s, SiteMetric m, double tota
   other += " other sites]";
   add({}, other, static_cast<double>(report::site_value(s.other, m)));
   std::function<void(FlameNode&)> describe = [&](FlameNode& n) {
-    n.detail = metric_text(m, n.value) + " · " + percent(total > 0 ? n.value / total : 0);
+    n.detail = metric_text(m, n.value) + " · " + format_percent(total > 0 ? n.value / total : 0);
     for (FlameNode& c : n.children) describe(c);
   };
   describe(root);
@@ -166,12 +166,12 @@ std::string flame_svg(const FlameNode& root, std::size_t depth, const std::strin
     double px = fx * W, pw = fw * W;
     body << "<g class=\"f\" data-x=\"" << short_fraction(fx) << "\" data-w=\"" << short_fraction(fw) << "\" data-d=\""
          << d << "\"><title>" << esc(n.name) << "\n"
-         << esc(n.detail) << "</title><rect class=\"" << n.css_class << "\" x=\"" << fixed(px) << "\" y=\""
-         << fixed(static_cast<double>(d) * row + 1) << "\" width=\"" << fixed(std::max(pw - 1, 0.5)) << "\" height=\""
+         << esc(n.detail) << "</title><rect class=\"" << n.css_class << "\" x=\"" << format_fixed(px) << "\" y=\""
+         << format_fixed(static_cast<double>(d) * row + 1) << "\" width=\"" << format_fixed(std::max(pw - 1, 0.5)) << "\" height=\""
          << row - 1 << "\"/>";
     // Frames too narrow for a label get one from the script when zoomed.
     if (std::string label = fit_label(n.name, pw, char_w); !label.empty())
-      body << "<text x=\"" << fixed(px + 3) << "\" y=\"" << fixed(static_cast<double>(d) * row + 13) << "\">"
+      body << "<text x=\"" << format_fixed(px + 3) << "\" y=\"" << format_fixed(static_cast<double>(d) * row + 13) << "\">"
            << esc(label) << "</text>";
     body << "</g>";
     double cx = x;
@@ -182,7 +182,7 @@ std::string flame_svg(const FlameNode& root, std::size_t depth, const std::strin
   };
   draw(root, 0, 0);
   std::ostringstream o;
-  o << "<svg class=\"chart flame\" viewBox=\"0 0 " << W << " " << fixed(H) << "\" data-width=\"" << W
+  o << "<svg class=\"chart flame\" viewBox=\"0 0 " << W << " " << format_fixed(H) << "\" data-width=\"" << W
     << "\" data-char=\"" << char_w << "\" data-row=\"" << row << "\" role=\"img\" aria-label=\"" << esc(aria_label)
     << "\">" << body.str() << "</svg>";
   return o.str();

@@ -21,7 +21,7 @@ namespace an = membench::analyze;
 FlameNode flame_node(const an::StackNode& n, double total, bool root) {
   FlameNode f{n.name, "", root ? "fc-root" : flame_class(n.name), static_cast<double>(n.value), {}};
   f.detail = format_count(static_cast<double>(n.value)) + " allocation call" + (n.value == 1 ? "" : "s") + " · " +
-             percent(total > 0 ? static_cast<double>(n.value) / total : 0);
+             format_percent(total > 0 ? static_cast<double>(n.value) / total : 0);
   for (const an::StackNode& c : n.children) f.children.push_back(flame_node(c, total, false));
   return f;
 }
@@ -42,7 +42,7 @@ std::string flame_graph(const std::string& id, const std::string& caption, const
     << " frames drawn";
   if (f.dropped)
     o << ", " << esc(format_count(static_cast<double>(f.dropped))) << " calls in frames under "
-      << fixed(an::kStackMinShare * 100, 1) << "% of the total left out";
+      << format_fixed(an::kStackMinShare * 100, 1) << "% of the total left out";
   if (f.cut) o << ", stacks cut at " << an::kStackMaxDepth << " frames";
   o << ". Click a frame to zoom, the top row to reset.</span></figcaption>"
     << flame_svg(root, f.depth, "allocation flame graph of " + id) << "</figure>";
@@ -53,15 +53,15 @@ std::string flame_graph(const std::string& id, const std::string& caption, const
 struct Pair {
   const char* title;
   const char* heaptrack_key;
-  Fmt fmt;
+  Unit fmt;
   bool judged;  // part of the agreement verdict
   std::uint64_t report::Allocations::*field;
 };
 const Pair kPairs[] = {
-    {"allocation calls", "calls", Fmt::count, true, &report::Allocations::count},
-    {"temporary", "temporary", Fmt::count, true, &report::Allocations::temporary},
-    {"peak live / peak heap", "peak_heap_bytes", Fmt::bytes, false, &report::Allocations::peak_live_bytes},
-    {"leaked", "leaked_bytes", Fmt::bytes, false, &report::Allocations::leaked_bytes},
+    {"allocation calls", "calls", Unit::count, true, &report::Allocations::count},
+    {"temporary", "temporary", Unit::count, true, &report::Allocations::temporary},
+    {"peak live / peak heap", "peak_heap_bytes", Unit::bytes, false, &report::Allocations::peak_live_bytes},
+    {"leaked", "leaked_bytes", Unit::bytes, false, &report::Allocations::leaked_bytes},
 };
 
 std::string pair_cells(const CaseResult& c, const Pair& p, bool heaptrack_failed) {
@@ -76,11 +76,11 @@ std::string pair_cells(const CaseResult& c, const Pair& p, bool heaptrack_failed
   if (mine && m_value != h_value) {
     // The difference is written out: two figures that round alike can still differ.
     double d = h_value - m_value;
-    std::string diff = std::string(d > 0 ? "+" : "") + (p.fmt == Fmt::bytes ? format_bytes(d) : format_count(d));
+    std::string diff = std::string(d > 0 ? "+" : "") + (p.fmt == Unit::bytes ? format_bytes(d) : format_count(d));
     return out + (p.judged ? " v-bad" : " v-warn") + "\" title=\"heaptrack " + esc(diff) + " vs membench\">" +
-           esc(value_text(p.fmt, h_value)) + " <span class=\"diff\">(" + esc(diff) + ")</span></td>";
+           esc(format_value(p.fmt, h_value)) + " <span class=\"diff\">(" + esc(diff) + ")</span></td>";
   }
-  return out + "\"" + (mine ? " title=\"the same figure\"" : "") + ">" + esc(value_text(p.fmt, h_value)) + "</td>";
+  return out + "\"" + (mine ? " title=\"the same figure\"" : "") + ">" + esc(format_value(p.fmt, h_value)) + "</td>";
 }
 
 struct Tally {

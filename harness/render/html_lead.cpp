@@ -6,17 +6,16 @@
 #include <sstream>
 #include <tuple>
 
-#include "analyze/compare.h"
 #include "render/html_page.h"
 #include "render/versus.h"
 #include "report/metrics.h"
+#include "util/format.h"
 
 namespace membench::render::html {
 namespace {
 
 using report::CaseResult;
 using report::Metric;
-namespace an = membench::analyze;
 
 // The best value of `m` among the completed cases; none when no case has it.
 std::optional<double> best_of(const Metric& m, const std::vector<const CaseResult*>& cases) {
@@ -32,7 +31,7 @@ std::optional<double> best_of(const Metric& m, const std::vector<const CaseResul
 std::string cell(const Metric& m, const CaseResult& c, const CaseResult* reference, std::optional<double> best) {
   std::optional<double> v = m.value(c);
   if (!v) return "<td class=\"num na\" data-v=\"\">&ndash;</td>";
-  const std::string value = an::format_value(m.unit, *v);
+  const std::string value = format_value(m.unit, *v);
   const bool is_best = best && *v == *best;
   std::optional<double> theirs = reference ? m.value(*reference) : std::nullopt;
   std::string text, key = sort_key(*v), title = value;
@@ -43,7 +42,7 @@ std::string cell(const Metric& m, const CaseResult& c, const CaseResult* referen
     const double ref = theirs.value_or(0);  // value_or: GCC 12 warns falsely (-Wmaybe-uninitialized) on *theirs
     text = ratio_text(m, *v, ref);
     if (ref != 0) key = sort_key(*v / ref);
-    title += " against " + an::format_value(m.unit, ref) + " (" + difference_text(m, *v, ref) + ")";
+    title += " against " + format_value(m.unit, ref) + " (" + difference_text(m, *v, ref) + ")";
   }
   std::string out = "<td class=\"num" + std::string(is_best ? " best" : "") + "\" data-v=\"" + key + "\" title=\"" +
                     esc(title + (is_best ? "; the best here" : "")) + "\">";

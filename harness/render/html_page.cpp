@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "analyze/compare.h"
 #include "render/assets.h"
 #include "render/html.h"
+#include "report/json.h"
 #include "util/format.h"
 
 namespace membench::render::html {
@@ -15,7 +15,6 @@ namespace membench::render::html {
 using nlohmann::json;
 using report::CaseResult;
 using report::Status;
-namespace an = membench::analyze;
 
 std::string esc(std::string_view s) {
   std::string out;
@@ -33,12 +32,6 @@ std::string esc(std::string_view s) {
   return out;
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string sort_key(double v) {
   if (std::isnan(v)) return "";
   if (std::isinf(v)) return v > 0 ? "1e308" : "-1e308";
@@ -46,8 +39,6 @@ std::string sort_key(double v) {
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
-
-std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
 
 std::string slug(std::string_view s) {
   std::string out;
@@ -70,38 +61,6 @@ std::string url_path(const std::string& path) {
     }
   }
   return out;
-}
-
-std::string trim_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
-
-std::string value_text(Fmt f, double v) {
-  switch (f) {
-    case Fmt::bytes: return format_bytes(v);
-    case Fmt::bytes_per_second: return format_rate(v);
-    case Fmt::items_per_second: return an::format_value(an::MetricUnit::items_per_second, v);
-    case Fmt::ms: return fixed(v, 0) + " ms";
-    case Fmt::ns: return an::format_duration_ns(v);
-    case Fmt::count: return format_count(v);
-    case Fmt::percent: return percent(v);
-    case Fmt::plain: return trim_number(v);
-  }
-  return trim_number(v);
-}
-
-Fmt fmt_of(report::MetricUnit unit) {
-  switch (unit) {
-    case report::MetricUnit::count: return Fmt::count;
-    case report::MetricUnit::bytes: return Fmt::bytes;
-    case report::MetricUnit::nanoseconds: return Fmt::ns;
-    case report::MetricUnit::bytes_per_second: return Fmt::bytes_per_second;
-    case report::MetricUnit::items_per_second: return Fmt::items_per_second;
-    case report::MetricUnit::ratio: return Fmt::percent;
-  }
-  return Fmt::plain;
 }
 
 bool completed(const CaseResult& c) { return c.status == Status::ok; }
@@ -130,7 +89,7 @@ std::optional<double> json_number(const json& j, const char* key) {
 }
 
 std::string created_of(const json& context) {
-  return an::context_text(context, {"created", "created_utc", "created_at", "date", "timestamp"});
+  return report::context_text(context, {"created", "created_utc", "created_at", "date", "timestamp"});
 }
 
 namespace {
@@ -174,16 +133,16 @@ std::vector<std::pair<std::string, std::string>> context_rows(const json& contex
   return out;
 }
 
-std::string num_cell(std::optional<double> v, Fmt f, const std::string& title, const std::string& cls) {
+std::string num_cell(std::optional<double> v, Unit f, const std::string& title, const std::string& cls) {
   if (!v) return "<td class=\"num na\" data-v=\"\">&ndash;</td>";
   std::string out = "<td class=\"num" + (cls.empty() ? "" : " " + cls) + "\" data-v=\"" + sort_key(*v) + "\"";
   if (!title.empty()) out += " title=\"" + esc(title) + "\"";
-  return out + ">" + esc(value_text(f, *v)) + "</td>";
+  return out + ">" + esc(format_value(f, *v)) + "</td>";
 }
 
 std::string metric_cell(const report::Metric& m, std::optional<double> v, const std::string& title,
                         const std::string& cls) {
-  return num_cell(v, fmt_of(m.unit), title, cls);
+  return num_cell(v, m.unit, title, cls);
 }
 
 std::string kv_table(const std::vector<std::pair<std::string, std::string>>& rows, const std::string& cls) {

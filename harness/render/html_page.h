@@ -14,23 +14,16 @@
 
 #include "report/metrics.h"
 #include "report/model.h"
+#include "util/format.h"
 
 namespace membench::render::html {
 
 // ---- text ----
 std::string esc(std::string_view s);                   // for element text and attribute values
-std::string fixed(double v, int decimals = 1);         // "%.*f"
 std::string sort_key(double v);                        // a data-v sort key; "" for NaN
-std::string percent(double fraction);                  // 0.079 -> "7.9%"
 std::string slug(std::string_view s);                  // for element ids: alphanumerics, '-' for the rest
 std::string short_digest(const std::string& digest);   // the first 12 characters
 std::string url_path(const std::string& path);         // percent-encoded, '/' kept
-std::string trim_number(double v);                     // "%.3g"
-
-// How a figure is written: each kind in the one way every renderer uses.
-enum class Fmt { plain, bytes, ms, count, ns, bytes_per_second, items_per_second, percent };
-std::string value_text(Fmt f, double v);
-Fmt fmt_of(report::MetricUnit unit);  // how a catalogue metric's values are written
 
 // ---- report fields ----
 bool completed(const report::CaseResult& c);
@@ -44,7 +37,7 @@ std::vector<std::pair<std::string, std::string>> context_rows(const nlohmann::js
 
 // ---- table pieces ----
 // A right-aligned figure with its raw value as the sort key; a dash when missing.
-std::string num_cell(std::optional<double> v, Fmt f, const std::string& title = "", const std::string& cls = "");
+std::string num_cell(std::optional<double> v, Unit f, const std::string& title = "", const std::string& cls = "");
 // A catalogue metric's cell: its value in the metric's unit.
 std::string metric_cell(const report::Metric& m, std::optional<double> v, const std::string& title = "",
                         const std::string& cls = "");

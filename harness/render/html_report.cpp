@@ -7,7 +7,6 @@
 #include <optional>
 #include <sstream>
 
-#include "analyze/compare.h"
 #include "render/html.h"
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
@@ -29,7 +28,6 @@ using report::CaseResult;
 using report::Report;
 using report::ScalingFit;
 using report::Status;
-namespace an = membench::analyze;
 
 std::string params_text(const CaseResult& c) {
   std::string s;
@@ -62,7 +60,7 @@ CellNote cell_note(const report::Metric& m, const CaseResult& c, double v) {
     case MetricId::bytes_per_second: {
       const report::Metric& items = report::metric(MetricId::items_per_second);
       std::optional<double> per_second = items.value(c);
-      return {per_second ? an::format_value(items.unit, *per_second) : ""};
+      return {per_second ? format_value(items.unit, *per_second) : ""};
     }
     case MetricId::time_cv: return {"", v > 0.05};  // noisy: the README's threshold for treating differences as noise
     default: return {};
@@ -106,7 +104,7 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
       << "\">";
     o << "<td class=\"nw\">" << esc(c->strategy) << "</td><td class=\"nw\">" << esc(c->dataset)
       << "</td><td class=\"nw\">" << esc(c->allocator) << "</td>";
-    o << num_cell(static_cast<double>(c->input_bytes), Fmt::bytes,
+    o << num_cell(static_cast<double>(c->input_bytes), Unit::bytes,
                   c->input_items ? format_count(static_cast<double>(c->input_items)) + " items" : "");
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
@@ -141,7 +139,7 @@ BarItem bar_item(const CaseResult& c, const report::Metric& m, const std::string
     b.title = c.id;
   } else {
     b.value = *v;
-    b.value_text = value_text(fmt_of(m.unit), *v);
+    b.value_text = format_value(m.unit, *v);
     b.title = c.id + ": " + b.value_text;
   }
   return b;
@@ -179,11 +177,11 @@ std::string timeline_chart(const CaseResult& c, const std::string& title, int wi
   const report::Timeline& t = *c.timeline;
   LineChart chart;
   chart.title = title;
-  chart.note = "every " + trim_number(t.interval_ms) + " ms";
+  chart.note = "every " + format_significant(t.interval_ms) + " ms";
   chart.svg_class = "chart timeline";
   chart.svg_attrs = " data-case=\"" + esc(c.id) + "\"";
-  chart.x_fmt = Fmt::ms;
-  chart.y_fmt = Fmt::bytes;
+  chart.x_fmt = Unit::milliseconds;
+  chart.y_fmt = Unit::bytes;
   chart.width = width;
   chart.height = height;
   chart.readout = true;
@@ -238,7 +236,7 @@ void add_fit(LineChart& chart, const ScalingFit& f, const std::string& colour) {
   pts.markers = true;
   for (const auto& [x, y] : f.points) {
     pts.points.emplace_back(x, y);
-    pts.titles.push_back(f.strategy + "/" + f.allocator + " at " + format_bytes(x) + ": " + value_text(chart.y_fmt, y));
+    pts.titles.push_back(f.strategy + "/" + f.allocator + " at " + format_bytes(x) + ": " + format_value(chart.y_fmt, y));
   }
   LineSeries fit;
   fit.colour = colour;
@@ -266,9 +264,9 @@ std::string scaling_section(const std::vector<const ScalingFit*>& fits) {
     LineChart chart;
     chart.title = metric;
     chart.note = "points: measured; dashed: fitted line";
-    chart.x_fmt = Fmt::bytes;
+    chart.x_fmt = Unit::bytes;
     chart.x_label = "input size";
-    chart.y_fmt = count_metric(metric) ? Fmt::count : Fmt::bytes;
+    chart.y_fmt = count_metric(metric) ? Unit::count : Unit::bytes;
     std::size_t i = 0;
     for (const ScalingFit* f : fits)
       if (f->metric == metric) add_fit(chart, *f, palette(i++));
@@ -280,10 +278,10 @@ std::string scaling_section(const std::vector<const ScalingFit*>& fits) {
   for (const ScalingFit* f : fits) {
     o << "<tr><td>" << esc(f->strategy) << "</td><td>" << esc(f->allocator) << "</td><td class=\"mono\">"
       << esc(f->metric) << "</td><td class=\"num\" data-v=\"" << f->points.size() << "\">" << f->points.size()
-      << "</td><td class=\"num\" data-v=\"" << sort_key(f->slope) << "\">" << esc(trim_number(f->slope))
+      << "</td><td class=\"num\" data-v=\"" << sort_key(f->slope) << "\">" << esc(format_significant(f->slope))
       << "</td><td class=\"num\" data-v=\"" << sort_key(f->intercept) << "\">"
-      << esc(value_text(count_metric(f->metric) ? Fmt::count : Fmt::bytes, f->intercept))
-      << "</td><td class=\"num\" data-v=\"" << sort_key(f->r2) << "\">" << fixed(f->r2, 3) << "</td><td>"
+      << esc(format_value(count_metric(f->metric) ? Unit::count : Unit::bytes, f->intercept))
+      << "</td><td class=\"num\" data-v=\"" << sort_key(f->r2) << "\">" << format_fixed(f->r2, 3) << "</td><td>"
       << class_badge(f->complexity) << "</td></tr>";
   }
   o << "</tbody></table>";
@@ -363,11 +361,11 @@ std::string header_meta(const json& context) {
   auto add = [&](const std::string& label, const std::string& v) {
     if (!v.empty()) parts.push_back(label + esc(v));
   };
-  add("suite ", an::context_text(context, {"suite"}));
+  add("suite ", report::context_text(context, {"suite"}));
   add("", created_of(context));
-  add("host ", an::context_text(context, {"host", "hostname", "host_name"}));
-  add("commit ", an::context_text(context, {"git_commit", "commit"}).substr(0, 12));
-  add("", an::context_text(context, {"compiler"}));
+  add("host ", report::context_text(context, {"host", "hostname", "host_name"}));
+  add("commit ", report::context_text(context, {"git_commit", "commit"}).substr(0, 12));
+  add("", report::context_text(context, {"compiler"}));
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : " · ") + p;
   return out;
@@ -390,7 +388,7 @@ std::string html_report(const std::vector<Report>& reports, const ReportAttachme
   if (reports.empty()) return page_start("membench report") + "<main><p>No report.</p></main>" + page_end(json::object());
   const Report& main_report = reports.back();
   std::vector<std::string> workloads = workloads_of(main_report);
-  std::string suite = an::context_text(main_report.context, {"suite"});
+  std::string suite = report::context_text(main_report.context, {"suite"});
   std::string title = "membench report" + (suite.empty() ? "" : " – " + suite);
   std::ostringstream o;
   o << page_start(title);

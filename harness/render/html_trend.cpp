@@ -5,6 +5,7 @@
 #include "analyze/trend.h"
 #include "render/html_page.h"
 #include "render/svg_charts.h"
+#include "report/json.h"
 
 namespace membench::render::html {
 namespace {
@@ -31,8 +32,8 @@ std::string runs_table(const std::vector<Report>& reports, const std::vector<std
     int bad = 0;
     for (const report::CaseResult& c : reports[i].results) bad += completed(c) || c.status == Status::skipped ? 0 : 1;
     o << "<tr><td>" << esc(labels[i]) << (i + 1 == n ? " <span class=\"meta\">(shown below)</span>" : "")
-      << "</td><td class=\"mono\">" << esc(an::context_text(reports[i].context, {"git_commit", "commit"}).substr(0, 12))
-      << "</td><td>" << esc(an::context_text(reports[i].context, {"host", "hostname", "host_name"}))
+      << "</td><td class=\"mono\">" << esc(report::context_text(reports[i].context, {"git_commit", "commit"}).substr(0, 12))
+      << "</td><td>" << esc(report::context_text(reports[i].context, {"host", "hostname", "host_name"}))
       << "</td><td class=\"num\">" << reports[i].results.size() << "</td><td class=\"num" << (bad ? " v-bad" : "")
       << "\">" << bad << "</td></tr>";
   }
@@ -50,8 +51,8 @@ std::string regression_row(const an::TrendRegression& r, const std::vector<std::
   }
   const an::MetricChange& m = r.change;
   o << "<tr><td>" << esc(labels[r.run]) << "</td><td class=\"mono\">" << esc(r.id) << "</td><td class=\"mono\">"
-    << esc(m.metric->name) << "</td><td class=\"num v-bad\">" << esc(an::format_value(m.metric->unit, m.base))
-    << " &rarr; " << esc(an::format_value(m.metric->unit, m.head)) << " (" << esc(an::format_relative(m.relative))
+    << esc(m.metric->name) << "</td><td class=\"num v-bad\">" << esc(format_value(m.metric->unit, m.base))
+    << " &rarr; " << esc(format_value(m.metric->unit, m.head)) << " (" << esc(format_relative(m.relative))
     << ")</td><td>" << esc(m.note) << "</td></tr>";
   return o.str();
 }
@@ -69,7 +70,7 @@ std::string regressions_part(const an::Trend& t, const std::vector<std::string>&
 }
 
 std::string commit_of(const Report& r) {
-  std::string commit = an::context_text(r.context, {"git_commit", "commit"});
+  std::string commit = report::context_text(r.context, {"git_commit", "commit"});
   return commit.empty() ? "unknown commit" : "commit " + commit.substr(0, 12);
 }
 
@@ -85,9 +86,9 @@ std::string steps_part(const an::Trend& t, const std::vector<Report>& reports, c
         ++count;
         rows << "<tr" << (st.worse ? " class=\"bad\"" : "") << "><td class=\"mono\">" << esc(tc.id) << "</td><td>"
              << esc(m ? m->label : s.metric) << "</td><td>" << esc(labels[st.run]) << " (" << esc(commit_of(reports[st.run]))
-             << ")</td><td class=\"num\">" << esc(m ? value_text(fmt_of(m->unit), st.mean_before) : "") << " &rarr; "
-             << esc(m ? value_text(fmt_of(m->unit), st.mean_after) : "") << "</td><td class=\"num\">"
-             << esc(an::format_relative(st.relative)) << "</td></tr>";
+             << ")</td><td class=\"num\">" << esc(m ? format_value(m->unit, st.mean_before) : "") << " &rarr; "
+             << esc(m ? format_value(m->unit, st.mean_after) : "") << "</td><td class=\"num\">"
+             << esc(format_relative(st.relative)) << "</td></tr>";
       }
   std::ostringstream o;
   if (!count) {
@@ -109,7 +110,7 @@ std::string series_cell(const an::TrendSeries& s, const report::Metric& m, const
   std::vector<std::string> titles(n);
   for (std::size_t i = 0; i < n; ++i)
     if (s.values[i])
-      titles[i] = labels[i] + ": " + value_text(fmt_of(m.unit), *s.values[i]) + (s.regressed[i] ? " (regression)" : "");
+      titles[i] = labels[i] + ": " + format_value(m.unit, *s.values[i]) + (s.regressed[i] ? " (regression)" : "");
   std::ostringstream o;
   o << "<td class=\"num spark-cell\" data-v=\"" << sort_key(s.change) << "\">"
     << sparkline(s.values, s.regressed, titles) << "<div>";
@@ -120,7 +121,7 @@ std::string series_cell(const an::TrendSeries& s, const report::Metric& m, const
   else if (!newest)
     o << "<span class=\"meta\">not run</span>";
   else
-    o << esc(value_text(fmt_of(m.unit), *s.last)) << " <span class=\"meta\">" << esc(an::format_relative(s.change))
+    o << esc(format_value(m.unit, *s.last)) << " <span class=\"meta\">" << esc(format_relative(s.change))
       << "</span>";
   o << "</div></td>";
   return o.str();

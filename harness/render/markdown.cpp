@@ -8,7 +8,6 @@
 #include <tuple>
 #include <vector>
 
-#include "analyze/compare.h"
 #include "render/site_text.h"
 #include "render/versus.h"
 #include "report/metrics.h"
@@ -64,7 +63,7 @@ std::string figure_cells(const CaseResult& c, const std::vector<const report::Me
     std::optional<double> v = m->value(c);
     bool known = v && (counted || m->kind != report::MetricKind::exact);
     std::string none = report::unavailable_reason(*m, c).empty() ? "-" : "unavailable";
-    out.append(" ").append(known ? analyze::format_value(m->unit, *v) : none).append(" |");
+    out.append(" ").append(known ? format_value(m->unit, *v) : none).append(" |");
   }
   return out;
 }

@@ -77,7 +77,7 @@ std::string top_sites_markdown(const std::vector<const report::CaseResult*>& cas
       out << "| ";
       if (i == 0) out << '`' << md(c->strategy) << '`';
       out << " | " << format_count(static_cast<double>(s.count))
-          << " (" << analyze::format_percent(share) << ") | " << format_bytes(static_cast<double>(s.bytes)) << " | "
+          << " (" << format_percent(share) << ") | " << format_bytes(static_cast<double>(s.bytes)) << " | "
           << format_bytes(static_cast<double>(s.peak_live_bytes)) << " | `" << md(report::location_text(s)) << "` | "
           << md(stack_text(s.frames)) << " |\n";
     }

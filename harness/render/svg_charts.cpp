@@ -6,52 +6,15 @@
 #include <set>
 #include <sstream>
 
-#include "analyze/compare.h"
 #include "util/format.h"
 
 namespace membench::render::html {
-
-namespace an = membench::analyze;
 
 std::string css_var(const std::string& colour) { return "var(--" + colour + ")"; }
 
 std::string palette(std::size_t i) { return std::string("series-").append(std::to_string(i % 10)); }
 
 namespace {
-
-// Axis labels: short, three significant digits.
-std::string tick_text(Fmt f, double v) {
-  switch (f) {
-    case Fmt::bytes: {
-      static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-      double a = std::fabs(v);
-      int u = 0;
-      while (a >= 1024 && u < 4) {
-        a /= 1024;
-        ++u;
-      }
-      std::string out = v < 0 ? "-" : "";
-      return out.append(trim_number(a)).append(" ").append(units[u]);
-    }
-    case Fmt::bytes_per_second:  // decimal, as format_rate writes rates everywhere
-      if (std::fabs(v) >= 1e9) return trim_number(v / 1e9) + " GB/s";
-      if (std::fabs(v) >= 1e6) return trim_number(v / 1e6) + " MB/s";
-      return trim_number(v / 1e3) + " kB/s";
-    case Fmt::ms:
-      if (std::fabs(v) >= 1000) return trim_number(v / 1000) + " s";
-      return trim_number(v) + " ms";
-    case Fmt::ns: return an::format_duration_ns(v);
-    case Fmt::count:
-    case Fmt::items_per_second:
-      if (std::fabs(v) >= 1e9) return trim_number(v / 1e9) + "G";
-      if (std::fabs(v) >= 1e6) return trim_number(v / 1e6) + "M";
-      if (std::fabs(v) >= 1e3) return trim_number(v / 1e3) + "k";
-      return trim_number(v);
-    case Fmt::percent: return trim_number(v * 100) + "%";
-    case Fmt::plain: return trim_number(v);
-  }
-  return trim_number(v);
-}
 
 double nice_step(double raw) {
   if (!(raw > 0)) return 1;
@@ -152,11 +115,11 @@ Frame frame_of(const LineChart& c) {
     f.xd1 = std::max(e1, std::log2(f.xt.back()));
   } else {
     if (!(xhi > xlo)) xhi = xlo + 1;
-    f.xt = nice_ticks(xlo, xhi, c.x_fmt == Fmt::bytes);
+    f.xt = nice_ticks(xlo, xhi, c.x_fmt == Unit::bytes);
     f.xd0 = f.xt.front();
     f.xd1 = f.xt.back();
   }
-  f.yt = nice_ticks(ylo, yhi, c.y_fmt == Fmt::bytes || c.y_fmt == Fmt::bytes_per_second);
+  f.yt = nice_ticks(ylo, yhi, c.y_fmt == Unit::bytes || c.y_fmt == Unit::bytes_per_second);
   f.yd0 = f.yt.front();
   f.yd1 = f.yt.back();
   return f;
@@ -165,16 +128,16 @@ Frame frame_of(const LineChart& c) {
 void draw_axes(std::ostringstream& o, const LineChart& c, const Frame& f) {
   const double L = Frame::L, R = Frame::R, B = Frame::B, T = Frame::T, W = f.W, H = f.H;
   for (double y : f.yt) {
-    o << "<line class=\"grid\" x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << fixed(f.Y(y)) << "\" y2=\""
-      << fixed(f.Y(y)) << "\"/>";
-    o << "<text class=\"tick\" x=\"" << L - 5 << "\" y=\"" << fixed(f.Y(y) + 3.5) << "\" text-anchor=\"end\">"
-      << esc(tick_text(c.y_fmt, y)) << "</text>";
+    o << "<line class=\"grid\" x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << format_fixed(f.Y(y)) << "\" y2=\""
+      << format_fixed(f.Y(y)) << "\"/>";
+    o << "<text class=\"tick\" x=\"" << L - 5 << "\" y=\"" << format_fixed(f.Y(y) + 3.5) << "\" text-anchor=\"end\">"
+      << esc(format_tick(c.y_fmt, y)) << "</text>";
   }
   for (double x : f.xt) {
-    o << "<line class=\"axis\" x1=\"" << fixed(f.X(x)) << "\" x2=\"" << fixed(f.X(x)) << "\" y1=\"" << H - B
+    o << "<line class=\"axis\" x1=\"" << format_fixed(f.X(x)) << "\" x2=\"" << format_fixed(f.X(x)) << "\" y1=\"" << H - B
       << "\" y2=\"" << H - B + 4 << "\"/>";
-    o << "<text class=\"tick\" x=\"" << fixed(f.X(x)) << "\" y=\"" << H - B + 15 << "\" text-anchor=\"middle\">"
-      << esc(tick_text(c.x_fmt, x)) << "</text>";
+    o << "<text class=\"tick\" x=\"" << format_fixed(f.X(x)) << "\" y=\"" << H - B + 15 << "\" text-anchor=\"middle\">"
+      << esc(format_tick(c.x_fmt, x)) << "</text>";
   }
   o << "<line class=\"axis\" x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << H - B << "\" y2=\"" << H - B
     << "\"/><line class=\"axis\" x1=\"" << L << "\" x2=\"" << L << "\" y1=\"" << T << "\" y2=\"" << H - B
@@ -183,9 +146,9 @@ void draw_axes(std::ostringstream& o, const LineChart& c, const Frame& f) {
     o << "<text class=\"tick\" x=\"" << W - R << "\" y=\"" << H - 3 << "\" text-anchor=\"end\">" << esc(c.x_label)
       << "</text>";
   for (const HLine& h : c.hlines)
-    o << "<line x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << fixed(f.Y(h.y)) << "\" y2=\"" << fixed(f.Y(h.y))
+    o << "<line x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << format_fixed(f.Y(h.y)) << "\" y2=\"" << format_fixed(f.Y(h.y))
       << "\" style=\"stroke:" << css_var(h.colour) << "\" stroke-dasharray=\"4 3\" stroke-width=\"1\"><title>"
-      << esc(h.label) << ": " << esc(value_text(c.y_fmt, h.y)) << "</title></line>";
+      << esc(h.label) << ": " << esc(format_value(c.y_fmt, h.y)) << "</title></line>";
 }
 
 void draw_series(std::ostringstream& o, const LineChart& c, const Frame& f, const LineSeries& s) {
@@ -198,15 +161,15 @@ void draw_series(std::ostringstream& o, const LineChart& c, const Frame& f, cons
     o << "<polyline fill=\"none\" style=\"stroke:" << css_var(s.colour) << "\" stroke-width=\"" << s.width << "\""
       << (s.dashed ? " stroke-dasharray=\"5 3\"" : "") << " points=\"";
     for (std::size_t i = 0; i < drawn.size(); ++i)
-      o << (i ? " " : "") << fixed(f.X(drawn[i].first)) << "," << fixed(f.Y(drawn[i].second));
+      o << (i ? " " : "") << format_fixed(f.X(drawn[i].first)) << "," << format_fixed(f.Y(drawn[i].second));
     o << "\"><title>" << esc(s.name) << "</title></polyline>";
   }
   if (!s.markers) return;
   for (std::size_t i = 0; i < pts.size(); ++i) {
-    o << "<circle cx=\"" << fixed(f.X(pts[i].first)) << "\" cy=\"" << fixed(f.Y(pts[i].second))
+    o << "<circle cx=\"" << format_fixed(f.X(pts[i].first)) << "\" cy=\"" << format_fixed(f.Y(pts[i].second))
       << "\" r=\"3.2\" style=\"fill:" << css_var(s.colour) << "\"><title>";
     if (i < s.titles.size()) o << esc(s.titles[i]);
-    else o << esc(s.name) << ": " << esc(value_text(c.y_fmt, pts[i].second));
+    else o << esc(s.name) << ": " << esc(format_value(c.y_fmt, pts[i].second));
     o << "</title></circle>";
   }
 }
@@ -245,27 +208,27 @@ std::string bar_chart(const std::string& title, const std::string& note, const s
   for (std::size_t i = 0; i < items.size(); ++i) {
     const BarItem& b = items[i];
     if (i == 0 || b.group != items[i - 1].group) {
-      body << "<text class=\"group\" x=\"2\" y=\"" << fixed(y + 14) << "\">" << esc(b.group) << "</text>";
+      body << "<text class=\"group\" x=\"2\" y=\"" << format_fixed(y + 14) << "\">" << esc(b.group) << "</text>";
       y += group_h;
     }
-    body << "<text x=\"" << label_w - 6 << "\" y=\"" << fixed(y + 13) << "\" text-anchor=\"end\">"
+    body << "<text x=\"" << label_w - 6 << "\" y=\"" << format_fixed(y + 13) << "\" text-anchor=\"end\">"
          << esc(b.label) << "</text>";
     if (b.missing) {
       body << "<text class=\"" << (b.bad ? "bad-text" : "tick") << "\" x=\"" << label_w << "\" y=\""
-           << fixed(y + 13) << "\">" << esc(b.value_text) << "<title>" << esc(b.title) << "</title></text>";
+           << format_fixed(y + 13) << "\">" << esc(b.value_text) << "<title>" << esc(b.title) << "</title></text>";
     } else {
       double w = b.value / max_v * (W - label_w - value_w);
       if (b.value > 0) w = std::max(w, 1.0);
-      body << "<rect x=\"" << label_w << "\" y=\"" << fixed(y + 3) << "\" width=\"" << fixed(w, 2)
+      body << "<rect x=\"" << label_w << "\" y=\"" << format_fixed(y + 3) << "\" width=\"" << format_fixed(w, 2)
            << "\" height=\"" << row - 6 << "\" rx=\"2\" style=\"fill:" << css_var(b.colour) << "\"><title>"
            << esc(b.title) << "</title></rect>";
-      body << "<text x=\"" << fixed(label_w + w + 4) << "\" y=\"" << fixed(y + 13) << "\">" << esc(b.value_text)
+      body << "<text x=\"" << format_fixed(label_w + w + 4) << "\" y=\"" << format_fixed(y + 13) << "\">" << esc(b.value_text)
            << "</text>";
     }
     y += row;
   }
   return figure(title, note,
-                "<svg class=\"chart bars\" viewBox=\"0 0 " + trim_number(W) + " " + fixed(y + 4) +
+                "<svg class=\"chart bars\" viewBox=\"0 0 " + format_significant(W) + " " + format_fixed(y + 4) +
                     "\" role=\"img\" aria-label=\"" + esc(title) + "\">" + body.str() + "</svg>");
 }
 
@@ -279,10 +242,10 @@ void cluster_row(std::ostringstream& body, const ClusterRow& r,
                  const std::vector<std::pair<std::string, std::string>>& series, double y, double max_v) {
   using C = ClusterLayout;
   const double h = static_cast<double>(series.size()) * (C::bar_h + C::gap);
-  body << "<text x=\"" << C::label_w - 6 << "\" y=\"" << fixed(y + h / 2 + 4) << "\" text-anchor=\"end\">"
+  body << "<text x=\"" << C::label_w - 6 << "\" y=\"" << format_fixed(y + h / 2 + 4) << "\" text-anchor=\"end\">"
        << esc(r.label) << "</text>";
   if (!r.missing.empty()) {
-    body << "<text class=\"bad-text\" x=\"" << C::label_w << "\" y=\"" << fixed(y + h / 2 + 4) << "\">"
+    body << "<text class=\"bad-text\" x=\"" << C::label_w << "\" y=\"" << format_fixed(y + h / 2 + 4) << "\">"
          << esc(r.missing) << "</text>";
     return;
   }
@@ -290,14 +253,14 @@ void cluster_row(std::ostringstream& body, const ClusterRow& r,
     double by = y + static_cast<double>(s) * (C::bar_h + C::gap);
     const bool has = s < r.values.size() && r.values[s].has_value();
     const double v = has ? r.values[s].value_or(0) : 0;
-    std::string text = has ? value_text(Fmt::bytes, v) : "not reported";
+    std::string text = has ? format_value(Unit::bytes, v) : "not reported";
     std::string tip = r.label + " · " + series[s].first + ": " + text;
     double w = v > 0 ? std::max(v / max_v * (C::W - C::label_w - C::value_w), 1.0) : 0;
     if (w > 0)
-      body << "<rect x=\"" << C::label_w << "\" y=\"" << fixed(by) << "\" width=\"" << fixed(w, 2) << "\" height=\""
+      body << "<rect x=\"" << C::label_w << "\" y=\"" << format_fixed(by) << "\" width=\"" << format_fixed(w, 2) << "\" height=\""
            << C::bar_h << "\" rx=\"1\" style=\"fill:" << css_var(series[s].second) << "\"><title>" << esc(tip)
            << "</title></rect>";
-    body << "<text class=\"tick\" x=\"" << fixed(C::label_w + w + 3) << "\" y=\"" << fixed(by + C::bar_h - 0.5)
+    body << "<text class=\"tick\" x=\"" << format_fixed(C::label_w + w + 3) << "\" y=\"" << format_fixed(by + C::bar_h - 0.5)
          << "\" style=\"font-size:8.5px\">" << esc(text) << "<title>" << esc(tip) << "</title></text>";
   }
 }
@@ -317,7 +280,7 @@ std::string cluster_chart(const std::string& title, const std::string& note,
   std::ostringstream body;
   double y = 4;
   for (const ClusterGroup& g : groups) {
-    body << "<text class=\"group\" x=\"2\" y=\"" << fixed(y + 14) << "\">" << esc(g.name) << "</text>";
+    body << "<text class=\"group\" x=\"2\" y=\"" << format_fixed(y + 14) << "\">" << esc(g.name) << "</text>";
     y += C::group_h;
     for (const ClusterRow& r : g.rows) {
       cluster_row(body, r, series, y, max_v);
@@ -325,7 +288,7 @@ std::string cluster_chart(const std::string& title, const std::string& note,
     }
   }
   std::ostringstream o;
-  o << "<svg class=\"chart clusters\" viewBox=\"0 0 " << C::W << " " << fixed(y + 2) << "\" role=\"img\" aria-label=\""
+  o << "<svg class=\"chart clusters\" viewBox=\"0 0 " << C::W << " " << format_fixed(y + 2) << "\" role=\"img\" aria-label=\""
     << esc(title) << "\">" << body.str() << "</svg><div class=\"legend\">";
   for (const auto& [name, colour] : series)
     o << "<span class=\"sw\" style=\"background:" << css_var(colour) << "\"></span>" << esc(name);
@@ -363,14 +326,14 @@ std::string sparkline(const std::vector<std::optional<double>>& values, const st
       continue;
     }
     if (!pts.empty()) pts += ' ';
-    pts.append(fixed(X(i))).append(",").append(fixed(Y(*values[i])));
+    pts.append(format_fixed(X(i))).append(",").append(format_fixed(Y(*values[i])));
   }
   flush();
   for (std::size_t i = 0; i < n; ++i) {
     if (!values[i]) continue;
     bool bad = i < regressed.size() && regressed[i];
     bool last = i + 1 == n;
-    o << "<circle cx=\"" << fixed(X(i)) << "\" cy=\"" << fixed(Y(*values[i])) << "\" r=\""
+    o << "<circle cx=\"" << format_fixed(X(i)) << "\" cy=\"" << format_fixed(Y(*values[i])) << "\" r=\""
       << (bad ? "3.4" : last ? "2.4" : "1.8") << "\"" << (bad ? " class=\"regressed\"" : "") << "><title>"
       << (i < titles.size() ? esc(titles[i]) : "") << "</title></circle>";
   }

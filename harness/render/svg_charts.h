@@ -39,7 +39,7 @@ struct LineChart {
   std::string title, note;
   std::string svg_class = "chart";
   std::string svg_attrs;  // extra attributes for the script
-  Fmt x_fmt = Fmt::plain, y_fmt = Fmt::bytes;
+  Unit x_fmt = Unit::plain, y_fmt = Unit::bytes;
   bool log_x = false;
   std::string x_label;
   std::vector<LineSeries> series;

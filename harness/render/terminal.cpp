@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/compare.h"
 #include "report/metrics.h"
+#include "util/format.h"
 
 namespace membench::render {
 
@@ -48,7 +48,7 @@ std::string summary_table(const report::Report& rep) {
     row.cells.push_back(report::to_string(r.status));
     for (const report::Metric* m : columns) {
       std::optional<double> v = m->value(r);
-      row.cells.push_back(v ? analyze::format_value(m->unit, *v)
+      row.cells.push_back(v ? format_value(m->unit, *v)
                             : report::unavailable_reason(*m, r).empty() ? "-" : "unavailable");
     }
     rows.push_back(std::move(row));

@@ -465,4 +465,21 @@ void write_report_file(const Report& report, const std::string& path) {
   write_file_atomically(path, to_json(report).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
+std::string context_text(const json& context, std::initializer_list<const char*> keys) {
+  if (!context.is_object()) return "";
+  for (const char* key : keys) {
+    auto it = context.find(key);
+    if (it == context.end() || it->is_null()) continue;
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number() || it->is_boolean()) return it->dump();
+    if (it->is_array()) {
+      std::string s;
+      for (const json& part : *it) s += (s.empty() ? "" : " ") + (part.is_string() ? part.get<std::string>() : part.dump());
+      return s;
+    }
+    return it->dump();
+  }
+  return "";
+}
+
 }  // namespace membench::report

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -34,5 +35,9 @@ inline constexpr std::uint64_t kMaxReportFileBytes = kMaxInputFileBytes;
 Report read_report_file(const std::string& path);
 // Atomic: written to a temporary file beside `path`, then renamed.
 void write_report_file(const Report& report, const std::string& path);
+
+// A short text from a report context: the first present of `keys` (strings,
+// numbers or arrays of strings, joined by spaces), or "".
+std::string context_text(const nlohmann::json& context, std::initializer_list<const char*> keys);
 
 }  // namespace membench::report

@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "report/model.h"
+#include "util/format.h"
 
 namespace membench::report {
 
 // How noisy a figure is, hence how compare judges it (README: "compare").
 enum class MetricKind { exact, time, throughput, rss };
-enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second, ratio };
+// A metric's unit is one of util/format.h's, which writes it.
+using MetricUnit = membench::Unit;
 enum class Direction { lower_is_better, higher_is_better };
 
 // Where a metric is shown (bits of Metric::shown).
