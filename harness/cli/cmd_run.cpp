@@ -20,6 +20,7 @@
 #include "runner/child_process.h"
 #include "runner/command_case.h"
 #include "runner/heaptrack.h"
+#include "runner/plan.h"
 #include "runner/runner.h"
 
 namespace membench::cli {

@@ -12,28 +12,9 @@
 #include <vector>
 
 #include "report/model.h"
+#include "runner/ab_build.h"
 
 namespace membench::runner {
-
-// One side of the comparison: a membench executable, given as a path or
-// built from a git revision of the user's tree.
-struct AbBuild {
-  std::string spec;        // as the user gave it
-  std::string executable;  // absolute path
-  std::string revision;    // the commit, when built from a revision
-};
-
-class AbError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A path to an executable is used as it is; anything else is resolved as a
-// git revision of the repository around the current directory and built
-// (Release, the membench target only) in a worktree under `cache_dir`, which
-// is kept so the next run reuses it. Throws AbError with one clear line.
-AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
-                      const std::function<void(const std::string&)>& log);
 
 struct AbOptions {
   // `run` arguments that pick the cases (--filter, --dataset, --quick,

@@ -13,6 +13,8 @@
 
 namespace membench::runner {
 
+struct CaseRun;  // runner/phases.h
+
 // "" when valgrind is not installed.
 std::string valgrind_program();
 
@@ -46,5 +48,9 @@ void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const
 // Reads the totals of a callgrind output file written with the options
 // above; throws std::runtime_error naming the file when it has none.
 report::CpuCost read_callgrind_totals(const std::string& path);
+
+// Opt-in: instructions and simulated cache misses of the strategy's call
+// under Valgrind. A failure is noted, not the case's.
+void attach_cachegrind(const CaseRun& run, report::CaseResult& result);
 
 }  // namespace membench::runner

@@ -19,7 +19,7 @@
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/command_run.h"
-#include "runner/heaptrack.h"
+#include "runner/heaptrack_run.h"
 #include "runner/phases.h"
 #include "runner/runner.h"
 #include "util/fd.h"

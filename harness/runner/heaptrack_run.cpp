@@ -2,9 +2,10 @@
 // heaptrack, and once per workload, dataset and allocator without the
 // strategy (the calibration), so that the difference is the strategy's.
 // Reading a recording is heaptrack.cpp's job.
+#include "runner/heaptrack_run.h"
+
 #include <filesystem>
 
-#include "runner/heaptrack.h"
 #include "runner/phases.h"
 
 namespace membench::runner {

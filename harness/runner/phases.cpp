@@ -1,5 +1,7 @@
 #include "runner/phases.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -32,6 +34,19 @@ std::vector<std::string> CaseRun::child_argv(const char* phase) const {
   }
   if (options.cold) argv.push_back("--cold");
   return argv;
+}
+
+CaseResult case_skeleton(const PlannedCase& c) {
+  CaseResult r;
+  r.id = c.id();
+  r.workload = c.workload->name;
+  r.strategy = c.strategy->name;
+  r.dataset = c.dataset;
+  r.allocator = c.allocator;
+  for (const Param& p : c.strategy->params.items()) r.params.emplace_back(p.name, p.value);
+  struct stat st{};
+  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
+  return r;
 }
 
 void attach_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds) {

@@ -1,17 +1,15 @@
 // The runs of one case, each in fresh child processes of its own: memory,
-// count and time (case_child.cpp is the other end), and the opt-in
-// cachegrind (cachegrind.cpp) and heaptrack (heaptrack_run.cpp) runs. Each
-// reads its typed results (protocol.h) and fills its part of the case.
+// count and time (case_child.cpp is the other end); the opt-in cachegrind
+// (cachegrind.h) and heaptrack (heaptrack_run.h) runs take a CaseRun too.
+// Each reads its typed results (protocol.h) and fills its part of the case.
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "report/model.h"
 #include "runner/child_process.h"
-#include "runner/heaptrack.h"
 #include "runner/runner.h"
 
 namespace membench::runner {
@@ -29,7 +27,7 @@ struct CaseRun {
   std::vector<std::string> child_argv(const char* phase) const;
 };
 
-// A case's identity, parameters and input size, before any run (runner.cpp).
+// A case's identity, parameters and input size, before any run.
 report::CaseResult case_skeleton(const PlannedCase& planned);
 
 struct PhaseVerdict {
@@ -48,20 +46,11 @@ PhaseVerdict measure_memory(const CaseRun& run, report::CaseResult& result);
 // Allocations and the output digest.
 PhaseVerdict count_allocations(const CaseRun& run, report::CaseResult& result);
 // Timed repetitions from --processes fresh processes, each after a warm-up
-// (attach_time, runner.h, turns them into the case's figures).
+// (attach_time turns them into the case's figures).
 PhaseVerdict time_processes(const CaseRun& run, report::CaseResult& result);
 
-// Opt-in: instructions and simulated cache misses of the strategy's call
-// under Valgrind (cachegrind.cpp). A failure is noted, not the case's.
-void attach_cachegrind(const CaseRun& run, report::CaseResult& result);
-
-// Opt-in: heaptrack's figures for the strategy (heaptrack_run.cpp). The
-// calibration runs are shared by the cases of one workload, dataset and
-// allocator, keyed by "workload/calibration/dataset/allocator".
-using HeaptrackCalibrations = std::map<std::string, HeaptrackFigures>;
-void attach_heaptrack(const CaseRun& run, report::CaseResult& result, HeaptrackCalibrations& calibrations);
-// Sets heaptrack.agrees (and the disagreement) from the attributed calls and
-// temporaries against the counter's (heaptrack_run.cpp).
-void note_heaptrack_agreement(report::CaseResult& result);
+// Sets the case's time figures from its timed processes, and the throughput
+// that follows from their median.
+void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds);
 
 }  // namespace membench::runner

@@ -1,7 +1,7 @@
 // Planning a run: which cases the options select (workloads, strategies,
 // datasets or user files, allocators, the filter and the shard), in a stable
 // order, and the datasets they need, generated once.
-#include "runner/runner.h"
+#include "runner/plan.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -15,7 +15,7 @@
 #include "runner/child_process.h"
 #include "runner/command_case.h"
 #include "runner/context.h"
-#include "runner/heaptrack.h"
+#include "runner/heaptrack_run.h"
 #include "runner/injected_regression.h"
 #include "runner/phases.h"
 #include "util/sha256.h"
@@ -178,19 +178,6 @@ nlohmann::json workload_context(const std::vector<CaseResult>& results, const Ru
 }
 
 }  // namespace
-
-CaseResult case_skeleton(const PlannedCase& c) {
-  CaseResult r;
-  r.id = c.id();
-  r.workload = c.workload->name;
-  r.strategy = c.strategy->name;
-  r.dataset = c.dataset;
-  r.allocator = c.allocator;
-  for (const Param& p : c.strategy->params.items()) r.params.emplace_back(p.name, p.value);
-  struct stat st{};
-  if (::stat(c.dataset_path.c_str(), &st) == 0) r.input_bytes = static_cast<std::uint64_t>(st.st_size);
-  return r;
-}
 
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress) {

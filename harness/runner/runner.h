@@ -56,20 +56,12 @@ struct PlannedCase {
   const Workload* workload;
   const Strategy* strategy;
   std::string dataset;       // name in the case id
-  std::string dataset_path;  // filled by materialise_datasets()
+  std::string dataset_path;  // filled by materialise_datasets() (plan.h)
   std::string allocator;
   bool user_file = false;
   const CommandDef* command = nullptr;  // a command case
   std::string id() const;
 };
-
-// Throws UsageError for bad options (unknown dataset, invalid regex, a
-// filter matching nothing, an unusable user file).
-std::vector<PlannedCase> plan_cases(const RunOptions& options);
-
-// Generates missing datasets and fills in each case's dataset_path.
-void materialise_datasets(std::vector<PlannedCase>& cases,
-                          const std::function<void(const std::string&)>& on_generate);
 
 struct Progress {
   std::function<void(std::size_t index, std::size_t total, const PlannedCase&)> starting;
@@ -81,11 +73,6 @@ struct Progress {
 report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions& options,
                          const Progress& progress);
 
-// Sets the case's time figures from its timed processes, and the throughput
-// that follows from their median.
-void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds);
-
 using membench::sanitizer_build;
-
 
 }  // namespace membench::runner

@@ -1,5 +1,5 @@
 // Planning a run: what the options select, in what order, and what they refuse.
-#include "runner/runner.h"
+#include "runner/plan.h"
 
 #include <gtest/gtest.h>
 
