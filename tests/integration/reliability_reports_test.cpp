@@ -47,33 +47,28 @@ void expect_refused_everywhere(const std::string& bad, const std::string& good, 
 }  // namespace
 
 TEST(ReliabilityReports, NonJsonReportIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_not_json");
   expect_refused_everywhere(f.write("text.json", "this is not JSON\n"), f.good, "not valid JSON");
   expect_refused_everywhere(f.write("binary.json", std::string("\x00\xff\xfe{\x01", 5)), f.good, "not valid JSON");
 }
 
 TEST(ReliabilityReports, TruncatedJsonReportIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_truncated");
   std::string text = read_text(f.good);
   expect_refused_everywhere(f.write("truncated.json", text.substr(0, text.size() / 2)), f.good, "not valid JSON");
 }
 
 TEST(ReliabilityReports, EmptyReportFileIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_empty");
   expect_refused_everywhere(f.write("empty.json", ""), f.good, "not valid JSON");
 }
 
 TEST(ReliabilityReports, MissingReportFileIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_missing");
   expect_refused_everywhere(f.dir + "/absent.json", f.good, "cannot open");
 }
 
 TEST(ReliabilityReports, OtherSchemaIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_other_schema");
   // Google Benchmark's own JSON, a bare array, another program's schema.
   expect_refused_everywhere(f.write("gbench.json", json{{"context", {{"date", "today"}}}, {"benchmarks", json::array()}}),
@@ -85,7 +80,6 @@ TEST(ReliabilityReports, OtherSchemaIsExitTwo) {
 }
 
 TEST(ReliabilityReports, OtherSchemaVersionIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_other_version");
   json next = small_report({"d1"});
   next["schema"] = "membench.report/3";
@@ -95,7 +89,6 @@ TEST(ReliabilityReports, OtherSchemaVersionIsExitTwo) {
 // JSON has no NaN: a writer that had one writes null (nlohmann) or a bare NaN
 // token (not JSON at all). Both are refused.
 TEST(ReliabilityReports, NanFigureIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_nan");
   json j = small_report({"d1"});
   j["results"][0]["memory"]["peak_rss_bytes"] = nullptr;
@@ -113,7 +106,6 @@ TEST(ReliabilityReports, NanFigureIsExitTwo) {
 }
 
 TEST(ReliabilityReports, NegativeFigureIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_negative");
   json j = small_report({"d1"});
   j["results"][0]["memory"]["peak_rss_bytes"] = -5;
@@ -124,7 +116,6 @@ TEST(ReliabilityReports, NegativeFigureIsExitTwo) {
 }
 
 TEST(ReliabilityReports, MissingFigureIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_missing_figure");
   json j = small_report({"d1"});
   j["results"][0]["memory"].erase("peak_rss_bytes");
@@ -140,7 +131,6 @@ TEST(ReliabilityReports, MissingFigureIsExitTwo) {
 // compare has nothing to judge: exit 2. report renders both (a history may
 // change its cases) and merge joins them (shards hold different cases).
 TEST(ReliabilityReports, ReportsWithNoCommonCase) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_disjoint");
   std::string a = f.write("a.json", small_report({"d1"}, "1/2"));
   std::string b = f.write("b.json", small_report({"d2"}, "2/2"));
@@ -159,7 +149,6 @@ TEST(ReliabilityReports, ReportsWithNoCommonCase) {
 }
 
 TEST(ReliabilityReports, ThresholdsWithUnknownMetricIsExitTwo) {
-  SKIP_WITHOUT_REPORT_COMMANDS();
   ReportFiles f("report_thresholds");
   auto refused = [&](const std::string& thresholds, const std::string& why) {
     CommandResult r = run_membench({"compare", f.good, f.good, "--thresholds", thresholds, "--markdown", f.dir + "/t.md"});

@@ -232,21 +232,8 @@ inline json small_report(const std::vector<std::string>& datasets, const std::st
   return membench::test::report_json(results, {{"membench_version", "0.1.0"}, {"suite", "custom"}, {"shard", shard}});
 }
 
-// compare, report and merge exist (they are written separately from the runner).
-inline bool report_commands_exist() {
-  for (const char* command : {"compare", "report", "merge"})
-    if (run_membench({command, "--help"}).exit_code != 0) return false;
-  return true;
-}
-
-#define SKIP_WITHOUT_REPORT_COMMANDS()                                                   \
-  do {                                                                                   \
-    if (!report_commands_exist()) GTEST_SKIP() << "compare/report/merge are not built"; \
-  } while (0)
-
 // A report file every reader must accept: compare (against itself), report, merge.
 inline void expect_readable_report(const std::string& path) {
-  if (!report_commands_exist()) return;
   std::string dir = std::filesystem::path(path).parent_path().string();
   CommandResult c = run_membench({"compare", path, path});
   EXPECT_EQ(c.exit_code, 0) << "compare: " << c.err;

@@ -70,6 +70,7 @@ const std::string kFuzzDir = std::string(MEMBENCH_TEST_SOURCE_DIR) + "/../fuzz";
 
 TEST(ReportFuzzRegressions, EveryRecordedInputIsReadOrRefused) {
   auto inputs = files_in(kFuzzDir + "/regressions");
+  ASSERT_FALSE(inputs.empty()) << "no recorded inputs in " << kFuzzDir << "/regressions";
   for (const auto& p : inputs) replay(read_bytes(p), p.filename().string());
   SUCCEED() << inputs.size() << " recorded inputs";
 }

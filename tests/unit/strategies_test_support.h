@@ -98,7 +98,9 @@ inline void expect_all_agree(std::string_view workload_name, std::string_view co
 inline void expect_output(std::string_view workload_name, std::string_view content, std::string_view expected,
                           std::uint64_t expected_items) {
   std::string expected_digest = hex_sha256(expected);
-  for (const Strategy* s : strategies_of(workload_name)) {
+  const std::vector<const Strategy*> strategies = strategies_of(workload_name);
+  ASSERT_FALSE(strategies.empty()) << "no strategy of workload " << workload_name;
+  for (const Strategy* s : strategies) {
     auto [digest, items] = run_on(*s, content);
     EXPECT_EQ(digest, expected_digest) << workload_name << "/" << s->name;
     EXPECT_EQ(items, expected_items) << workload_name << "/" << s->name;
