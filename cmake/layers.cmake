@@ -7,7 +7,10 @@
 # never those of a layer above: "runner/..." from cli/ is fine, "cli/..."
 # from runner/ fails the build. Every header is reached through the same
 # include root (harness/, plus the source root for datasets/ and
-# strategies/), so only this check keeps the order; the linker would not.
+# strategies/), so check_layers.cmake keeps the include order. The links
+# follow from the same list: each layer's library links the layers below it,
+# and CMakeLists.txt links each layer whole into a program of its own with
+# only those, so a call into a layer above is an undefined reference.
 set(MEMBENCH_LAYERS util track core report analyze runner render cli)
 
 # The source directories of each layer, relative to the source root.
@@ -19,6 +22,9 @@ set(MEMBENCH_LAYER_analyze_DIRS harness/analyze)
 set(MEMBENCH_LAYER_runner_DIRS harness/runner)
 set(MEMBENCH_LAYER_render_DIRS harness/render)
 set(MEMBENCH_LAYER_cli_DIRS harness/cli)
+# Sources of a layer's directories that are not in its library (regexes):
+# main() is a library of its own, so that a project can bring its own.
+set(MEMBENCH_LAYER_cli_EXCLUDE "/cli/main[.]cpp$")
 
 # Strategies are plug-ins, not a layer: they see what a strategy needs (the
 # registry and the helpers below it) and nothing of the harness that runs
