@@ -237,6 +237,35 @@ std::string md_code(const std::string& s) {
   return out;
 }
 
+// One regressed figure, short: "allocations +16.7% (6 → 7)".
+std::string regressed_figure(const MetricChange& m) {
+  return std::string(m.metric->label) + " " + (m.interval_low ? change_text(m) : format_relative(m.relative)) +
+         " (" + format_value(m.metric->unit, m.base) + " → " + format_value(m.metric->unit, m.head) + ")";
+}
+
+// The comment's first table: one row per regressed case, its regressed
+// figures in one cell; each figure's own row is in the collapsed table below
+// it, and every metric in the --out JSON and the HTML page.
+void regressed_cases_table(const Comparison& c, std::ostream& out) {
+  out << "| case | regressed | note |\n";
+  out << "|---|---|---|\n";
+  for (const CaseComparison& cc : c.cases) {
+    if (cc.regression_count() == 0) continue;
+    std::string figures;
+    if (cc.status_regressed())
+      figures = md_cell(std::string("status ") + report::to_string(cc.base_status) + " → " +
+                        report::to_string(cc.head_status));
+    for (const MetricChange& m : cc.metrics) {
+      if (m.verdict != Verdict::regressed) continue;
+      if (!figures.empty()) figures += "<br>";
+      figures += md_cell(regressed_figure(m));
+    }
+    out << "| " << md_code(cc.id) << " | " << figures << " | " << md_cell(cc.status_regressed() ? cc.head_error : "")
+        << " |\n";
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 std::string format_markdown(const Comparison& c) {
@@ -273,7 +302,10 @@ std::string format_markdown(const Comparison& c) {
   }
   if (!bad.empty()) {
     out << "#### Regressions\n\n";
+    regressed_cases_table(c, out);
+    out << "<details><summary>Each regressed figure (" << bad.size() << ")</summary>\n\n";
     table(bad);
+    out << "</details>\n\n";
   }
   if (!other.empty()) {
     out << "<details><summary>Other changes (" << other.size() << ")</summary>\n\n";

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,52 @@ TEST(Compare, OneMoreAllocationIsExactlyOneRegression) {
   std::string md = membench::render::format_markdown(c);
   EXPECT_NE(md.find("hash/stream/text-1MiB/glibc"), std::string::npos);
   EXPECT_NE(md.find("allocations.count"), std::string::npos);
+}
+
+// The lines of the first Markdown table after `heading`.
+std::vector<std::string> first_table_after(const std::string& md, const std::string& heading) {
+  std::vector<std::string> rows;
+  std::size_t at = md.find(heading);
+  if (at == std::string::npos) return rows;
+  std::istringstream in(md.substr(at + heading.size()));
+  std::string line;
+  bool started = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("|", 0) == 0) started = true, rows.push_back(line);
+    else if (started) break;
+  }
+  return rows;
+}
+
+// A pull-request comment gives one row per regressed case, however many of
+// its figures regressed; each figure's row is in the collapsed table.
+TEST(Compare, MarkdownGivesOneRowPerRegressedCase) {
+  Report base, head;
+  for (int i = 0; i < 7; ++i) {
+    base.results.push_back(make_case("tokenize", "s" + std::to_string(i), 5e6, 7, 1000));
+    CaseResult worse = make_case("tokenize", "s" + std::to_string(i), 5e6, 7, 1500);
+    worse.memory->peak_rss_delta_bytes *= 2;
+    head.results.push_back(worse);
+  }
+  Comparison c = compare_reports(base, head);
+  int figures = 0;
+  for (const auto& cc : c.cases) figures += cc.regression_count();
+  ASSERT_GE(figures, 7 * 5);  // count, bytes, peak live, temporary, peak RSS in every case
+  std::string md = membench::render::format_markdown(c);
+  std::vector<std::string> rows = first_table_after(md, "#### Regressions");
+  ASSERT_EQ(rows.size(), 2u + 7u) << md;  // header, separator, one per case
+  for (int i = 0; i < 7; ++i) {
+    std::string id = "tokenize/s" + std::to_string(i) + "/text-1MiB/glibc";
+    int in_table = 0;
+    for (const std::string& row : rows) in_table += row.find(id) != std::string::npos;
+    EXPECT_EQ(in_table, 1) << id;
+  }
+  EXPECT_NE(rows[2].find("allocations +50.0% (1,000 → 1,500)"), std::string::npos) << rows[2];
+  EXPECT_NE(rows[2].find("peak RSS Δ +100.0%"), std::string::npos) << rows[2];
+  // The details, one row per figure, are collapsed.
+  std::vector<std::string> details = first_table_after(md, "<summary>Each regressed figure");
+  EXPECT_EQ(details.size(), 2u + static_cast<std::size_t>(figures)) << md;
+  EXPECT_LT(md.find("<details><summary>Each regressed figure"), md.find("allocations.peak_live_bytes"));
 }
 
 TEST(Compare, FewerAllocationsIsAnImprovement) {
