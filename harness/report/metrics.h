@@ -16,7 +16,7 @@
 
 namespace membench::report {
 
-// How noisy a figure is, hence how compare judges it (README: "compare").
+// How noisy a figure is, hence how compare judges it (docs/compare.md, "`compare`: the regression gate").
 enum class MetricKind { exact, time, throughput, rss };
 // A metric's unit is one of util/format.h's, which writes it.
 using MetricUnit = membench::Unit;
