@@ -1,5 +1,5 @@
-// Resolving the two sides of `membench ab` (README, "Before and after:
-// membench ab"): built from a revision once, then reused.
+// Resolving the two sides of `membench ab` (docs/ab.md): an executable as
+// given, or one built from a git revision once and reused.
 #pragma once
 
 #include <functional>
