@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "report/json.h"
+#include "report/metrics.h"
 #include "util/format.h"
 
 namespace membench::render {
@@ -239,7 +240,7 @@ std::string md_code(const std::string& s) {
 
 // One regressed figure, short: "allocations +16.7% (6 → 7)".
 std::string regressed_figure(const MetricChange& m) {
-  return std::string(m.metric->label) + " " + (m.interval_low ? change_text(m) : format_relative(m.relative)) +
+  return std::string(report::find_metric(m.metric->name)->label) + " " + (m.interval_low ? change_text(m) : format_relative(m.relative)) +
          " (" + format_value(m.metric->unit, m.base) + " → " + format_value(m.metric->unit, m.head) + ")";
 }
 

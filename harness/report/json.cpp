@@ -474,7 +474,10 @@ std::string context_text(const json& context, std::initializer_list<const char*>
     if (it->is_number() || it->is_boolean()) return it->dump();
     if (it->is_array()) {
       std::string s;
-      for (const json& part : *it) s += (s.empty() ? "" : " ") + (part.is_string() ? part.get<std::string>() : part.dump());
+      for (const json& part : *it) {
+        if (!s.empty()) s += ' ';
+        s += part.is_string() ? part.get<std::string>() : part.dump();
+      }
       return s;
     }
     return it->dump();

@@ -151,8 +151,9 @@ std::vector<std::string> first_table_after(const std::string& md, const std::str
 TEST(Compare, MarkdownGivesOneRowPerRegressedCase) {
   Report base, head;
   for (int i = 0; i < 7; ++i) {
-    base.results.push_back(make_case("tokenize", "s" + std::to_string(i), 5e6, 7, 1000));
-    CaseResult worse = make_case("tokenize", "s" + std::to_string(i), 5e6, 7, 1500);
+    const std::string strategy = std::string("s").append(std::to_string(i));
+    base.results.push_back(make_case("tokenize", strategy, 5e6, 7, 1000));
+    CaseResult worse = make_case("tokenize", strategy, 5e6, 7, 1500);
     worse.memory->peak_rss_delta_bytes *= 2;
     head.results.push_back(worse);
   }
@@ -164,7 +165,7 @@ TEST(Compare, MarkdownGivesOneRowPerRegressedCase) {
   std::vector<std::string> rows = first_table_after(md, "#### Regressions");
   ASSERT_EQ(rows.size(), 2u + 7u) << md;  // header, separator, one per case
   for (int i = 0; i < 7; ++i) {
-    std::string id = "tokenize/s" + std::to_string(i) + "/text-1MiB/glibc";
+    const std::string id = std::string("tokenize/s").append(std::to_string(i)).append("/text-1MiB/glibc");
     int in_table = 0;
     for (const std::string& row : rows) in_table += row.find(id) != std::string::npos;
     EXPECT_EQ(in_table, 1) << id;
