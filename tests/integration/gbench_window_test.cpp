@@ -189,3 +189,82 @@ TEST(GbenchWindow, GoogleBenchmarksJsonCarriesTheLoopsAllocations) {
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_FALSE(nlohmann::json::parse(quiet.out)["benchmarks"][0].contains("allocs_per_iter"));
 }
+
+namespace {
+
+struct Range {
+  std::uint64_t begin, end;
+};
+
+// The address ranges /proc/PID/maps gives the files whose path contains
+// `path` (the sites file carries the map).
+std::vector<Range> ranges_of(const std::string& maps, const std::string& path) {
+  std::vector<Range> out;
+  std::istringstream in(maps);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(path) == std::string::npos) continue;
+    std::size_t dash = line.find('-');
+    std::size_t space = line.find(' ');
+    out.push_back({std::stoull(line.substr(0, dash), nullptr, 16),
+                   std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16)});
+  }
+  return out;
+}
+
+}  // namespace
+
+// MEMBENCH_GBENCH_SITES: the last window's sites, summing to its totals, each
+// stack cut at the benchmark function (its outermost frame is the
+// executable's own code, not libbenchmark's or libc's).
+TEST(GbenchWindow, SitesOfTheLastWindowAreCutAtTheBenchmarkFunction) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  std::string dir = test_dir("gbench_sites");
+  std::string sites = dir + "/sites.txt";
+  GbenchRun run = run_gbench(MEMBENCH_GBENCH_EXAMPLE, "BM_unordered_map_insert/1000", dir,
+                             "MEMBENCH_GBENCH_SITES=" + shell_quote(sites));
+  ASSERT_FALSE(run.file.windows.empty());
+  const gb::Window& last = *run.file.reported();
+  std::string text = read_text(sites);
+  ASSERT_EQ(text.rfind("membench.sites 1\n", 0), 0u) << text.substr(0, 200);
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  std::getline(in, line);
+  EXPECT_EQ(line, "totals " + std::to_string(last.count) + " " + std::to_string(last.bytes) + " " +
+                      std::to_string(last.peak_live) + " " + std::to_string(last.temporary) + " " +
+                      std::to_string(last.leaked_bytes));
+  std::vector<std::vector<std::uint64_t>> stacks;
+  std::uint64_t count = 0;
+  while (std::getline(in, line) && line != "maps") {
+    std::istringstream f(line);
+    std::string word;
+    std::uint64_t c = 0, skip = 0;
+    unsigned truncated = 0, depth = 0;
+    std::string threads;
+    f >> word >> c >> skip >> skip >> skip >> skip >> threads >> truncated >> depth;
+    ASSERT_EQ(word, "site");
+    EXPECT_EQ(truncated, 0u);
+    count += c;
+    std::vector<std::uint64_t> frames(depth);
+    for (auto& a : frames) f >> std::hex >> a;
+    stacks.push_back(frames);
+  }
+  EXPECT_EQ(count, last.count);
+  ASSERT_FALSE(stacks.empty());
+  std::string maps((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<Range> exe = ranges_of(maps, std::filesystem::canonical(MEMBENCH_GBENCH_EXAMPLE).string());
+  std::vector<Range> framework = ranges_of(maps, "/libbenchmark.so");
+  ASSERT_FALSE(exe.empty());
+  ASSERT_FALSE(framework.empty());
+  auto inside = [](const std::vector<Range>& ranges, std::uint64_t a) {
+    for (const Range& r : ranges)
+      if (a >= r.begin && a < r.end) return true;
+    return false;
+  };
+  for (const auto& frames : stacks) {
+    ASSERT_FALSE(frames.empty());
+    EXPECT_TRUE(inside(exe, frames.back())) << std::hex << frames.back();
+    for (std::uint64_t a : frames) EXPECT_FALSE(inside(framework, a)) << "a frame of libbenchmark: " << std::hex << a;
+  }
+}
