@@ -268,3 +268,42 @@ TEST(GbenchWindow, SitesOfTheLastWindowAreCutAtTheBenchmarkFunction) {
     for (std::uint64_t a : frames) EXPECT_FALSE(inside(framework, a)) << "a frame of libbenchmark: " << std::hex << a;
   }
 }
+
+// heaptrack's count of the allocations under the benchmark function, one
+// call of one iteration (--benchmark_min_time=1e-9 stops after the first
+// batch), less the allocations the function makes before its loop, is the
+// window's count (docs/gbench.md, "Checked against heaptrack").
+TEST(GbenchWindow, AgreesWithHeaptrackUnderTheBenchmarkFunction) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  if (run_shell("command -v heaptrack_print").exit_code != 0) GTEST_SKIP() << "heaptrack is not installed";
+  struct Case {
+    const char* name;
+    const char* function;
+    std::uint64_t before_loop;
+  };
+  for (const Case& c : {Case{"BM_vector_push_back/1000", "BM_vector_push_back", 0},
+                        Case{"BM_string_concat/100", "BM_string_concat", 1},
+                        Case{"BM_map_insert/1000", "BM_map_insert", 1}}) {
+    std::string dir = test_dir("gbench_heaptrack");
+    GbenchRun run = run_gbench(MEMBENCH_GBENCH_EXAMPLE, c.name, dir, "", "--benchmark_min_time=1e-9");
+    ASSERT_EQ(run.file.windows.size(), 1u) << c.name;
+    ASSERT_EQ(run.file.windows[0].iterations, 1u) << c.name;
+    std::string recording = dir + "/recording";
+    CommandResult ht = run_shell("heaptrack -o " + shell_quote(recording) + " " + shell_quote(MEMBENCH_GBENCH_EXAMPLE) +
+                                 " --benchmark_filter=" + shell_quote(std::string("^") + c.name + "$") +
+                                 " --benchmark_min_time=1e-9 >/dev/null");
+    ASSERT_EQ(ht.exit_code, 0) << ht.err;
+    std::string file;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().filename().string().rfind("recording", 0) == 0) file = e.path().string();
+    ASSERT_FALSE(file.empty());
+    // The sum of the call counts of the "MOST CALLS" section's entries.
+    CommandResult printed = run_shell(
+        "heaptrack_print -f " + shell_quote(file) + " --filter-bt-function " + shell_quote(c.function) +
+        " | awk '/^MOST CALLS TO ALLOCATION/{s=1;next} /^[A-Z][A-Z ]+$/{s=0} "
+        "s && /^[0-9]+ calls to allocation functions/{t+=$1} END{print t+0}'");
+    ASSERT_EQ(printed.exit_code, 0) << printed.err;
+    std::uint64_t under_function = std::stoull(printed.out);
+    EXPECT_EQ(under_function, run.file.windows[0].count + c.before_loop) << c.name;
+  }
+}
