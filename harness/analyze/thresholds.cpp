@@ -113,17 +113,11 @@ Threshold Thresholds::for_case(const std::string& case_id, const std::string& me
 
 namespace {
 
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g%%", fraction * 100);
-  return buf;
-}
-
 std::string describe_threshold(const MetricInfo& m, const Threshold& t) {
   if (t.ignore) return "not gated";
   if (m.kind == MetricKind::exact && t.relative == 0 && t.absolute == 0) return "exact";
   std::string s;
-  if (t.relative > 0 || t.absolute == 0) s = percent(t.relative);
+  if (t.relative > 0 || t.absolute == 0) s = format_significant(t.relative * 100) + "%";
   if (t.absolute > 0) s += (s.empty() ? "" : " and ") + format_value(m.unit, t.absolute);
   return s;
 }
