@@ -64,9 +64,9 @@ struct LiveCounts;
 // `slot_counts` (the process's slot in the counts file, track/count_slots.h),
 // starting from what it has counted so far.
 void share_counts(count_file::LiveCounts* slot_counts);
-// Around the library's own look-ups (dlsym, dlopen allocate): they are not the
+// Around the library's own start-up (its dlsym and dlopen allocate): not the
 // program's requests. pause_counting returns whether counting was on;
-// resume_counting only after it returned true.
+// resume_counting turns it back on unless stop_counting ended it meanwhile.
 bool pause_counting();
 void resume_counting();
 // pthread_atfork handlers: the child counts from zero into `fresh` (its own

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #ifndef MEMBENCH_NO_INTERPOSE
 
@@ -122,6 +123,7 @@ struct Counter {
   // The process's slot in the counts file once it has one (share_counts),
   // else `own`: the totals then survive the process.
   LiveCounts* shared = &own;
+  bool paused = false;  // pause_counting: off until resume_counting, unless stopped meanwhile
 #endif
   // Allocation sites (enable_sites): the table's sizes then carry the
   // block's site in their top bits.
@@ -498,6 +500,9 @@ bool start_counting() {
   this_thread = {counter.window, 0};
   counter.table = static_cast<Slot*>(table);
   counts() = LiveCounts{};
+#ifdef MEMBENCH_COUNT_PRELOAD
+  counter.paused = false;
+#endif
   counter.active.store(true, std::memory_order_release);
   return true;
 }
@@ -507,7 +512,11 @@ AllocationTotals stop_counting() {
   Slot* table = nullptr;
   {
     Guard g;
+#ifdef MEMBENCH_COUNT_PRELOAD
+    if (!counter.active.load(std::memory_order_relaxed) && !std::exchange(counter.paused, false)) return totals;
+#else
     if (!counter.active.load(std::memory_order_relaxed)) return totals;
+#endif
     counter.active.store(false, std::memory_order_release);
     totals.count = counts().count;
     totals.bytes = counts().bytes;
@@ -543,9 +552,14 @@ bool write_sites(int fd) {
 #ifdef MEMBENCH_COUNT_PRELOAD
 bool pause_counting() {
   ensure_resolved();  // counting starts with resolution: it must not start after the pause
-  return counter.active.exchange(false, std::memory_order_acq_rel);
+  Guard g;
+  counter.paused = counter.active.exchange(false, std::memory_order_acq_rel);
+  return counter.paused;
 }
-void resume_counting() { counter.active.store(true, std::memory_order_release); }
+void resume_counting() {
+  Guard g;
+  if (std::exchange(counter.paused, false)) counter.active.store(true, std::memory_order_release);
+}
 
 void share_counts(count_file::LiveCounts* slot_counts) {
   Guard g;

@@ -131,15 +131,19 @@ void take_slot() {
   own_slot->state.store(static_cast<std::uint32_t>(cf::State::running), std::memory_order_release);
 }
 
+// Counting itself began with the process's first request, which may have
+// come before the library's constructors (alloc_interpose.cpp,
+// ensure_resolved). What they ask of the dynamic linker (here, and in
+// gbench_hooks.cpp and gbench_memory_manager.cpp) is not the program's: the
+// first of them pauses counting, the last (on_load) resumes it, unless one
+// stopped it meanwhile (the Google Benchmark window counts only its loops).
+__attribute__((constructor(101))) void pause_for_load() { membench::track::pause_counting(); }
+
 __attribute__((constructor)) void on_load() {
-  // Counting itself began with the process's first request, which may have
-  // come before this constructor (alloc_interpose.cpp, ensure_resolved). What
-  // the library asks of the dynamic linker here is not the program's.
-  bool counting = membench::track::pause_counting();
   pthread_atfork(membench::track::before_fork, membench::track::after_fork_in_parent, in_fork_child);
   look_up_exec();
   take_slot();
-  if (counting) membench::track::resume_counting();
+  membench::track::resume_counting();
 }
 
 __attribute__((destructor)) void on_unload() {
