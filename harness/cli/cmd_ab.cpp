@@ -21,6 +21,7 @@
 #include "report/metrics.h"
 #include "runner/ab.h"
 #include "runner/child_process.h"
+#include "runner/gbench.h"
 #include "util/atomic_file.h"
 
 namespace membench::cli {
@@ -88,8 +89,11 @@ void add_ab_options(ArgParser& p) {
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
       .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
+      .flag("gbench", "BASE and HEAD are two builds of a Google Benchmark executable, measured by this membench "
+                      "(docs/gbench.md)")
+      .option("gbench-arg", "an option given to every run of both --gbench executables, as for run", true)
       .option("command", "'NAME=CMD ARGS...': command cases, as for run", true)
-      .option("workload", "the commands' workload name, as for run")
+      .option("workload", "the commands' workload name, as for run; with --gbench, both builds' (default HEAD's file name)")
       .flag("shell", "run each --command with sh -c, as for run")
       .flag("ignore-output", "do not compare the commands' stdout digests, as for run")
       .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
@@ -157,7 +161,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
   // Command cases: the same commands for both builds, in every run of each.
   for (const std::string& c : p.values("command")) o.measurement.insert(o.measurement.end(), {"--command", c});
-  if (auto w = p.value("workload")) o.measurement.insert(o.measurement.end(), {"--workload", *w});
+  if (auto w = p.value("workload"); w && !p.has("gbench")) o.measurement.insert(o.measurement.end(), {"--workload", *w});
   for (const char* name : {"shell", "ignore-output"})
     if (p.has(name)) o.measurement.push_back(std::string("--") + name);
 
@@ -191,7 +195,9 @@ void print_ab_help(const ArgParser& p) {
               "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
               "up to --max-pairs. Each timed process first makes a memory run: peak RSS is judged\n"
               "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
-              "Allocations are exact.\n\n"
+              "Allocations are exact.\n"
+              "With --gbench, BASE and HEAD are two builds of a Google Benchmark executable, each\n"
+              "benchmark a case (docs/gbench.md).\n\n"
               "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
               p.help_text().c_str());
 }
@@ -244,8 +250,17 @@ int run_ab_command(const std::vector<std::string>& args) {
   const std::string cache = p.value("build-dir").value_or(default_build_cache());
   runner::AbBuild base, head;
   try {
-    base = runner::resolve_build(base_spec, cache, log);
-    head = runner::resolve_build(head_spec, cache, log);
+    if (p.has("gbench")) {
+      for (const char* other : {"command", "dataset", "quick", "shell", "ignore-output", "cachegrind"})
+        if (p.has(other)) throw UsageError(std::string("ab: --") + other + " does not apply with --gbench (docs/gbench.md)");
+      const std::string workload = p.value("workload").value_or(runner::gbench_workload_name(head_spec));
+      base = runner::gbench_build(base_spec, workload, p.values("gbench-arg"));
+      head = runner::gbench_build(head_spec, workload, p.values("gbench-arg"));
+    } else {
+      if (p.has("gbench-arg")) throw UsageError("ab: --gbench-arg applies with --gbench only");
+      base = runner::resolve_build(base_spec, cache, log);
+      head = runner::resolve_build(head_spec, cache, log);
+    }
   } catch (const runner::AbError& e) {
     throw UsageError(std::string("ab: ") + e.what());
   }

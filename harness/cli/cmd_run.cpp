@@ -19,6 +19,7 @@
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/command_case.h"
+#include "runner/gbench.h"
 #include "runner/heaptrack.h"
 #include "runner/runner.h"
 
@@ -88,7 +89,12 @@ void add_run_options(ArgParser& p) {
       .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)")
       .option("command", "'NAME=CMD ARGS...': measure this program as strategy NAME (repeatable; the first is the "
                          "reference). {input} is the dataset's path; without it the dataset is its stdin", true)
-      .option("workload", "the commands' workload name (default command)")
+      .option("gbench", "PATH: measure each benchmark of this Google Benchmark executable as a case, in processes "
+                        "of its own (repeatable; docs/gbench.md)", true)
+      .option("gbench-arg", "an option given to every run of the --gbench executables, e.g. "
+                            "--gbench-arg=--benchmark_perf_counters=CYCLES (repeatable)", true)
+      .option("workload", "the commands' workload name (default command), or the only --gbench executable's "
+                          "(default its file name)")
       .flag("shell", "run each --command with sh -c (pipelines; the shell is then measured too)")
       .flag("ignore-output", "the commands' outputs differ on purpose: do not compare their stdout digests");
 }
@@ -115,9 +121,28 @@ void parse_phases(const std::string& text, runner::RunOptions& o) {
   }
 }
 
+// run --gbench: each executable's benchmarks, listed now.
+void parse_gbench_options(const ArgParser& p, runner::RunOptions& o) {
+  const std::vector<std::string> paths = p.values("gbench");
+  if (paths.empty()) {
+    if (p.has("gbench-arg")) throw UsageError("--gbench-arg applies to --gbench only");
+    return;
+  }
+  for (const char* other : {"command", "dataset", "scale", "quick", "shell", "ignore-output"})
+    if (p.has(other)) throw UsageError(std::string("--") + other + " does not apply to --gbench cases (a benchmark makes its own input)");
+  if (o.cachegrind)
+    throw UsageError("--cachegrind: not available for --gbench cases (Google Benchmark chooses the iterations by time, "
+                     "so a whole run's instructions are not comparable; docs/gbench.md)");
+  if (runner::launcher_program().empty())
+    throw UsageError("--gbench: membench-launch is missing beside the membench executable (rebuild or reinstall)");
+  o.gbench = runner::load_gbench_suites(paths, p.values("gbench-arg"), p.value("workload").value_or(""),
+                                        std::min(o.timeout_seconds, 120.0));
+}
+
 // run --command: the commands' workload.
 void parse_command_options(const ArgParser& p, runner::RunOptions& o) {
   std::vector<std::string> commands = p.values("command");
+  if (p.has("gbench")) return;  // parse_gbench_options
   if (commands.empty()) {
     for (const char* only : {"workload", "shell", "ignore-output"})
       if (p.has(only)) throw UsageError(std::string("--") + only + " applies to --command only");
@@ -156,6 +181,7 @@ runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string
   check_tools(o);
   if (auto s = p.value("shard")) parse_shard(*s, o);
   parse_command_options(p, o);
+  parse_gbench_options(p, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());
   return o;
@@ -194,6 +220,10 @@ constexpr const char* kRunHelp =
     "as sh does and exec'd directly unless --shell): peak RSS of its process tree, its\n"
     "allocations (libmembench_count.so preloaded), wall/user/sys time (--processes groups\n"
     "of --repetitions runs, after --warmup seconds of untimed runs), stdout's SHA-256.\n"
+    "With --gbench, each benchmark of a Google Benchmark executable is a case (id\n"
+    "EXECUTABLE/BENCHMARK/-/ALLOCATOR): its timed loop's peak RSS Δ and allocations per\n"
+    "iteration (libmembench_count.so preloaded), Google Benchmark's own time from\n"
+    "--processes fresh processes (docs/gbench.md).\n"
     "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
     "(the report is still written); 2 bad usage.\n";
 
@@ -215,6 +245,7 @@ int run_main(const std::vector<std::string>& args) {
   std::vector<NamedPath> dataset_files;
   for (const std::string& d : o.datasets)
     if (!datasets::find_dataset(d)) dataset_files.push_back({"--dataset", d});
+  for (const std::string& g : p.values("gbench")) dataset_files.push_back({"--gbench", g});
   std::vector<OutputArg> output_args = outputs.as_output_args();
   output_args.insert(output_args.begin(), {"--out", out_path});
   check_outputs("run", output_args, {}, dataset_files);

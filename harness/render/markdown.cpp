@@ -38,6 +38,8 @@ std::string count(std::uint64_t v) { return format_count(static_cast<double>(v))
 std::string notes_of(const CaseResult& c) {
   std::string notes;
   if (!c.allocations_unavailable.empty()) notes = "allocations: unavailable (" + c.allocations_unavailable + ")";
+  if (!c.memory_unavailable.empty() && c.memory_unavailable != c.allocations_unavailable)
+    notes += (notes.empty() ? "" : ", ") + std::string("memory: unavailable (") + c.memory_unavailable + ")";
   if (!c.extra.is_object()) return notes;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it) {
     if (is_bookkeeping(it.key())) continue;

@@ -23,7 +23,12 @@ std::string case_summary(const CaseResult& r) {
   }
   if (r.throughput) s << "  " << format_rate(r.throughput->bytes_per_second);
   if (r.memory) s << "  peak RSS +" << format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
-  if (r.allocations) s << "  allocs " << r.allocations->count;
+  if (!r.memory_unavailable.empty() && r.memory_unavailable != r.allocations_unavailable)
+    s << "  memory: unavailable (" << r.memory_unavailable << ")";
+  if (r.allocations && r.allocations->iterations > 0)
+    s << "  allocs/iter " << format_count(static_cast<double>(r.allocations->count) / static_cast<double>(r.allocations->iterations))
+      << " (" << r.allocations->count << " in " << r.allocations->iterations << " iterations)";
+  else if (r.allocations) s << "  allocs " << r.allocations->count;
   if (!r.allocations_unavailable.empty()) s << "  allocations: unavailable (" << r.allocations_unavailable << ")";
   return s.str();
 }

@@ -93,6 +93,14 @@ json allocations_json(const Allocations& a) {
             {"temporary", a.temporary},
             {"leaked_bytes", a.leaked_bytes},
             {"leaked_count", a.leaked_count}};
+  if (a.iterations > 0) {
+    // Derived for readers; the totals and the iteration count are the record.
+    const double n = static_cast<double>(a.iterations);
+    j["iterations"] = a.iterations;
+    j["per_iteration"] = {{"count", static_cast<double>(a.count) / n},
+                          {"bytes", static_cast<double>(a.bytes) / n},
+                          {"temporary", static_cast<double>(a.temporary) / n}};
+  }
   if (a.sites) j["sites"] = sites_to_json(*a.sites);
   return j;
 }
@@ -133,6 +141,8 @@ json case_json(const CaseResult& c) {
   if (!c.extra.is_null()) e["extra"] = c.extra;
   if (!c.command.is_null()) e["command"] = c.command;
   if (!c.allocations_unavailable.empty()) e["allocations_unavailable"] = c.allocations_unavailable;
+  if (!c.gbench.is_null()) e["gbench"] = c.gbench;
+  if (!c.memory_unavailable.empty()) e["memory_unavailable"] = c.memory_unavailable;
   for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
     if (!e.contains(it.key())) e[it.key()] = it.value();
   return e;
@@ -310,6 +320,7 @@ Allocations read_allocations(const Reader& rd, const json& a, const std::string&
   al.temporary = rd.u64(a, w, "temporary");
   al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
   al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+  al.iterations = rd.u64_or(a, w, "iterations", 0);
   if (a.contains("sites")) al.sites = sites_from_json(a["sites"], rd.source(), w + ".sites", al);
   return al;
 }
@@ -376,10 +387,16 @@ CaseResult read_case(const Reader& rd, const json& e, std::string at, int versio
     c.command = e["command"];
   }
   if (e.contains("allocations_unavailable")) c.allocations_unavailable = rd.str(e, at, "allocations_unavailable");
+  if (e.contains("gbench")) {
+    if (!e["gbench"].is_object()) rd.fail(at + ".gbench", "is not an object");
+    c.gbench = e["gbench"];
+  }
+  if (e.contains("memory_unavailable")) c.memory_unavailable = rd.str(e, at, "memory_unavailable");
   static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                       "error", "input_bytes", "input_items", "output_digest", "time",
                                       "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                      "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable"};
+                                      "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable",
+                                      "gbench", "memory_unavailable"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
   return c;

@@ -36,6 +36,7 @@ enum Show : unsigned {
 enum class MetricId {
   peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
   allocations, allocated_bytes, peak_live, temporary, leaked,
+  allocations_per_iteration, bytes_per_iteration, temporary_per_iteration,
   median_time, time_cv, bytes_per_second, items_per_second,
   instructions, d1_misses, ll_misses,
 };
@@ -69,7 +70,9 @@ std::vector<const Metric*> compared_metrics();
 // columns follow it.
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
 // Why `m` has no value for `c` when it is an allocation figure that could not
-// be counted (a command with its own allocator, statically linked); "" else.
+// be counted (a command with its own allocator, statically linked) or a
+// memory figure that could not be measured (a Google Benchmark loop the
+// preloaded library could not see); "" else.
 std::string unavailable_reason(const Metric& m, const CaseResult& c);
 
 }  // namespace membench::report

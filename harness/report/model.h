@@ -105,6 +105,10 @@ struct Allocations {
   std::uint64_t temporary = 0;
   std::uint64_t leaked_bytes = 0;
   std::uint64_t leaked_count = 0;
+  // A Google Benchmark case: the iterations of the window these totals come
+  // from, which the per-iteration figures divide by (docs/gbench.md); 0: the
+  // totals are one strategy call's.
+  std::uint64_t iterations = 0;
   std::optional<AllocationSites> sites = {};  // when the counting run recorded them
 };
 
@@ -150,6 +154,12 @@ struct CaseResult {
   // Why `allocations` is absent although counting ran (a statically linked
   // command, an allocator of its own); empty otherwise.
   std::string allocations_unavailable;
+  // A Google Benchmark case (run --gbench): its executable, benchmark and the
+  // window's own figures (docs/report-format.md, "gbench"); null otherwise.
+  nlohmann::json gbench;
+  // Why `memory` is absent although the memory run ran (a Google Benchmark
+  // case whose loop the preloaded library could not see); empty otherwise.
+  std::string memory_unavailable;
   // Fields this version does not know, kept so that rewriting a report
   // (merge) loses nothing a newer runner added.
   nlohmann::json unknown = nlohmann::json::object();

@@ -21,6 +21,9 @@ struct AbBuild {
   std::string spec;        // as the user gave it
   std::string executable;  // absolute path
   std::string revision;    // the commit, when built from a revision
+  // Given to this side's every `run` before the shared arguments: ab --gbench
+  // runs one membench on two builds of the user's Google Benchmark suite.
+  std::vector<std::string> run_args = {};
 };
 
 class AbError : public std::runtime_error {
@@ -83,6 +86,10 @@ struct AbResult {
 // steady drift adds as much to one side as to the other). Throws AbError
 // when a build cannot run the selection, Interrupted on SIGINT/SIGTERM.
 AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& options, const AbProgress& progress);
+
+// ab --gbench: this membench on the Google Benchmark executable `path`, its
+// cases named `workload` on both sides (docs/gbench.md). Throws AbError.
+AbBuild gbench_build(const std::string& path, const std::string& workload, const std::vector<std::string>& gbench_args);
 
 // `text` with every regular-expression metacharacter escaped.
 std::string regex_escape(const std::string& text);
