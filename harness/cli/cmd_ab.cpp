@@ -108,7 +108,8 @@ void add_ab_options(ArgParser& p) {
 
 analyze::Thresholds ab_thresholds(const ArgParser& p) {
   // Peak RSS is judged on paired memory runs, whose median difference is
-  // steadier than one run per build (README, "Before and after"): ab starts
+  // steadier than one run per build (docs/ab.md, "Peak RSS is judged on
+  // pairs too"): ab starts
   // from lower RSS thresholds than compare's. A thresholds file, then
   // --min-rss, can change them.
   std::optional<std::uint64_t> min_rss;
@@ -155,7 +156,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
     if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
   // Each timed process gives one value to its pair; more repetitions in it
-  // would only cost time (README, "Before and after: membench ab").
+  // would only cost time (docs/ab.md, "The time verdict").
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
   if (p.has("cold")) o.measurement.push_back("--cold");
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
@@ -203,7 +204,8 @@ void print_ab_help(const ArgParser& p) {
 }
 
 // More pairs where the estimate lies beyond the floor but its interval does
-// not clear it yet (README, "Before and after: membench ab"). `thresholds`
+// not clear it yet (docs/ab.md, "More pairs where they can settle a case").
+// `thresholds`
 // must outlive the rule.
 auto more_pairs_rule(const analyze::Thresholds& thresholds) {
   return [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
@@ -253,6 +255,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     if (p.has("gbench")) {
       for (const char* other : {"command", "dataset", "quick", "shell", "ignore-output", "cachegrind"})
         if (p.has(other)) throw UsageError(std::string("ab: --") + other + " does not apply with --gbench (docs/gbench.md)");
+      runner::check_gbench_args(p.values("gbench-arg"));
       const std::string workload = p.value("workload").value_or(runner::gbench_workload_name(head_spec));
       base = runner::gbench_build(base_spec, workload, p.values("gbench-arg"));
       head = runner::gbench_build(head_spec, workload, p.values("gbench-arg"));

@@ -64,7 +64,7 @@ CellNote cell_note(const report::Metric& m, const CaseResult& c, double v) {
       std::optional<double> per_second = items.value(c);
       return {per_second ? an::format_value(items.unit, *per_second) : ""};
     }
-    case MetricId::time_cv: return {"", v > 0.05};  // noisy: the README's threshold for treating differences as noise
+    case MetricId::time_cv: return {"", v > 0.05};  // noisy: beyond compare's 5% time threshold (docs/compare.md)
     default: return {};
   }
 }
@@ -96,7 +96,8 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
   // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
   std::vector<const report::Metric*> columns = report::metrics_shown(report::kTable);
   std::erase_if(columns, [&](const report::Metric* m) {
-    return std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+    return !report::applies_to(*m, cases) ||
+           std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
   });
   std::ostringstream o;
   o << results_head(columns);

@@ -92,9 +92,16 @@ std::string results_markdown(const report::Report& rep) {
 
   std::ostringstream out;
   bool counted = rep.context.value("allocation_counter", true) != false;
-  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kMarkdown);
+  std::vector<const CaseResult*> all;
+  for (const CaseResult& c : rep.results) all.push_back(&c);
+  auto applicable = [&](std::vector<const report::Metric*> list) {
+    std::erase_if(list, [&](const report::Metric* m) { return !report::applies_to(*m, all); });
+    return list;
+  };
+  const std::vector<const report::Metric*> columns = applicable(report::metrics_shown(report::kMarkdown));
   // The "vs reference" columns in the order compare judges: exact counts first.
-  const std::vector<const report::Metric*> versus = report::in_judging_order(report::metrics_shown(report::kVersus));
+  const std::vector<const report::Metric*> versus =
+      applicable(report::in_judging_order(report::metrics_shown(report::kVersus)));
   for (auto& [key, cases] : groups) {
     const auto& [workload, size, dataset, allocator] = key;
     WorkloadInfo info = workload_info(rep, workload);

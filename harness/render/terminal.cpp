@@ -39,8 +39,10 @@ std::string summary_table(const report::Report& rep) {
   };
   // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
   std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
+  std::vector<const CaseResult*> all;
+  for (const CaseResult& c : rep.results) all.push_back(&c);
   std::erase_if(columns, [&](const report::Metric* m) {
-    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) {
+    return !report::applies_to(*m, all) || std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) {
       return m->value(c).has_value() || !report::unavailable_reason(*m, c).empty();
     });
   });

@@ -176,6 +176,25 @@ std::string unavailable_reason(const Metric& m, const CaseResult& c) {
   return std::string_view(m.name).starts_with("allocations.") ? c.allocations_unavailable : "";
 }
 
+bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases) {
+  auto per_iteration_case = [](const CaseResult* c) {
+    return !c->gbench.is_null() || (c->allocations && c->allocations->iterations > 0);
+  };
+  switch (m.id) {
+    case MetricId::allocations_per_iteration:
+    case MetricId::bytes_per_iteration:
+    case MetricId::temporary_per_iteration:
+      return std::any_of(cases.begin(), cases.end(), per_iteration_case);
+    case MetricId::allocations:
+    case MetricId::allocated_bytes:
+    case MetricId::temporary:
+    case MetricId::leaked:
+      return !std::all_of(cases.begin(), cases.end(), per_iteration_case);
+    default:
+      return true;
+  }
+}
+
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {
   std::stable_sort(list.begin(), list.end(),
                    [](const Metric* a, const Metric* b) { return judging_rank(a->kind) < judging_rank(b->kind); });

@@ -15,7 +15,7 @@
 
 namespace membench::report {
 
-// How noisy a figure is, hence how compare judges it (README: "compare").
+// How noisy a figure is, hence how compare judges it (docs/compare.md, "`compare`: the regression gate").
 enum class MetricKind { exact, time, throughput, rss };
 enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second, ratio };
 enum class Direction { lower_is_better, higher_is_better };
@@ -74,5 +74,9 @@ std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
 // memory figure that could not be measured (a Google Benchmark loop the
 // preloaded library could not see); "" else.
 std::string unavailable_reason(const Metric& m, const CaseResult& c);
+// Whether `m` is a column of a table of these cases: the per-iteration
+// allocation figures belong to Google Benchmark cases, the totals of one
+// call to every other case (docs/gbench.md); every other metric always.
+bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases);
 
 }  // namespace membench::report

@@ -208,6 +208,8 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       cases[s]->error = failure[s] + " (in a timed run of ab)";
     } else if (!samples[s].empty()) {
       attach_time(*cases[s], std::move(samples[s]), warmup);
+      // No dataset, no rate of membench's making (docs/gbench.md).
+      if (!cases[s]->gbench.is_null()) cases[s]->throughput.reset();
     }
   }
   if (failure[0].empty() && failure[1].empty()) {

@@ -135,15 +135,6 @@ std::shared_ptr<GbenchSuite> make_suite(const std::string& exe, const std::vecto
   return suite;
 }
 
-std::uint64_t window_field(const std::map<std::string, std::string>& fields, const char* key) {
-  auto it = fields.find(key);
-  if (it == fields.end()) throw std::runtime_error(std::string("window line without '") + key + "'");
-  const std::string& v = it->second;
-  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
-    throw std::runtime_error(std::string("window line: '") + key + "' is not a number: " + v.substr(0, 40));
-  return std::stoull(v);
-}
-
 double to_ns(double value, const std::string& unit) {
   if (unit == "ns") return value;
   if (unit == "us") return value * 1e3;
@@ -195,35 +186,6 @@ std::vector<std::shared_ptr<const GbenchSuite>> load_gbench_suites(const std::ve
     suites.push_back(make_suite(exe, args, name, list_benchmarks(exe, args, timeout_seconds)));
   }
   return suites;
-}
-
-std::vector<GbenchWindow> parse_gbench_windows(const std::string& text) {
-  std::vector<GbenchWindow> windows;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream words(line);
-    std::string kind;
-    if (!(words >> kind) || kind != "window") continue;
-    std::map<std::string, std::string> fields;
-    for (std::string key, value; words >> key;) {
-      if (!(words >> value)) throw std::runtime_error("window line: '" + key + "' without a value");
-      fields[key] = value;
-    }
-    GbenchWindow w;
-    w.seq = window_field(fields, "seq");
-    w.iterations = window_field(fields, "iterations");
-    w.count = window_field(fields, "count");
-    w.bytes = window_field(fields, "bytes");
-    w.temporary = window_field(fields, "temporary");
-    w.peak_live = window_field(fields, "peak_live");
-    w.leaked_bytes = window_field(fields, "leaked_bytes");
-    w.leaked_count = window_field(fields, "leaked_count");
-    w.rss_start = window_field(fields, "rss_start");
-    w.hwm_end = window_field(fields, "hwm_end");
-    w.overflow = window_field(fields, "overflow");
-    windows.push_back(w);
-  }
-  return windows;
 }
 
 std::vector<GbenchRepetition> parse_gbench_json(const std::string& text, const std::string& benchmark) {

@@ -42,16 +42,6 @@ void check_gbench_args(const std::vector<std::string>& args);
 // case id.
 std::string gbench_workload_name(const std::string& path);
 
-// One line the preloaded library appends per window (docs/gbench.md).
-struct GbenchWindow {
-  std::uint64_t seq = 0, iterations = 0, count = 0, bytes = 0, temporary = 0, peak_live = 0, leaked_bytes = 0,
-                leaked_count = 0, rss_start = 0, hwm_end = 0, overflow = 0;
-};
-
-// The windows in a file's text, in order; lines of other kinds are skipped.
-// Throws std::runtime_error on a window line with a field missing or not a number.
-std::vector<GbenchWindow> parse_gbench_windows(const std::string& text);
-
 // One repetition of Google Benchmark's JSON output, per iteration.
 struct GbenchRepetition {
   double real_ns = 0, cpu_ns = 0;

@@ -19,6 +19,7 @@
 #include "runner/phases.h"
 #include "runner/runner.h"
 #include "runner/sites.h"
+#include "track/gbench_window.h"
 #include "util/read_file.h"
 
 namespace membench::runner {
@@ -91,37 +92,41 @@ std::vector<std::string> watched_env(std::vector<std::string> env, const std::st
   return env;
 }
 
-std::string no_window_reason(const std::string& exe) {
+namespace gb = track::gbench;
+
+// Why the loop's figures cannot be had from a run's window file; "" when they can.
+std::string unseen_reason(const gb::WindowFile& file, const std::string& exe) {
+  if (file.hook_seen && !file.hooked) return "the preloaded library cannot see the benchmark loop: " + file.hook_reason;
+  if (!file.windows.empty()) return "";
   if (auto why = static_binary_reason(exe)) return *why;
   return "the preloaded library saw no benchmark loop in " + fs::path(exe).filename().string() +
-         " (Google Benchmark linked statically, or a libbenchmark it cannot hook); docs/gbench.md gives the one-line opt-in";
+         " (its own copy of libbenchmark, linked statically?); docs/gbench.md gives the opt-in";
 }
 
 struct WindowRun {
   bool ok = false;
-  std::vector<GbenchWindow> windows;
+  gb::WindowFile file;
 };
 
-// One run filtered to the benchmark, one batch size search, the windows it left.
+// One run filtered to the benchmark with the library watching its loop
+// (docs/gbench.md, "The variables and the file"): the windows it left.
 WindowRun window_run(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
-                     const Deadline& deadline, const char* phase, const std::string& sites_path) {
+                     const Deadline& deadline, const char* phase, std::vector<std::string> vars) {
   WindowRun out;
   ScratchPath windows("window");
-  std::vector<std::string> files{"MEMBENCH_GBENCH_FILE=" + windows.path()};
-  if (!sites_path.empty()) files.push_back("MEMBENCH_GBENCH_SITES=" + sites_path);
+  vars.push_back(std::string(gb::kWindowFileEnv) + "=" + windows.path());
   const CommandDef run_def = with_options(
       *k.command, {"--benchmark_repetitions=1", seconds_flag("--benchmark_min_time", k.options.min_time_seconds)});
   const CommandCase run_case{&run_def, k.set, k.options, ""};
-  CommandRun run = run_command(run_case, watched_env(env, count_library(), files), deadline.remaining(), RunKind{});
+  CommandRun run = run_command(run_case, watched_env(env, count_library(), vars), deadline.remaining(), RunKind{});
   if (!judge_run(r, run, phase, k.options)) return out;
-  try {
-    out.windows = parse_gbench_windows(text_of(windows.path()));
-  } catch (const std::exception& e) {
+  std::string error;
+  if (!gb::parse_window_file(text_of(windows.path()), out.file, error)) {
     r.status = Status::failed;
-    r.error = std::string(e.what()) + " in the " + phase + " run";
+    r.error = "the window file: " + error + " in the " + phase + " run";
     return out;
   }
-  r.gbench[std::string(phase) + "_run"] = {{"windows", out.windows.size()},
+  r.gbench[std::string(phase) + "_run"] = {{"windows", out.file.windows.size()},
                                           {"wait4_maxrss_bytes", run.maxrss_bytes},
                                           {"minor_faults", run.minor_faults},
                                           {"wall_ns", run.wall_ns}};
@@ -129,36 +134,45 @@ WindowRun window_run(CaseResult& r, const CommandCase& k, const std::vector<std:
   return out;
 }
 
+// Peak RSS from a run with the counter off: its table of live blocks would
+// be resident memory of the process (docs/gbench.md, "Peak RSS in a run of its own").
 bool memory_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env, const Deadline& deadline) {
-  WindowRun run = window_run(r, k, env, deadline, "memory", "");
+  WindowRun run = window_run(r, k, env, deadline, "memory", {std::string(gb::kCountEnv) + "=0"});
   if (!run.ok) return false;
-  if (run.windows.empty()) {
-    r.memory_unavailable = no_window_reason(k.command->program);
+  if (std::string why = unseen_reason(run.file, k.command->program); !why.empty()) {
+    r.memory_unavailable = why;
     return true;
   }
-  const GbenchWindow& last = run.windows.back();
+  const gb::Window& last = *run.file.reported();
+  r.gbench["window"] = {{"seq", last.seq}, {"iterations", last.iterations}, {"rss_start_bytes", last.rss_start},
+                        {"hwm_end_bytes", last.hwm_end}};
+  if (!last.hwm_reset) {
+    r.memory_unavailable = "the kernel's high-water mark could not be reset at the loop's start (/proc/self/clear_refs)";
+    return true;
+  }
   report::MemoryStats m;
   m.baseline_rss_bytes = last.rss_start;
   m.peak_rss_bytes = std::max(last.hwm_end, last.rss_start);
-  m.peak_rss_delta_bytes = m.peak_rss_bytes - last.rss_start;
+  m.peak_rss_delta_bytes = last.peak_rss_delta();
   m.minor_faults = r.gbench["memory_run"].value("minor_faults", std::uint64_t{0});
   r.memory = m;
-  r.gbench["window"] = {{"seq", last.seq}, {"iterations", last.iterations}, {"rss_start_bytes", last.rss_start},
-                        {"hwm_end_bytes", last.hwm_end}};
   return true;
 }
 
 bool count_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env, const Deadline& deadline) {
   SitesFile sites(k.options.sites_top > 0);
-  WindowRun run = window_run(r, k, env, deadline, "count", sites.enabled() ? sites.path() : "");
+  std::vector<std::string> vars;
+  if (sites.enabled()) vars.push_back(std::string(gb::kSitesFileEnv) + "=" + sites.path());
+  WindowRun run = window_run(r, k, env, deadline, "count", vars);
   if (!run.ok) return false;
-  if (run.windows.empty()) {
-    r.allocations_unavailable = no_window_reason(k.command->program);
+  if (std::string why = unseen_reason(run.file, k.command->program); !why.empty()) {
+    r.allocations_unavailable = why;
     return true;
   }
-  const GbenchWindow& last = run.windows.back();
-  if (last.iterations == 0) {
-    r.allocations_unavailable = "the benchmark's last window ran no iteration";
+  const gb::Window& last = *run.file.reported();
+  if (last.iterations == 0 || !last.counted) {
+    r.allocations_unavailable = last.iterations == 0 ? "the benchmark's last window ran no iteration"
+                                                     : "the library did not count the last window";
     return true;
   }
   report::Allocations a;

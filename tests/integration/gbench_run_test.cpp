@@ -148,3 +148,47 @@ TEST(GbenchRun, BadExecutablesAndOptionsAreExitTwoWithOneLine) {
     EXPECT_FALSE(std::filesystem::exists(out)) << joined;
   }
 }
+
+// Two builds of one suite, the second allocating one block more per
+// iteration in BM_blocks: ab pairs them benchmark by benchmark under one
+// workload name and names the benchmark that regressed.
+TEST(GbenchAb, TwoBuildsOfTheSuitePairedTheRegressionNamed) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("libmembench_count.so counts beside the sanitizer's allocator");
+  std::string dir = test_dir("gbench_ab");
+  const std::string out = dir + "/ab.json", md = dir + "/ab.md";
+  CommandResult r = run_membench({"ab", "--gbench", kBase, kMore, "--filter", "BM_blocks/1/", "--pairs", "2",
+                                  "--max-pairs", "2", "--min-time", "0.001", "--warmup", "0", "--out", out,
+                                  "--markdown", md});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(read_text(out));
+  ASSERT_EQ(j["cases"].size(), 1u) << j.dump();
+  const json& c = j["cases"][0];
+  EXPECT_EQ(c["id"], "tiny_gbench_more/BM_blocks/1/-/glibc") << "one workload name, HEAD's";
+  bool regressed = false;
+  for (const json& m : c["metrics"])
+    if (m["metric"] == "allocations.per_iteration.count") {
+      EXPECT_DOUBLE_EQ(m["base"].get<double>(), 1.0) << m.dump();
+      EXPECT_DOUBLE_EQ(m["head"].get<double>(), 2.0) << m.dump();
+      regressed = m["verdict"] == "REGRESSED";
+    }
+  EXPECT_TRUE(regressed) << c.dump();
+  const std::string markdown = read_text(md);
+  EXPECT_NE(markdown.find("BM_blocks/1"), std::string::npos) << markdown;
+  // The site that grew, by its source line (the suite is built with -g).
+  EXPECT_NE(markdown.find("tiny_suite.cpp:"), std::string::npos) << markdown;
+}
+
+// ab --gbench refuses what run --gbench refuses, and bad executables, in one line.
+TEST(GbenchAb, BadBuildsAndOptionsAreExitTwoWithOneLine) {
+  std::string dir = test_dir("gbench_ab_bad");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"ab", "--gbench", kBase, dir + "/missing"},
+           {"ab", "--gbench", kBase, kMore, "--cachegrind"},
+           {"ab", "--gbench", kBase, kMore, "--dataset", "text-1mb"},
+           {"ab", "--gbench", kBase, kMore, "--gbench-arg=--benchmark_filter=x"},
+           {"ab", kBase, kMore, "--gbench-arg=--x"}}) {
+    CommandResult r = run_membench(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args.back() << ": " << r.err;
+  }
+}

@@ -1,5 +1,4 @@
-// run --gbench: reading the preloaded library's window lines and Google
-// Benchmark's JSON output, refusing pass-through options that break the
+// run --gbench: reading Google Benchmark's JSON output, refusing pass-through options that break the
 // measurement, and the per-iteration metrics (docs/gbench.md).
 #include <gtest/gtest.h>
 
@@ -10,36 +9,6 @@
 
 namespace membench::runner {
 namespace {
-
-const char* kWindows =
-    "window seq 1 iterations 1 count 11 bytes 4092 temporary 0 peak_live 4092 leaked_bytes 0 leaked_count 0 "
-    "rss_start 1000 hwm_end 5000 overflow 0\n"
-    "something else entirely\n"
-    "window seq 2 iterations 2000 count 22000 bytes 8184000 temporary 20000 peak_live 4092 leaked_bytes 0 "
-    "leaked_count 0 rss_start 8192 hwm_end 73728 overflow 0\n";
-
-TEST(GbenchWindows, EveryWindowLineInOrderOtherLinesSkipped) {
-  std::vector<GbenchWindow> w = parse_gbench_windows(kWindows);
-  ASSERT_EQ(w.size(), 2u);
-  EXPECT_EQ(w[0].seq, 1u);
-  EXPECT_EQ(w[1].seq, 2u);
-  EXPECT_EQ(w[1].iterations, 2000u);
-  EXPECT_EQ(w[1].count, 22000u);
-  EXPECT_EQ(w[1].bytes, 8184000u);
-  EXPECT_EQ(w[1].temporary, 20000u);
-  EXPECT_EQ(w[1].peak_live, 4092u);
-  EXPECT_EQ(w[1].rss_start, 8192u);
-  EXPECT_EQ(w[1].hwm_end, 73728u);
-  EXPECT_TRUE(parse_gbench_windows("").empty());
-}
-
-TEST(GbenchWindows, AMissingOrBadFieldIsAnError) {
-  EXPECT_THROW(parse_gbench_windows("window seq 1 iterations 3\n"), std::runtime_error);
-  EXPECT_THROW(parse_gbench_windows("window seq 1 iterations -3 count 1 bytes 1 temporary 0 peak_live 0 leaked_bytes 0 "
-                                    "leaked_count 0 rss_start 0 hwm_end 0 overflow 0\n"),
-               std::runtime_error);
-  EXPECT_THROW(parse_gbench_windows("window seq\n"), std::runtime_error);
-}
 
 // As Google Benchmark 1.7 writes --benchmark_out with two repetitions.
 const char* kJson = R"({
