@@ -189,3 +189,121 @@ TEST(GbenchWindow, GoogleBenchmarksJsonCarriesTheLoopsAllocations) {
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_FALSE(nlohmann::json::parse(quiet.out)["benchmarks"][0].contains("allocs_per_iter"));
 }
+
+namespace {
+
+struct Range {
+  std::uint64_t begin, end;
+};
+
+// The address ranges /proc/PID/maps gives the files whose path contains
+// `path` (the sites file carries the map).
+std::vector<Range> ranges_of(const std::string& maps, const std::string& path) {
+  std::vector<Range> out;
+  std::istringstream in(maps);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(path) == std::string::npos) continue;
+    std::size_t dash = line.find('-');
+    std::size_t space = line.find(' ');
+    out.push_back({std::stoull(line.substr(0, dash), nullptr, 16),
+                   std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16)});
+  }
+  return out;
+}
+
+}  // namespace
+
+// MEMBENCH_GBENCH_SITES: the last window's sites, summing to its totals, each
+// stack cut at the benchmark function (its outermost frame is the
+// executable's own code, not libbenchmark's or libc's).
+TEST(GbenchWindow, SitesOfTheLastWindowAreCutAtTheBenchmarkFunction) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  std::string dir = test_dir("gbench_sites");
+  std::string sites = dir + "/sites.txt";
+  GbenchRun run = run_gbench(MEMBENCH_GBENCH_EXAMPLE, "BM_unordered_map_insert/1000", dir,
+                             "MEMBENCH_GBENCH_SITES=" + shell_quote(sites));
+  ASSERT_FALSE(run.file.windows.empty());
+  const gb::Window& last = *run.file.reported();
+  std::string text = read_text(sites);
+  ASSERT_EQ(text.rfind("membench.sites 1\n", 0), 0u) << text.substr(0, 200);
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  std::getline(in, line);
+  EXPECT_EQ(line, "totals " + std::to_string(last.count) + " " + std::to_string(last.bytes) + " " +
+                      std::to_string(last.peak_live) + " " + std::to_string(last.temporary) + " " +
+                      std::to_string(last.leaked_bytes));
+  std::vector<std::vector<std::uint64_t>> stacks;
+  std::uint64_t count = 0;
+  while (std::getline(in, line) && line != "maps") {
+    std::istringstream f(line);
+    std::string word;
+    std::uint64_t c = 0, skip = 0;
+    unsigned truncated = 0, depth = 0;
+    std::string threads;
+    f >> word >> c >> skip >> skip >> skip >> skip >> threads >> truncated >> depth;
+    ASSERT_EQ(word, "site");
+    EXPECT_EQ(truncated, 0u);
+    count += c;
+    std::vector<std::uint64_t> frames(depth);
+    for (auto& a : frames) f >> std::hex >> a;
+    stacks.push_back(frames);
+  }
+  EXPECT_EQ(count, last.count);
+  ASSERT_FALSE(stacks.empty());
+  std::string maps((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<Range> exe = ranges_of(maps, std::filesystem::canonical(MEMBENCH_GBENCH_EXAMPLE).string());
+  std::vector<Range> framework = ranges_of(maps, "/libbenchmark.so");
+  ASSERT_FALSE(exe.empty());
+  ASSERT_FALSE(framework.empty());
+  auto inside = [](const std::vector<Range>& ranges, std::uint64_t a) {
+    for (const Range& r : ranges)
+      if (a >= r.begin && a < r.end) return true;
+    return false;
+  };
+  for (const auto& frames : stacks) {
+    ASSERT_FALSE(frames.empty());
+    EXPECT_TRUE(inside(exe, frames.back())) << std::hex << frames.back();
+    for (std::uint64_t a : frames) EXPECT_FALSE(inside(framework, a)) << "a frame of libbenchmark: " << std::hex << a;
+  }
+}
+
+// heaptrack's count of the allocations under the benchmark function, one
+// call of one iteration (--benchmark_min_time=1e-9 stops after the first
+// batch), less the allocations the function makes before its loop, is the
+// window's count (docs/gbench.md, "Checked against heaptrack").
+TEST(GbenchWindow, AgreesWithHeaptrackUnderTheBenchmarkFunction) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  if (run_shell("command -v heaptrack_print").exit_code != 0) GTEST_SKIP() << "heaptrack is not installed";
+  struct Case {
+    const char* name;
+    const char* function;
+    std::uint64_t before_loop;
+  };
+  for (const Case& c : {Case{"BM_vector_push_back/1000", "BM_vector_push_back", 0},
+                        Case{"BM_string_concat/100", "BM_string_concat", 1},
+                        Case{"BM_map_insert/1000", "BM_map_insert", 1}}) {
+    std::string dir = test_dir("gbench_heaptrack");
+    GbenchRun run = run_gbench(MEMBENCH_GBENCH_EXAMPLE, c.name, dir, "", "--benchmark_min_time=1e-9");
+    ASSERT_EQ(run.file.windows.size(), 1u) << c.name;
+    ASSERT_EQ(run.file.windows[0].iterations, 1u) << c.name;
+    std::string recording = dir + "/recording";
+    CommandResult ht = run_shell("heaptrack -o " + shell_quote(recording) + " " + shell_quote(MEMBENCH_GBENCH_EXAMPLE) +
+                                 " --benchmark_filter=" + shell_quote(std::string("^") + c.name + "$") +
+                                 " --benchmark_min_time=1e-9 >/dev/null");
+    ASSERT_EQ(ht.exit_code, 0) << ht.err;
+    std::string file;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().filename().string().rfind("recording", 0) == 0) file = e.path().string();
+    ASSERT_FALSE(file.empty());
+    // The sum of the call counts of the "MOST CALLS" section's entries.
+    CommandResult printed = run_shell(
+        "heaptrack_print -f " + shell_quote(file) + " --filter-bt-function " + shell_quote(c.function) +
+        " | awk '/^MOST CALLS TO ALLOCATION/{s=1;next} /^[A-Z][A-Z ]+$/{s=0} "
+        "s && /^[0-9]+ calls to allocation functions/{t+=$1} END{print t+0}'");
+    ASSERT_EQ(printed.exit_code, 0) << printed.err;
+    std::uint64_t under_function = std::stoull(printed.out);
+    EXPECT_EQ(under_function, run.file.windows[0].count + c.before_loop) << c.name;
+  }
+}
