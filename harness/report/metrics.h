@@ -38,7 +38,7 @@ enum class MetricId {
   allocations, allocated_bytes, peak_live, temporary, leaked,
   allocations_per_iteration, bytes_per_iteration, temporary_per_iteration,
   median_time, time_cv, bytes_per_second, items_per_second,
-  instructions, d1_misses, ll_misses,
+  instructions, estimated_cycles, d1_misses, ll_misses,
 };
 
 struct Metric {

@@ -232,7 +232,7 @@ bool time_phase(CaseResult& r, const CommandCase& k, const std::vector<std::stri
     }
     groups.push_back(std::move(samples));
   }
-  attach_time(r, std::move(groups), o.warmup_seconds);
+  attach_time(r, std::move(groups), o.warmup_seconds, "gbench");
   // No dataset: a rate is the benchmark's own (SetBytesProcessed), or none.
   r.throughput.reset();
   if (auto bytes = median_rate(bytes_rates)) {
