@@ -126,6 +126,10 @@ struct Counter {
   // blocks that die young die right away, and then never touch the table.
   std::uintptr_t pending = 0;
   std::uint64_t pending_size = 0;
+  // And the one before it (not on the sites path): a container that grows
+  // frees its old block right after making the new one.
+  std::uintptr_t older = 0;
+  std::uint64_t older_size = 0;
   // Allocation sites (enable_sites): the table's sizes then carry the
   // block's site in their top bits.
   bool sites = false;
@@ -212,7 +216,9 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
   counter.bytes += size;
   counter.live += size;
   if (counter.live > counter.peak_live) counter.peak_live = counter.live;
-  if (counter.pending) table_insert(counter.pending, counter.pending_size);
+  if (counter.older) table_insert(counter.older, counter.older_size);
+  counter.older = counter.pending;
+  counter.older_size = counter.pending_size;
   counter.pending = counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
   counter.pending_size = size;
 }
@@ -223,6 +229,9 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
   if (key == counter.pending) {
     size = counter.pending_size;
     counter.pending = 0;
+  } else if (key == counter.older) {
+    size = counter.older_size;
+    counter.older = 0;
   } else if (!table_erase(key, size)) {
     return;  // allocated before the window: not ours to account for
   }
@@ -495,7 +504,7 @@ bool start_counting() {
   counter.used = 0;
   counter.overflow = false;
   counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
-  counter.last_allocated = counter.pending = counter.pending_size = 0;
+  counter.last_allocated = counter.pending = counter.pending_size = counter.older = counter.older_size = 0;
   counter.active.store(true, std::memory_order_release);
   return true;
 }
@@ -512,7 +521,7 @@ AllocationTotals stop_counting() {
     totals.peak_live_bytes = counter.peak_live;
     totals.temporary = counter.temporary;
     totals.leaked_bytes = counter.live;
-    totals.leaked_count = counter.used + (counter.pending ? 1 : 0);
+    totals.leaked_count = counter.used + (counter.pending ? 1 : 0) + (counter.older ? 1 : 0);
     totals.table_overflow = counter.overflow;
     if (counter.sites) sites::settle_peaks();
     table = counter.table;
@@ -548,7 +557,7 @@ void after_fork_in_child() {
   counter.used = 0;
   counter.overflow = false;
   counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
-  counter.last_allocated = counter.pending = counter.pending_size = 0;
+  counter.last_allocated = counter.pending = counter.pending_size = counter.older = counter.older_size = 0;
   counter.busy.clear(std::memory_order_release);
 }
 #endif
