@@ -37,7 +37,7 @@ enum class MetricId {
   peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
   allocations, allocated_bytes, peak_live, temporary, leaked,
   median_time, time_cv, bytes_per_second, items_per_second,
-  instructions, d1_misses, ll_misses,
+  instructions, estimated_cycles, d1_misses, ll_misses,
 };
 
 struct Metric {
