@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "render/html.h"
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
@@ -400,7 +401,7 @@ std::string html_report(const std::vector<Report>& reports, const ReportAttachme
   for (const std::string& wl : workloads) o << "<a href=\"#wl-" << esc(slug(wl)) << "\">" << esc(wl) << "</a>";
   o << "<a href=\"#context\">context</a><a href=\"#legend\">how to read</a>"
        "<button type=\"button\" id=\"download-json\">download report JSON</button></nav></header><main>";
-  o << problems_box(main_report);
+  o << problems_box(main_report) << budget_html(main_report);
   if (reports.size() > 1) o << trend_section(reports);
   if (main_report.results.empty()) o << "<p>This report holds no results.</p>";
   for (const std::string& wl : workloads) o << workload_section(main_report, wl, attachments);
