@@ -29,8 +29,8 @@ selfbench: build
 	scripts/selfbench.sh $(BUILD)
 
 # The time gate's false-alarm and detection rates on this machine (a
-# benchmark: about three and a half hours with the defaults here; README, "How far the
-# time gate can be trusted").
+# benchmark: about three and a half hours with the defaults here;
+# docs/time-gate.md).
 gate-accuracy: deps
 	scripts/gate-accuracy.sh
 

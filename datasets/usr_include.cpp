@@ -8,7 +8,7 @@
 //
 // The whole corpus is about 100 MiB on a Debian 12 machine with the
 // project's build dependencies, and grows with every -dev package: in the
-// default suite it alone took half of `make bench` (README, "Datasets"), and
+// default suite it alone took half of `make bench` (docs/workloads.md, "Datasets"), and
 // a machine with more headers would take longer still. The default suite
 // therefore uses its first 16 MiB (whole headers), the size of the largest
 // generated datasets there; the whole corpus is opt-in by name.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make gate-accuracy: how far the time gate can be trusted on this machine.
-# A benchmark, not a test: it takes long and its figures belong in the README.
+# A benchmark, not a test: it takes long and its figures belong in docs/time-gate.md.
 #
 #  1. builds membench once more (build-gate/, the membench target) and, by
 #     reconfiguring only the injected-regression options (MEMBENCH_INJECT_*,

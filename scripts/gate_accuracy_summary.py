@@ -46,8 +46,8 @@ def metric(case, name):
 
 def clears_effect_and_floor(m):
     """A paired time or throughput verdict stands only when its 95% interval
-    clears the minimum effect and the case's noise floor (README, "Before and
-    after"). Builds before that rule wrote the interval and the floor with a
+    clears the minimum effect and the case's noise floor (docs/ab.md, "The
+    time verdict"). Builds before that rule wrote the interval and the floor with a
     verdict that did not ask it; applying it here judges their pairs as the
     current build does, and changes nothing in what a current build wrote."""
     if "interval" not in m or m.get("relative") is None:

@@ -244,8 +244,8 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
 }
 
 // Peak RSS under ab: the memory runs its timed processes made, in pairs. One
-// run per build moves by up to some hundreds of KiB (README, "How far the
-// time gate can be trusted"); the pairs' median difference, tested for a
+// run per build moves by up to some hundreds of KiB (docs/ab.md, "Peak RSS
+// is judged on pairs too"); the pairs' median difference, tested for a
 // consistent sign, does not.
 MetricChange judge_paired_rss(const MetricInfo& info, const Threshold& threshold, const Thresholds& all,
                               const std::vector<std::pair<double, double>>& runs) {

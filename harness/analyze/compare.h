@@ -1,5 +1,5 @@
-// Before/after comparison of two reports and the regression gate (README,
-// 'Reports and regression gating'). Each metric is judged by its nature: allocation figures are
+// Before/after comparison of two reports and the regression gate
+// (docs/compare.md). Each metric is judged by its nature: allocation figures are
 // deterministic and gated exactly; time, throughput and RSS are noisy and need
 // a change beyond a noise threshold (and, with enough repetitions, a
 // significant Mann-Whitney U test) before they count as a regression.
@@ -68,11 +68,11 @@ struct Thresholds {
   std::size_t min_repetitions = 5;  // per side, for the U test to be used
   // Unpaired time: no verdict when the two runs' off-CPU factors (real over
   // CPU time, analyze::off_cpu_factor) differ by more than this share, as
-  // they do when one ran on a busy machine (README, "How far the time gate
-  // can be trusted").
+  // they do when one ran on a busy machine (docs/time-gate.md,
+  // "Unpaired `compare`").
   double unpaired_load_tolerance = 0.02;
 
-  Thresholds();  // the defaults of README, 'Reports and regression gating'
+  Thresholds();  // the defaults of docs/compare.md, "`compare`: the regression gate"
   Threshold for_case(const std::string& case_id, const std::string& metric) const;
   std::string describe() const;  // one line summarising the defaults
 };
@@ -108,7 +108,7 @@ struct MetricChange {
   std::string note;               // why, when the reason is not obvious
   // Time and throughput: the confidence interval of the relative change
   // (paired runs: of the median per-pair ratio, minus 1), and the smallest
-  // change this case can show on this machine (README, "The time verdict").
+  // change this case can show on this machine (docs/ab.md, "The noise floor").
   std::optional<double> interval_low, interval_high;
   std::optional<double> noise_floor;
   std::optional<std::size_t> pairs;  // paired time: how many pairs it was judged on

@@ -1,5 +1,5 @@
-// The time verdict of `membench ab` on interleaved pairs (README, "Before and
-// after: membench ab"), apart from how it is worded: compare judges a case
+// The time verdict of `membench ab` on interleaved pairs (docs/ab.md, "The
+// time verdict"), apart from how it is worded: compare judges a case
 // with it, and ab asks it whether a case needs more pairs.
 #pragma once
 
@@ -39,7 +39,7 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
 // Whether more pairs could settle the case: no change is claimed, yet the
 // median ratio lies beyond the floor, so the interval, not the estimate,
 // stands in the way. A case whose estimate is inside the floor stays as it is:
-// more pairs would only confirm "no change" (README, "Before and after").
+// more pairs would only confirm "no change" (docs/ab.md).
 bool more_pairs_could_settle(const PairedTimeEvidence& e);
 
 }  // namespace membench::analyze

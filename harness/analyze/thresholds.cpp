@@ -95,8 +95,8 @@ Thresholds::Thresholds() {
       t.relative = 0.01;
     // Instruction counts are identical on every run of a single-threaded
     // strategy, but one that waits for a helper thread (hash/overlap) counts
-    // its waiting: up to 0.01% apart on A/A runs (README, "Instructions and
-    // cache misses"). 0.1% keeps those quiet and catches any change of 1%.
+    // its waiting: up to 0.01% apart on A/A runs (docs/workloads.md,
+    // "Instructions and cache misses"). 0.1% keeps those quiet and catches any change of 1%.
     if (catalogued && catalogued->id == report::MetricId::instructions) t.relative = 0.001;
     // Per item and per input byte: the figure each derives from is gated already.
     if (catalogued && report::is_derived(*catalogued)) t.ignore = true;

@@ -109,7 +109,8 @@ void add_ab_options(ArgParser& p) {
 
 analyze::Thresholds ab_thresholds(const ArgParser& p) {
   // Peak RSS is judged on paired memory runs, whose median difference is
-  // steadier than one run per build (README, "Before and after"): ab starts
+  // steadier than one run per build (docs/ab.md, "Peak RSS is judged on
+  // pairs too"): ab starts
   // from lower RSS thresholds than compare's. A thresholds file, then
   // --min-rss, can change them.
   std::optional<std::uint64_t> min_rss;
@@ -157,7 +158,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
     if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
   // Each timed process gives one value to its pair; more repetitions in it
-  // would only cost time (README, "Before and after: membench ab").
+  // would only cost time (docs/ab.md, "The time verdict").
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
   if (p.has("cold")) o.measurement.push_back("--cold");
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
@@ -205,7 +206,8 @@ void print_ab_help(const ArgParser& p) {
 }
 
 // More pairs where the estimate lies beyond the floor but its interval does
-// not clear it yet (README, "Before and after: membench ab"). `thresholds`
+// not clear it yet (docs/ab.md, "More pairs where they can settle a case").
+// `thresholds`
 // must outlive the rule.
 auto more_pairs_rule(const analyze::Thresholds& thresholds) {
   return [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,

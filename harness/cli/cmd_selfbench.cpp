@@ -19,6 +19,7 @@
 
 #include "cli/command.h"
 #include "cli/selfbench_commands.h"
+#include "cli/selfbench_gbench.h"
 #include "datasets/dataset.h"
 #include "report/json.h"
 #include "runner/child_process.h"
@@ -193,6 +194,10 @@ struct SelfBench {
     for (auto& [figure, measured, target, verdict] : command_figures(exe, work)) rows.push_back({figure, measured, target, verdict});
   }
 
+  void gbench() {
+    for (auto& [figure, measured, target, verdict] : gbench_figures(exe, work)) rows.push_back({figure, measured, target, verdict});
+  }
+
   void default_suite() {
     std::fprintf(stderr, "default suite (make bench) ...\n");
     double s = 0;
@@ -223,11 +228,12 @@ struct SelfBench {
 };
 
 int selfbench_main(const std::vector<std::string>& args) {
-  ArgParser p("__selfbench", "[--large DATASET] [--skip-suite] [--commands-only] [--work DIR]");
+  ArgParser p("__selfbench", "[--large DATASET] [--skip-suite] [--commands-only] [--gbench-only] [--work DIR]");
   p.option("large", "the large dataset (default text-1GiB)")
       .option("work", "directory for the reports (default build/selfbench)")
       .flag("skip-suite", "do not time the default suite")
-      .flag("commands-only", "only the figures of command cases (run --command)");
+      .flag("commands-only", "only the figures of command cases (run --command)")
+      .flag("gbench-only", "only the figure of Google Benchmark executables (the cost of counting the loop)");
   p.parse(args);
   if (p.help_requested()) {
     std::printf("%s", p.help_text().c_str());
@@ -237,6 +243,11 @@ int selfbench_main(const std::vector<std::string>& args) {
   bench.exe = runner::self_executable();
   bench.work = p.value("work").value_or("build/selfbench");
   shell("mkdir -p " + shell_quote(bench.work));
+  if (p.has("gbench-only")) {
+    bench.gbench();
+    bench.print();
+    return 0;
+  }
   if (p.has("commands-only")) {
     bench.command_cases();
     bench.print();
@@ -256,6 +267,7 @@ int selfbench_main(const std::vector<std::string>& args) {
   bench.peak_rss_against_time_v();
   bench.counter_overhead();
   bench.command_cases();
+  bench.gbench();
   if (!p.has("skip-suite")) bench.default_suite();
   bench.print();
   return 0;

@@ -1,4 +1,4 @@
-// compare's and ab's verdicts as text (README, "Reports and regression gating").
+// compare's and ab's verdicts as text (docs/compare.md, docs/ab.md).
 #pragma once
 
 #include <string>

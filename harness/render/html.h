@@ -1,4 +1,4 @@
-// Single-file HTML pages (README, 'Reports and regression gating'): CSS,
+// Single-file HTML pages (docs/compare.md, "The HTML page"): CSS,
 // script, data and SVG charts inline, no request to any network address.
 // The renderers only present what the reports hold; they never measure
 // anything themselves. The page is assembled from one file per job:

@@ -1,6 +1,6 @@
 // What every HTML page and section shares: the page frame (inline style
-// sheet, script and embedded data, nothing loaded from elsewhere; see the
-// README's "Reports and regression gating"), escaping, and the table cells
+// sheet, script and embedded data, nothing loaded from elsewhere; see
+// docs/compare.md, "The HTML page"), escaping, and the table cells
 // and small texts the sections have in common.
 #pragma once
 

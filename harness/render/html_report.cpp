@@ -65,7 +65,7 @@ CellNote cell_note(const report::Metric& m, const CaseResult& c, double v) {
       std::optional<double> per_second = items.value(c);
       return {per_second ? an::format_value(items.unit, *per_second) : ""};
     }
-    case MetricId::time_cv: return {"", v > 0.05};  // noisy: the README's threshold for treating differences as noise
+    case MetricId::time_cv: return {"", v > 0.05};  // noisy: beyond compare's 5% time threshold (docs/compare.md)
     default: return {};
   }
 }

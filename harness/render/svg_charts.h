@@ -2,7 +2,7 @@
 // bar charts, clustered bars, sparklines and status strips. A colour is
 // always the name of a CSS variable of assets/page.css ("rss", "series-3"),
 // never a colour value, so the light and dark schemes reach the charts.
-// Own SVG rather than d3 / d3-flame-graph (README: "Layout"): the figures are
+// Own SVG rather than d3 / d3-flame-graph (docs/layout.md): the figures are
 // in the page without the script, the C++ tests read them, and a page stays
 // small and offline with nothing but Debian packages to build it.
 #pragma once

@@ -15,7 +15,7 @@
 
 namespace membench::report {
 
-// How noisy a figure is, hence how compare judges it (README: "compare").
+// How noisy a figure is, hence how compare judges it (docs/compare.md, "`compare`: the regression gate").
 enum class MetricKind { exact, time, throughput, rss };
 enum class MetricUnit { count, bytes, nanoseconds, bytes_per_second, items_per_second, ratio };
 enum class Direction { lower_is_better, higher_is_better };

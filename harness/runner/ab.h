@@ -1,6 +1,6 @@
 // Before/after in one session: two membench builds measured on the same
 // machine, case by case, their timed processes interleaved and paired
-// (README, "Before and after: membench ab"). Interleaving cancels the drift
+// (docs/ab.md). Interleaving cancels the drift
 // between minutes; pairing cancels the machine's slow moments, which a
 // comparison of two reports taken at different times cannot.
 #pragma once
@@ -47,7 +47,7 @@ struct AbOptions {
   std::vector<std::string> untimed_only;
   int pairs = 8;           // timed processes per side and case
   // A case whose verdict more pairs could settle gets `pairs` more, while it
-  // stays under max_pairs (README, "Before and after: membench ab").
+  // stays under max_pairs (docs/ab.md, "More pairs where they can settle a case").
   int max_pairs = 16;
   using Pairs = std::vector<std::pair<double, double>>;
   // Asked after each batch with the case id, its (base, head) pairs and its

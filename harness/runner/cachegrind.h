@@ -2,7 +2,7 @@
 // once more under Valgrind's cache simulator (callgrind --cache-sim=yes,
 // Debian's valgrind), counting only the strategy's own call. Instructions
 // executed do not depend on the machine's other tenants; simulated cache
-// misses depend a little on addresses (README, "Instructions and cache misses").
+// misses depend a little on addresses (docs/workloads.md, "Instructions and cache misses").
 #pragma once
 
 #include <optional>

@@ -2,7 +2,7 @@
 // strategy. The commands are the strategies of one workload the user names;
 // each case runs the command itself in fresh processes, through the small
 // launcher membench-launch, and measures its process tree from outside:
-// peak RSS (README, "Commands as strategies"), allocations through the
+// peak RSS (docs/command-cases.md), allocations through the
 // preloaded libmembench_count.so, time from wait4, stdout's digest.
 #pragma once
 

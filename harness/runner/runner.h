@@ -18,11 +18,11 @@ namespace membench::runner {
 struct CommandSet;  // runner/command_case.h
 struct CommandDef;
 
-// Chosen with `make gate-accuracy` (README, "How far the time gate can be trusted").
+// Chosen with `make gate-accuracy` (docs/time-gate.md).
 inline constexpr int kDefaultProcesses = 5;
 // The process, not the repetition, is the sample: a second repetition only
 // narrows the spread within a process, and cost `make bench` a third of its
-// time (README, "What each figure means").
+// time (docs/figures.md, "What each figure means").
 inline constexpr int kDefaultRepetitions = 1;
 
 struct RunOptions {

@@ -2,7 +2,7 @@
 //
 // Every malloc-family call and every operator new/delete form of the process
 // passes through the interposer in alloc_interpose.cpp; while counting is on,
-// each request is recorded once. Figures as README, 'What each figure means' defines them:
+// each request is recorded once. Figures as docs/figures.md defines them:
 //   count            requests (malloc, calloc, realloc, aligned forms, new)
 //   bytes            sum of requested sizes
 //   peak_live_bytes  high-water mark of requested-and-not-yet-freed bytes

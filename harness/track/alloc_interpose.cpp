@@ -233,7 +233,6 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
 
 inline bool counting() { return __builtin_expect(counter.active.load(std::memory_order_relaxed), 0); }
 
-#ifndef MEMBENCH_COUNT_PRELOAD
 // ---- the sites path (enable_sites): each block's site rides in the top
 // bits of its size in the table; the path without sites never sees them.
 
@@ -340,13 +339,6 @@ void* realloc_with_site(void* p, std::size_t size) {
                                 captured ? st::intern(stack) : st::kUnattributed);
   return fresh;
 }
-#else
-// A command's preloaded counter records no sites: it links only libc, and
-// no one opens a window with sites there.
-void note_allocation_site(void*, std::size_t) {}
-void note_free_site(void*) {}
-void* realloc_with_site(void* p, std::size_t size) { return real.realloc(p, size); }
-#endif
 
 // Only the thread that opened the window can close it while the process is
 // single-threaded, so there the flag needs no second look under a lock.
@@ -476,7 +468,6 @@ AllocationTotals last_totals;  // of the latest window, for write_sites
 
 bool counter_available() { return true; }
 
-#ifndef MEMBENCH_COUNT_PRELOAD
 bool enable_sites(const void* outer_frame) {
   if (!sites::open_table()) return false;
   // The unwinder's first use may load and set up what it needs (allocating):
@@ -487,7 +478,6 @@ bool enable_sites(const void* outer_frame) {
   counter.outer_cfa = reinterpret_cast<std::uintptr_t>(outer_frame);
   return true;
 }
-#endif
 
 bool start_counting() {
   ensure_resolved();
@@ -495,14 +485,12 @@ bool start_counting() {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (table == MAP_FAILED) return false;
   Guard g;
-#ifndef MEMBENCH_COUNT_PRELOAD
   counter.sites = counter.sites_requested && sites::table_open();
   counter.sites_requested = false;
   counter.pending_site = 0;
   ++counter.window;
   counter.threads_seen = 1;
   this_thread = {counter.window, 0};
-#endif
   counter.table = static_cast<Slot*>(table);
   counter.used = 0;
   counter.overflow = false;
@@ -526,9 +514,7 @@ AllocationTotals stop_counting() {
     totals.leaked_bytes = counter.live;
     totals.leaked_count = counter.used + (counter.pending ? 1 : 0);
     totals.table_overflow = counter.overflow;
-#ifndef MEMBENCH_COUNT_PRELOAD
     if (counter.sites) sites::settle_peaks();
-#endif
     table = counter.table;
     counter.table = nullptr;
   }
@@ -543,7 +529,6 @@ AllocationTotals stop_counting() {
   return totals;
 }
 
-#ifndef MEMBENCH_COUNT_PRELOAD
 bool write_sites(int fd) {
   if (!counter.sites || !sites::table_open()) return false;
   counter.sites = false;
@@ -552,10 +537,6 @@ bool write_sites(int fd) {
   sites::close_table();
   return ok;
 }
-#else
-bool enable_sites(const void*) { return false; }
-bool write_sites(int) { return false; }
-#endif
 
 #ifdef MEMBENCH_COUNT_PRELOAD
 // fork(): the lock is held across it, so the child's copy of the counter is

@@ -1,5 +1,6 @@
 #include "track/alloc_sites.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -36,6 +37,38 @@ struct Table {
 Table table;
 thread_local bool in_unwinder = false;
 
+#ifdef MEMBENCH_COUNT_PRELOAD
+// libmembench_count.so links only libc (docs/architecture.md): it walks
+// stacks with the unwinder of the program it is loaded into (libgcc_s, which
+// every C++ program loads), found when sites are first asked for.
+struct Unwinder {
+  decltype(&_Unwind_Backtrace) backtrace = nullptr;
+  decltype(&_Unwind_GetCFA) get_cfa = nullptr;
+  decltype(&_Unwind_GetIPInfo) get_ip_info = nullptr;
+};
+Unwinder unwinder;
+
+bool resolve_unwinder() {
+  if (unwinder.backtrace) return true;
+  unwinder.get_cfa = reinterpret_cast<decltype(&_Unwind_GetCFA)>(dlsym(RTLD_DEFAULT, "_Unwind_GetCFA"));
+  unwinder.get_ip_info = reinterpret_cast<decltype(&_Unwind_GetIPInfo)>(dlsym(RTLD_DEFAULT, "_Unwind_GetIPInfo"));
+  auto backtrace = reinterpret_cast<decltype(&_Unwind_Backtrace)>(dlsym(RTLD_DEFAULT, "_Unwind_Backtrace"));
+  if (!unwinder.get_cfa || !unwinder.get_ip_info) return false;
+  unwinder.backtrace = backtrace;
+  return backtrace != nullptr;
+}
+#define MEMBENCH_UNWIND(fn) unwinder.fn
+#else
+bool resolve_unwinder() { return true; }
+struct DirectUnwinder {
+  static constexpr auto backtrace = &_Unwind_Backtrace;
+  static constexpr auto get_cfa = &_Unwind_GetCFA;
+  static constexpr auto get_ip_info = &_Unwind_GetIPInfo;
+};
+constexpr DirectUnwinder unwinder{};
+#define MEMBENCH_UNWIND(fn) unwinder.fn
+#endif
+
 std::size_t sites_bytes() { return kMaxSites * sizeof(Site); }
 std::size_t index_bytes() { return kIndexSlots * sizeof(std::uint32_t); }
 std::size_t frames_bytes() { return kMaxFrames * sizeof(std::uintptr_t); }
@@ -47,9 +80,9 @@ struct Walk {
 
 _Unwind_Reason_Code step(_Unwind_Context* ctx, void* arg) {
   auto* w = static_cast<Walk*>(arg);
-  if (w->outer_cfa && _Unwind_GetCFA(ctx) > w->outer_cfa) return _URC_END_OF_STACK;
+  if (w->outer_cfa && MEMBENCH_UNWIND(get_cfa)(ctx) > w->outer_cfa) return _URC_END_OF_STACK;
   int before_insn = 0;
-  std::uintptr_t ip = _Unwind_GetIPInfo(ctx, &before_insn);
+  std::uintptr_t ip = MEMBENCH_UNWIND(get_ip_info)(ctx, &before_insn);
   if (ip == 0) return _URC_END_OF_STACK;
   if (w->out->depth == kMaxDepth) {
     w->out->truncated = true;
@@ -140,6 +173,7 @@ void copy_maps(Writer& out) {
 
 bool open_table() {
   close_table();
+  if (!resolve_unwinder()) return false;
   std::size_t bytes = sites_bytes() + index_bytes() + frames_bytes();
   void* m = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (m == MAP_FAILED) return false;
@@ -169,9 +203,29 @@ bool table_open() { return table.mapping != nullptr; }
   out.depth = 0;
   out.truncated = false;
   Walk w{&out, outer_cfa};
-  _Unwind_Backtrace(step, &w);
+  MEMBENCH_UNWIND(backtrace)(step, &w);
   in_unwinder = false;
   return true;
+}
+
+namespace {
+struct FrameWalk {
+  unsigned skip;
+  std::uintptr_t cfa;
+};
+_Unwind_Reason_Code find_frame(_Unwind_Context* ctx, void* arg) {
+  auto* w = static_cast<FrameWalk*>(arg);
+  if (w->skip-- > 0) return _URC_NO_REASON;
+  w->cfa = MEMBENCH_UNWIND(get_cfa)(ctx);
+  return _URC_END_OF_STACK;
+}
+}  // namespace
+
+[[gnu::noinline]] std::uintptr_t frame_cfa(unsigned frames_out) {
+  if (!resolve_unwinder()) return 0;
+  FrameWalk w{frames_out + 1, 0};  // the first frame walked is this function's
+  MEMBENCH_UNWIND(backtrace)(find_frame, &w);
+  return w.cfa;
 }
 
 std::uint32_t intern(const Stack& stack) {

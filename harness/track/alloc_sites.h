@@ -49,6 +49,12 @@ bool table_open();
 // harness around the strategy). False when re-entered from the unwinder.
 bool capture(Stack& out, std::uintptr_t outer_cfa);
 
+// The canonical frame address of the frame `frames_out` steps out from the
+// caller of frame_cfa (0: the caller's own); 0 when the stack is shorter or
+// no unwinder is found. An `outer_cfa` for capture that keeps that frame and
+// cuts the ones above it.
+std::uintptr_t frame_cfa(unsigned frames_out);
+
 // The site of `stack` (created on first sight), kUnattributed when full.
 // Called under the counter's lock.
 std::uint32_t intern(const Stack& stack);

@@ -13,8 +13,8 @@ namespace membench {
 // 512 MiB: a case takes at most some tens of KiB of a report (its timeline
 // is thinned to 2,000 points), so real reports stay far below; JSON parsing
 // needs several times the file's size in memory, so this cap keeps a hostile
-// or mistaken file from costing gigabytes. Documented in README.md and
-// docs/report-format.md.
+// or mistaken file from costing gigabytes. Documented in docs/commands.md
+// ("Exit codes (every command)") and docs/report-format.md.
 inline constexpr std::uint64_t kMaxInputFileBytes = std::uint64_t{512} << 20;
 
 // what() is one line: "PATH: <problem>".

@@ -64,7 +64,7 @@ TEST(CommandAgreement, PeakRssWithinTwoPercentOfUsrBinTime) {
 // the same command, and for C programs the same temporary allocations.
 // python3 is left out: it copies its environment into a dict, so its count
 // depends on how many variables it has, and heaptrack's run has others than
-// the counting run (README, "Any program as a strategy").
+// the counting run (docs/command-cases.md).
 TEST(CommandAgreement, AllocationCountsEqualHeaptracks) {
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("heaptrack's preloaded library cannot come before the sanitizer's runtime");
   if (run_shell("command -v heaptrack_print").exit_code != 0) GTEST_SKIP() << "heaptrack is not installed";
@@ -83,7 +83,7 @@ TEST(CommandAgreement, AllocationCountsEqualHeaptracks) {
     ASSERT_FALSE(h.contains("error")) << c["id"] << ": " << h.value("error", "");
     EXPECT_GT(c["allocations"]["count"].get<int>(), 0) << c["id"];
     EXPECT_EQ(h["calls"], c["allocations"]["count"]) << c["id"];
-    // Temporary allocations differ for membench hash (see README): checked
+    // Temporary allocations differ for membench hash (docs/command-cases.md): checked
     // for the C tools.
     if (c["strategy"] != "membench") {
       EXPECT_EQ(h["temporary"], c["allocations"]["temporary"]) << c["id"];

@@ -1,0 +1,227 @@
+// libmembench_count.so inside a Google Benchmark executable: the window of
+// each benchmark loop (track/gbench_window.h has the file's format,
+// docs/gbench.md "How the window is measured" the why).
+//
+// A shared libbenchmark's State::StartKeepRunning and FinishKeepRunning are
+// called through the dynamic linker (the loop `for (auto _ : state)` calls
+// them from inline code in the user's function), so the definitions below,
+// preloaded, come first; they open and close the window and forward to
+// libbenchmark's own, found with RTLD_NEXT.
+//
+// The window opens before libbenchmark's StartKeepRunning starts the timer
+// and is counted until just before FinishKeepRunning stops it; what is slow
+// (mapping the counter's table, resetting the high-water mark, writing the
+// line) happens while the timer is off.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "track/alloc_counter.h"
+#include "track/alloc_sites.h"
+#include "track/gbench_window.h"
+#include "track/preload/gbench_hooks.h"
+#include "track/proc_status.h"
+
+namespace {
+
+namespace mt = membench::track;
+namespace gb = membench::track::gbench;
+
+using StateFn = void (*)(void*);
+
+constexpr const char* kStartSymbol = "_ZN9benchmark5State16StartKeepRunningEv";
+constexpr const char* kFinishSymbol = "_ZN9benchmark5State17FinishKeepRunningEv";
+
+// The first members of benchmark::State (benchmark.h of 1.7 and 1.8 alike):
+// max_iterations is public; the two before it are what KeepRunningBatch's
+// overshoot is computed from (State::iterations()).
+struct StateHead {
+  std::int64_t total_iterations;
+  std::int64_t batch_leftover;
+  std::int64_t max_iterations;
+};
+
+struct Hooks {
+  StateFn start = nullptr;
+  StateFn finish = nullptr;
+  bool windows = false;  // MEMBENCH_GBENCH_FILE is set
+  // Google Benchmark's MemoryManager run is under way (gbench_memory_manager.cpp):
+  // its loop's windows are counted, summed, and handed to the manager.
+  std::atomic<bool> manager_armed{false};
+  bool count = true;     // MEMBENCH_GBENCH_COUNT is not 0
+  char window_path[4096] = {};
+  char sites_path[4096] = {};
+};
+
+Hooks hooks;
+
+// The windows of the loop's threads open together (the first thread to
+// enter opens it) and close together (the last to leave).
+std::atomic<int> open_threads{0};
+std::atomic<std::uint64_t> window_threads{0};
+std::atomic<std::uint64_t> window_iterations{0};
+std::uint64_t window_seq = 0;
+bool window_hwm_reset = false;
+std::uint64_t window_rss_start = 0;
+mt::AllocationTotals manager_totals;
+
+void append_line(const char* line, int len) {
+  if (len <= 0) return;
+  int fd = open(hooks.window_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  (void)!write(fd, line, static_cast<size_t>(len));
+  close(fd);
+}
+
+// Writing 5 to clear_refs sets the process's VmHWM back to its VmRSS
+// (proc(5)), so VmHWM at the end is the peak of this window alone.
+bool reset_high_water_mark() {
+  int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, "5", 1) == 1;
+  close(fd);
+  return ok;
+}
+
+// `benchmark_cfa`: the frame of the function that runs the loop; sites are
+// cut above it.
+void open_window(std::uintptr_t benchmark_cfa) {
+  window_threads.store(0, std::memory_order_relaxed);
+  window_iterations.store(0, std::memory_order_relaxed);
+  window_hwm_reset = reset_high_water_mark();
+  mt::ProcMemory now;
+  mt::ProcStatusReader status(0);
+  window_rss_start = status.read(now) ? now.rss_bytes : 0;
+  if (hooks.count && hooks.sites_path[0] && benchmark_cfa)
+    mt::enable_sites(reinterpret_cast<const void*>(benchmark_cfa));
+  if (hooks.count) mt::start_counting();
+}
+
+// Replaced whole (rename), so the file always holds one complete window's
+// sites: after the process ends, the last one's.
+void write_window_sites() {
+  char temporary[sizeof hooks.sites_path + 8];
+  snprintf(temporary, sizeof temporary, "%s.part", hooks.sites_path);
+  int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = mt::write_sites(fd);
+  ok = close(fd) == 0 && ok;
+  if (ok) rename(temporary, hooks.sites_path);
+  else unlink(temporary);
+}
+
+void close_window(const mt::AllocationTotals& t) {
+  mt::ProcMemory now;
+  mt::ProcStatusReader status(0);
+  std::uint64_t hwm_end = status.read(now) ? now.hwm_bytes : 0;
+  char line[512];
+  int len = snprintf(line, sizeof line,
+                     "window seq %llu threads %llu iterations %llu counted %d count %llu bytes %llu temporary %llu "
+                     "peak_live %llu leaked_bytes %llu leaked_count %llu overflow %d hwm_reset %d rss_start %llu "
+                     "hwm_end %llu\n",
+                     static_cast<unsigned long long>(++window_seq),
+                     static_cast<unsigned long long>(window_threads.load()),
+                     static_cast<unsigned long long>(window_iterations.load()), hooks.count ? 1 : 0,
+                     static_cast<unsigned long long>(t.count), static_cast<unsigned long long>(t.bytes),
+                     static_cast<unsigned long long>(t.temporary), static_cast<unsigned long long>(t.peak_live_bytes),
+                     static_cast<unsigned long long>(t.leaked_bytes), static_cast<unsigned long long>(t.leaked_count),
+                     t.table_overflow ? 1 : 0, window_hwm_reset ? 1 : 0,
+                     static_cast<unsigned long long>(window_rss_start), static_cast<unsigned long long>(hwm_end));
+  if (len >= static_cast<int>(sizeof line)) len = sizeof line - 1;
+  append_line(line, len);
+  if (hooks.count && hooks.sites_path[0]) write_window_sites();
+}
+
+// Before the MemoryManager's registration (gbench_memory_manager.cpp), which
+// asks whether the loop can be hooked.
+__attribute__((constructor(200))) void load_gbench_hooks() {
+  hooks.start = reinterpret_cast<StateFn>(dlsym(RTLD_NEXT, kStartSymbol));
+  hooks.finish = reinterpret_cast<StateFn>(dlsym(RTLD_NEXT, kFinishSymbol));
+  const char* path = getenv(gb::kWindowFileEnv);
+  if (!path || !*path) return;
+  snprintf(hooks.window_path, sizeof hooks.window_path, "%s", path);
+  if (const char* sites = getenv(gb::kSitesFileEnv)) snprintf(hooks.sites_path, sizeof hooks.sites_path, "%s", sites);
+  if (const char* count = getenv(gb::kCountEnv)) hooks.count = !(count[0] == '0' && count[1] == '\0');
+  hooks.windows = hooks.start && hooks.finish;
+  // The counter ran from the process's first request (count_preload.cpp);
+  // here only the windows count.
+  mt::stop_counting();
+  char line[256];
+  int len = hooks.windows
+                ? snprintf(line, sizeof line, "hook shared\n")
+                : snprintf(line, sizeof line,
+                           "hook none reason no shared libbenchmark exports State::StartKeepRunning (linked "
+                           "statically?)\n");
+  append_line(line, len);
+}
+
+}  // namespace
+
+// The mangled names of benchmark::State's two members (`this` is the first
+// argument in the Itanium C++ ABI).
+extern "C" __attribute__((visibility("default"))) void membench_gbench_start(void* state) __asm__(
+    "_ZN9benchmark5State16StartKeepRunningEv");
+extern "C" __attribute__((visibility("default"))) void membench_gbench_finish(void* state) __asm__(
+    "_ZN9benchmark5State17FinishKeepRunningEv");
+
+namespace membench::track::gbench_preload {
+
+bool can_hook() { return hooks.start && hooks.finish; }
+
+void arm_manager_windows() {
+  manager_totals = {};
+  hooks.manager_armed.store(true);
+}
+
+AllocationTotals disarm_manager_windows() {
+  hooks.manager_armed.store(false);
+  return manager_totals;
+}
+
+}  // namespace membench::track::gbench_preload
+
+namespace {
+
+void add_to_manager_totals(const mt::AllocationTotals& t) {
+  manager_totals.count += t.count;
+  manager_totals.bytes += t.bytes;
+  manager_totals.temporary += t.temporary;
+  manager_totals.leaked_bytes += t.leaked_bytes;
+  manager_totals.leaked_count += t.leaked_count;
+  if (t.peak_live_bytes > manager_totals.peak_live_bytes) manager_totals.peak_live_bytes = t.peak_live_bytes;
+  manager_totals.table_overflow = manager_totals.table_overflow || t.table_overflow;
+}
+
+}  // namespace
+
+void membench_gbench_start(void* state) {
+  if (!hooks.windows) {  // loaded without MEMBENCH_GBENCH_FILE: only forward
+    if (hooks.manager_armed.load() && open_threads.fetch_add(1) == 0) mt::start_counting();
+    hooks.start(state);
+    return;
+  }
+  if (open_threads.fetch_add(1, std::memory_order_acq_rel) == 0)
+    open_window(hooks.sites_path[0] ? mt::sites::frame_cfa(1) : 0);
+  hooks.start(state);
+}
+
+void membench_gbench_finish(void* state) {
+  if (!hooks.windows) {
+    if (hooks.manager_armed.load() && open_threads.fetch_sub(1) == 1) add_to_manager_totals(mt::stop_counting());
+    hooks.finish(state);
+    return;
+  }
+  const auto* head = static_cast<const StateHead*>(state);
+  window_iterations.fetch_add(static_cast<std::uint64_t>(head->max_iterations + head->batch_leftover));
+  window_threads.fetch_add(1);
+  bool last = open_threads.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  mt::AllocationTotals totals;
+  if (last && hooks.count) totals = mt::stop_counting();
+  hooks.finish(state);
+  if (last) close_window(totals);
+}
