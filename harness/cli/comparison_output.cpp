@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -37,9 +38,11 @@ int emit_comparison(const analyze::Comparison& comparison, const ArgParser& pars
     if (budgeted_head) j["budgets"] = budgets_json(*budgeted_head);
     files.emplace_back(*out, j.dump(2) + "\n");
   }
-  if (auto md = parser.value("markdown"))
-    files.emplace_back(*md, render::format_markdown(comparison) +
-                                (budgeted_head ? "\n" + render::budget_markdown(*budgeted_head) : ""));
+  if (auto md = parser.value("markdown")) {
+    std::string text = render::format_markdown(comparison);
+    if (budgeted_head) text.append("\n").append(render::budget_markdown(*budgeted_head));
+    files.emplace_back(*md, std::move(text));
+  }
   if (auto html = parser.value("html"))
     files.emplace_back(*html, render::compare_html(comparison, budgeted_head ? render::budget_html(*budgeted_head) : ""));
   for (const auto& [path, text] : files) write_file_atomically(path, text);

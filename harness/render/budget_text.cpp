@@ -92,12 +92,15 @@ std::string budget_markdown(const report::Report& r) {
         }
     out << "\n";
   }
+  bool listed = false;
   for (const CaseResult& c : r.results)
     if (c.budget)
-      for (const LeakEntry& l : c.budget->leaks)
+      for (const LeakEntry& l : c.budget->leaks) {
         out << "- `" << cell(c.id) << "`: " << (l.suppressed_by.empty() ? "leaked " : "leak suppressed: ")
             << cell(analyze::describe_leak(l)) << "\n";
-  out << "\n";
+        listed = true;
+      }
+  if (listed) out << "\n";
   return out.str();
 }
 
