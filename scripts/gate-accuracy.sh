@@ -25,7 +25,12 @@
 # DETECT_TRIALS), EXACT_TRIALS (3),
 # GATE_SUITE (run options choosing the cases, default "--quick"),
 # AB_OPTIONS (further options of every ab, e.g. "--pairs 16"),
-# GATE_OUT (default reports/gate-accuracy), GATE_BUILD (default build-gate).
+# GATE_OUT (default reports/gate-accuracy), GATE_BUILD (default build-gate),
+# LOAD=1: measure with another job beside it, the way a shared CI runner is
+# busy: this script starts a `-j2` build of membench's own tree (tests
+# included, compiler cache off) in GATE_OUT/load-build, over and over, and
+# stops it when it ends (docs/time-gate.md). Point GATE_OUT elsewhere for the
+# loaded figures, e.g. LOAD=1 GATE_OUT=reports/gate-accuracy-load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +43,30 @@ out=${GATE_OUT:-reports/gate-accuracy}
 build=${GATE_BUILD:-build-gate}
 bin=$out/bin
 mkdir -p "$out" "$bin"
+
+load_pid=
+stop_load() {
+  if [[ -n "$load_pid" ]]; then
+    kill -- "-$load_pid" 2>/dev/null || true
+    wait "$load_pid" 2>/dev/null || true
+  fi
+}
+start_load() {
+  local tree=$out/load-build
+  echo "gate-accuracy: LOAD=1: a -j2 build of this tree runs beside every step, in $tree" >&2
+  set -m  # the load loop gets a process group of its own, stopped as one
+  (
+    while :; do
+      rm -rf "$tree"
+      cmake -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null 2>&1 || exit 1
+      CCACHE_DISABLE=1 cmake --build "$tree" -j2 >/dev/null 2>&1 || true
+    done
+  ) &
+  load_pid=$!
+  set +m
+  trap stop_load EXIT
+  echo "load: a -j2 build of membench, restarted when it ends" >"$out/load.txt"
+}
 
 build_variant() {  # name time% allocations rss-KiB loop-turns-per-KiB
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMBENCH_TESTS=OFF \
@@ -54,6 +83,7 @@ build_variant rss256 0 0 256 0
 build_variant instr 0 0 0 240
 build_variant base 0 0 0 0  # last, so the build directory ends as a normal build
 base=$bin/membench-base
+if [[ "${LOAD:-0}" == 1 ]]; then start_load; fi
 
 millis() { echo $(($(date +%s%N) / 1000000)); }
 if [[ ! -s "$out/run.json" ]]; then

@@ -58,7 +58,37 @@ def clears_effect_and_floor(m):
 
 
 def metric_regressed(m):
+    # A verdict judged on real and CPU time (docs/time-gate.md) says which
+    # measure decided; its own interval rule was applied by the build.
+    if "decided_by" in m:
+        return m["verdict"] == REGRESSED
     return m["verdict"] == REGRESSED and clears_effect_and_floor(m)
+
+
+def real_time_alone_regressed(m):
+    """What the real-time verdict alone gave in the same trial: the top-level
+    interval, floor and p are real time's."""
+    return m.get("real_verdict", m["verdict"]) == REGRESSED and clears_effect_and_floor(m)
+
+
+def flagged_real_time_alone(case):
+    """flagged(), with time and throughput judged on real time alone."""
+    if case.get("status_regressed", False):
+        return True
+    return any(real_time_alone_regressed(m) if "decided_by" in m else metric_regressed(m) for m in case["metrics"])
+
+
+def cases_caught(trials, test, share=0.95):
+    """(cases caught in at least `share` of their trials, cases judged)."""
+    per_case = defaultdict(lambda: [0, 0])
+    for t in trials:
+        for c in t["cases"]:
+            hit = test(c)
+            if hit is None:
+                continue
+            per_case[c["id"]][0] += 1 if hit else 0
+            per_case[c["id"]][1] += 1
+    return sum(1 for h, n in per_case.values() if n and h >= share * n), len(per_case)
 
 
 def flagged(case):
@@ -136,6 +166,14 @@ def main(directories):
         m = metric(c, "time.median_real_ns")
         return None if m is None else metric_regressed(m)
 
+    def time_caught_real_alone(c):
+        m = metric(c, "time.median_real_ns")
+        return None if m is None else real_time_alone_regressed(m)
+
+    def decided_by_cpu(c):
+        m = metric(c, "time.median_real_ns")
+        return None if m is None or "decided_by" not in m else m["decided_by"] == "cpu"
+
     def time_caught_quiet(c):
         return time_caught(c) if c["id"] in quiet else None
 
@@ -178,12 +216,17 @@ def main(directories):
     unpaired_cases = per_workload(unpaired, flagged)
     rows = {
         "A/A false alarms, ab (cases)": aa_cases,
+        "A/A false alarms, ab real time alone (cases)": per_workload(aa, flagged_real_time_alone),
         "A/A false alarms, unpaired compare (cases)": unpaired_cases,
         "unpaired compare: no time verdict (cases)": per_workload(unpaired, no_time_verdict),
         "+10% time caught (all cases)": per_workload(detect["time10"], time_caught),
+        "+10% time caught, real time alone": per_workload(detect["time10"], time_caught_real_alone),
+        "+10% time: decided by CPU time": per_workload(detect["time10"], decided_by_cpu),
         "+10% time caught (noise floor ≤ 5%)": per_workload(detect["time10"], time_caught_quiet),
         "A/A: judged on more pairs (adaptive)": per_workload(aa, judged_on_more_pairs),
         "+10%: judged on more pairs (adaptive)": per_workload(detect["time10"], judged_on_more_pairs),
+        "+5% time caught (all cases)": per_workload(detect["time5"], time_caught),
+        "+5% time caught, real time alone": per_workload(detect["time5"], time_caught_real_alone),
         "+5% time caught (noise floor ≤ 5%)": per_workload(detect["time5"], time_caught_quiet),
         "+1 allocation caught": per_workload(detect["alloc1"], exact_caught("allocations.count")),
         "+256 KiB RSS caught": per_workload(detect["rss256"], exact_caught("memory.peak_rss_delta_bytes")),
@@ -202,6 +245,27 @@ def main(directories):
         total = [sum(counts[w][0] for w in workloads), sum(counts[w][1] for w in workloads)]
         print(f"| {label} | " + " | ".join(rate(*counts[w]) for w in workloads) + f" | {rate(*total)} |")
     print()
+    aa_real_alone = sum(1 for t in aa if any(flagged_real_time_alone(c) for c in t["cases"]))
+    print(f"A/A trials with any false alarm, real time alone: {aa_real_alone} of {len(aa)}.\n")
+    for label, trials in (("+10%", detect["time10"]), ("+5%", detect["time5"])):
+        if not trials:
+            continue
+        both, n = cases_caught(trials, time_caught)
+        alone, _ = cases_caught(trials, time_caught_real_alone)
+        print(f"{label}: cases caught in at least 95% of their {len(trials)} trials: {both} of {n} "
+              f"(real time alone: {alone} of {n}).\n")
+    cpu_floors = defaultdict(list)
+    for t in aa:
+        for c in t["cases"]:
+            m = metric(c, "time.median_real_ns")
+            if m and "cpu" in m:
+                cpu_floors[c["id"]].append(m["cpu"]["noise_floor"])
+    if cpu_floors:
+        med = sorted(statistics.median(v) for v in cpu_floors.values())
+        real = sorted(floor.values())
+        print(f"Noise floors over {len(med)} cases (median per case over the A/A trials; 5% is the minimum "
+              f"effect): CPU time median {100 * statistics.median(med):.1f}%, max {100 * med[-1]:.1f}%; "
+              f"real time median {100 * statistics.median(real):.1f}%, max {100 * real[-1]:.1f}%.\n")
     print("Cases with a noise floor of at most 5% (median over the A/A trials): "
           + (", ".join(f"`{c}` {100 * floor[c]:.1f}%" for c in sorted(quiet)) or "none") + ".\n")
     noisy = sorted(set(floor) - quiet)

@@ -12,6 +12,7 @@
 
 #include "analyze/mann_whitney.h"
 #include "analyze/paired.h"
+#include "analyze/paired_time.h"
 #include "analyze/paired_verdict.h"
 #include "analyze/site_diff.h"
 #include "analyze/statistics.h"
@@ -94,6 +95,12 @@ double relative_change(double base, double head) {
 }
 
 
+// A case's timed pairs under `ab`: real time and, when both sides measured
+// it alike, CPU time.
+struct PairedCase {
+  PairedSeries real, cpu;
+};
+
 // The verdict for a change beyond the threshold, once the interval or test
 // says whether it is real: a change inside the noise floor is never claimed.
 void settle(MetricChange& m, Verdict beyond, bool inside_floor, double floor, bool significant,
@@ -168,42 +175,14 @@ MetricChange judge_unpaired(MetricChange m, const MetricInfo& info, const CaseRe
 // Time and throughput after the threshold test. The unit of evidence is a
 // process (a pair of processes with `ab`), never a repetition: repetitions of
 // one process share its memory layout and its minute on the machine.
-MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResult& b,
-                         const CaseResult& h, const Thresholds& all,
-                         const std::vector<std::pair<double, double>>* pairs,
-                         const std::vector<std::pair<double, double>>* same_build) {
-  const bool throughput = info.kind == MetricKind::throughput;
-  if (pairs) {
-    const std::optional<PairedTimeEvidence> e = paired_time_evidence(*pairs, same_build, m.threshold.relative, all.alpha);
-    if (!e) {
-      m.verdict = Verdict::not_significant;
-      m.note = "under 2 timed pairs: too few to judge";
-      return m;
-    }
-    // Throughput is bytes over the same time: its ratio is the inverse.
-    const double ratio = throughput ? 1 / e->ratio : e->ratio;
-    m.relative = ratio - 1;
-    m.interval_low = (throughput ? 1 / e->high : e->low) - 1;
-    m.interval_high = (throughput ? 1 / e->low : e->high) - 1;
-    m.p_value = e->p_value;
-    m.pairs = e->pairs;
-    std::string evidence = std::to_string(e->pairs) + " pairs, Wilcoxon p = " + format_p_value(e->p_value);
-    if (!e->enough) evidence += " (under 6 pairs no change is significant)";
-    else if (!e->clears_floor)
-      evidence += "; the 95% interval does not clear the " + format_percent(e->floor) +
-                  (e->floor_is_noise ? " noise floor" : " minimum effect");
-    const bool worse = info.higher_is_better ? ratio < 1 : ratio > 1;
-    settle(m, worse ? Verdict::regressed : Verdict::improved, std::fabs(m.relative) <= e->floor, e->floor,
-           e->significant, evidence);
-    return m;
-  }
+MetricChange judge_timed(MetricChange m, const MetricInfo& info, const CaseResult& b, const CaseResult& h,
+                         const Thresholds& all, const PairedCase* paired) {
+  if (paired) return judge_paired_time(m, info, all, paired->real, paired->cpu, cpu_time_unavailable(b, h));
   return judge_unpaired(m, info, b, h, all);
 }
 
 MetricChange judge(const MetricInfo& info, double base, double head, const Threshold& threshold,
-                   const CaseResult& b, const CaseResult& h, const Thresholds& all,
-                   const std::vector<std::pair<double, double>>* pairs,
-                   const std::vector<std::pair<double, double>>* same_build) {
+                   const CaseResult& b, const CaseResult& h, const Thresholds& all, const PairedCase* paired) {
   MetricChange m;
   m.metric = &info;
   m.base = base;
@@ -213,7 +192,7 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
   m.threshold = threshold;
   const bool timed = info.kind == MetricKind::time || info.kind == MetricKind::throughput;
   // Paired times are judged on the pairs, whatever the two medians say.
-  if (m.delta == 0 && !(timed && pairs)) {
+  if (m.delta == 0 && !(timed && paired)) {
     m.verdict = Verdict::unchanged;
     return m;
   }
@@ -222,7 +201,7 @@ MetricChange judge(const MetricInfo& info, double base, double head, const Thres
     m.note = "not gated for this case";
     return m;
   }
-  if (timed) return judge_timed(m, info, b, h, all, pairs, same_build);
+  if (timed) return judge_timed(m, info, b, h, all, paired);
   const double sign = info.higher_is_better ? -1 : 1;
   const double worse_abs = sign * m.delta, worse_rel = sign * m.relative;
   const bool beyond_worse = worse_abs > threshold.absolute && worse_rel > threshold.relative;
@@ -317,9 +296,14 @@ std::vector<MetricChange> judge_metrics(const CaseResult& b, const CaseResult& h
         out.push_back(judge_paired_rss(info, threshold, thresholds, *runs));
         continue;
       }
-    const auto* pairs = paired ? runs_of(paired->by_case, h.id, 0) : nullptr;
-    const auto* same_build = paired ? runs_of(paired->same_build, h.id, 3) : nullptr;
-    out.push_back(judge(info, *bv, *hv, threshold, b, h, thresholds, pairs, same_build));
+    std::optional<PairedCase> pc;
+    if (const auto* pairs = paired ? runs_of(paired->by_case, h.id, 0) : nullptr) {
+      pc.emplace();
+      pc->real = {pairs, runs_of(paired->same_build, h.id, 3), ""};
+      if (cpu_time_unavailable(b, h).empty())
+        pc->cpu = {runs_of(paired->cpu, h.id, 0), runs_of(paired->cpu_same_build, h.id, 3), h.time->cpu_clock};
+    }
+    out.push_back(judge(info, *bv, *hv, threshold, b, h, thresholds, pc ? &*pc : nullptr));
   }
   return out;
 }
@@ -411,6 +395,21 @@ json site_changes_json(const SiteDiff& d) {
   return out;
 }
 
+// Paired time: which measure decided, and the CPU time's own evidence.
+void add_cpu_json(json& e, const MetricChange& m) {
+  if (!m.decided_by.empty()) e["decided_by"] = m.decided_by;
+  if (m.real_verdict) e["real_verdict"] = to_string(*m.real_verdict);
+  if (!m.cpu_unavailable.empty()) e["cpu_unavailable"] = m.cpu_unavailable;
+  if (!m.cpu) return;
+  e["cpu"] = {{"relative", m.cpu->relative},
+              {"interval", {m.cpu->interval_low, m.cpu->interval_high}},
+              {"noise_floor", m.cpu->noise_floor},
+              {"p_value", m.cpu->p_value},
+              {"pairs", m.cpu->pairs},
+              {"verdict", to_string(m.cpu->verdict)},
+              {"clock", m.cpu->clock}};
+}
+
 }  // namespace
 
 json comparison_to_json(const Comparison& c) {
@@ -431,6 +430,7 @@ json comparison_to_json(const Comparison& c) {
       if (m.interval_low && m.interval_high) e["interval"] = {*m.interval_low, *m.interval_high};
       if (m.noise_floor) e["noise_floor"] = *m.noise_floor;
       if (m.pairs) e["pairs"] = *m.pairs;
+      add_cpu_json(e, m);
       if (m.threshold_only) e["threshold_only"] = true;
       if (!m.note.empty()) e["note"] = m.note;
       metrics.push_back(std::move(e));

@@ -112,6 +112,24 @@ struct MetricChange {
   std::optional<double> interval_low, interval_high;
   std::optional<double> noise_floor;
   std::optional<std::size_t> pairs;  // paired time: how many pairs it was judged on
+  // Paired time and throughput are judged on real time and on CPU time
+  // (docs/time-gate.md); the figures above are real time's. `real_verdict`
+  // is what real time alone gave, `decided_by` which measure set `verdict`
+  // ("real", "cpu", "real and cpu", "none"), `cpu` the CPU time's own
+  // evidence, or `cpu_unavailable` why there is none.
+  struct CpuEvidence {
+    double relative = 0;  // median per-pair CPU ratio minus 1
+    double interval_low = 0, interval_high = 0;
+    double noise_floor = 0;
+    double p_value = 1;
+    std::size_t pairs = 0;
+    Verdict verdict = Verdict::unchanged;
+    std::string clock;  // report::TimeStats::cpu_clock
+  };
+  std::optional<CpuEvidence> cpu;
+  std::string cpu_unavailable;
+  std::optional<Verdict> real_verdict;
+  std::string decided_by;
 };
 
 // Timed samples that `membench ab` ran back to back: per case id, the
@@ -122,6 +140,9 @@ struct PairedTimes {
   // the pairs); the noise floor comes from them when there are at least 3,
   // else from consecutive base runs.
   std::map<std::string, std::vector<std::pair<double, double>>> same_build;
+  // The same two of each timed process's median CPU time, judged beside real
+  // time when both sides measured it alike (report::TimeStats::cpu_clock).
+  std::map<std::string, std::vector<std::pair<double, double>>> cpu, cpu_same_build;
   // Per case, (base, head) peak RSS Δ in bytes of memory runs made in the
   // same interleaved order; peak RSS is judged on them when there are enough.
   std::map<std::string, std::vector<std::pair<double, double>>> peak_rss;

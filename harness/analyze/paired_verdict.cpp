@@ -60,4 +60,28 @@ bool more_pairs_could_settle(const PairedTimeEvidence& e) {
   return !e.significant && std::fabs(e.ratio - 1) > e.floor;
 }
 
+const char* to_string(TimeMeasure m) {
+  switch (m) {
+    case TimeMeasure::none: return "none";
+    case TimeMeasure::real: return "real";
+    case TimeMeasure::cpu: return "cpu";
+    case TimeMeasure::both: return "real and cpu";
+  }
+  return "?";
+}
+
+TimeMeasure deciding_measure(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu) {
+  const bool cpu_shows = cpu && cpu->significant;
+  if (real.significant) {
+    const bool agree = cpu_shows && (cpu->ratio > 1) == (real.ratio > 1);
+    return agree ? TimeMeasure::both : TimeMeasure::real;
+  }
+  return cpu_shows ? TimeMeasure::cpu : TimeMeasure::none;
+}
+
+bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu) {
+  if (deciding_measure(real, cpu) != TimeMeasure::none) return false;
+  return more_pairs_could_settle(real) || (cpu && more_pairs_could_settle(*cpu));
+}
+
 }  // namespace membench::analyze

@@ -42,4 +42,16 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
 // more pairs would only confirm "no change" (docs/ab.md).
 bool more_pairs_could_settle(const PairedTimeEvidence& e);
 
+// Which measure settles a case judged on real time and, beside it, CPU time
+// (docs/time-gate.md). Real time is what a user waits for: when it shows a
+// change it decides, even against the CPU time. Where its floor is too wide
+// to show one, a change the CPU time shows decides.
+enum class TimeMeasure { none, real, cpu, both };
+const char* to_string(TimeMeasure m);  // "none", "real", "cpu", "real and cpu"
+TimeMeasure deciding_measure(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu);
+
+// Whether more pairs could settle a case judged on both: neither decides
+// yet, and one of them could.
+bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu);
+
 }  // namespace membench::analyze

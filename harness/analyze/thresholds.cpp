@@ -97,7 +97,10 @@ Thresholds::Thresholds() {
     // strategy, but one that waits for a helper thread (hash/overlap) counts
     // its waiting: up to 0.01% apart on A/A runs (docs/workloads.md,
     // "Instructions and cache misses"). 0.1% keeps those quiet and catches any change of 1%.
-    if (catalogued && catalogued->id == report::MetricId::instructions) t.relative = 0.001;
+    // Estimated cycles are judged as instructions are (docs/time-gate.md).
+    if (catalogued && (catalogued->id == report::MetricId::instructions ||
+                       catalogued->id == report::MetricId::estimated_cycles))
+      t.relative = 0.001;
     // Per item and per input byte: the figure each derives from is gated already.
     if (catalogued && report::is_derived(*catalogued)) t.ignore = true;
     defaults.emplace_back(m.name, t);

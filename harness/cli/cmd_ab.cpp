@@ -31,7 +31,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kDefaultPairs = 8;
+// 6 pairs, the fewest the signed-rank test can decide on, and more only
+// where a case is not settled yet: CPU time's tight floor settles most cases
+// in the first batch, which keeps ab near 3x one run (docs/time-gate.md).
+constexpr int kDefaultPairs = 6;
+constexpr int kDefaultBatches = 3;
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
 constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
@@ -82,7 +86,7 @@ void add_ab_options(ArgParser& p) {
       .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
       .option("max-pairs", "a case whose time verdict more pairs could settle gets --pairs more, up to this many "
-                           "(default twice --pairs; equal to --pairs: never more)")
+                           "(default three times --pairs; equal to --pairs: never more)")
       .option("repetitions", "timed repetitions per process (default 1: the pair, not the repetition, is the sample)")
       .option("min-time", "minimum seconds per timed repetition (default as for run)")
       .option("warmup", "seconds each timed process runs the case untimed first (default as for run)")
@@ -148,7 +152,7 @@ analyze::Thresholds ab_thresholds(const ArgParser& p) {
 runner::AbOptions ab_options(const ArgParser& p) {
   runner::AbOptions o;
   o.pairs = static_cast<int>(p.integer("pairs", 2, 1000).value_or(kDefaultPairs));
-  o.max_pairs = static_cast<int>(p.integer("max-pairs", 2, 10000).value_or(2 * o.pairs));
+  o.max_pairs = static_cast<int>(p.integer("max-pairs", 2, 10000).value_or(kDefaultBatches * o.pairs));
   if (o.max_pairs < o.pairs)
     throw UsageError("--max-pairs " + std::to_string(o.max_pairs) + " is under --pairs " + std::to_string(o.pairs));
   for (const char* name : {"filter", "allocator", "shard"})
@@ -210,12 +214,12 @@ void print_ab_help(const ArgParser& p) {
 // `thresholds`
 // must outlive the rule.
 auto more_pairs_rule(const analyze::Thresholds& thresholds) {
-  return [&thresholds](const std::string& id, const runner::AbOptions::Pairs& pairs,
-                       const runner::AbOptions::Pairs& same_build) {
+  return [&thresholds](const std::string& id, const runner::AbOptions::CasePairs& timed) {
     const analyze::Threshold t = thresholds.for_case(id, report::metric(report::MetricId::median_time).name);
     if (t.ignore) return false;
-    const auto e = analyze::paired_time_evidence(pairs, &same_build, t.relative, thresholds.alpha);
-    return e && analyze::more_pairs_could_settle(*e);
+    const auto real = analyze::paired_time_evidence(timed.real, &timed.real_same_build, t.relative, thresholds.alpha);
+    const auto cpu = analyze::paired_time_evidence(timed.cpu, &timed.cpu_same_build, t.relative, thresholds.alpha);
+    return real && analyze::more_pairs_could_settle(*real, cpu ? &*cpu : nullptr);
   };
 }
 
@@ -284,7 +288,8 @@ int run_ab_command(const std::vector<std::string>& args) {
   }
 
   if (auto bmf = p.value("bmf")) write_file_atomically(*bmf, render::bmf_json(result.head));
-  analyze::PairedTimes paired{result.pairs, result.same_build, result.peak_rss};
+  analyze::PairedTimes paired{result.pairs, result.same_build, result.cpu_pairs, result.cpu_same_build,
+                              result.peak_rss};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;

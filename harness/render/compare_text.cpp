@@ -34,7 +34,13 @@ struct Row {
 
 std::string short_digest(const std::string& d) { return d.size() > 12 ? d.substr(0, 12) : d; }
 
+std::string interval_text(double relative, double low, double high) {
+  return format_relative(relative) + " [" + format_relative(low) + ", " + format_relative(high) + "]";
+}
+
 std::string change_text(const MetricChange& m) {
+  // Judged on real and CPU time: both, and which decided.
+  if (std::string both = time_measures_text(m); !both.empty()) return both;
   // A paired change is the median per-pair ratio with its interval:
   // "+7.9% [+5.1%, +10.6%]".
   if (m.interval_low && m.interval_high)
@@ -153,6 +159,12 @@ std::string summary_line(const Comparison& c) {
 }
 
 }  // namespace
+
+std::string time_measures_text(const MetricChange& m) {
+  if (!m.cpu || !m.interval_low || !m.interval_high) return "";
+  return "decided by " + m.decided_by + ": real " + interval_text(m.relative, *m.interval_low, *m.interval_high) +
+         ", CPU " + interval_text(m.cpu->relative, m.cpu->interval_low, m.cpu->interval_high);
+}
 
 std::string format_terminal(const Comparison& c, bool colour) {
   std::ostringstream out;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "analyze/site_diff.h"
+#include "render/compare_text.h"
 #include "render/html_flame.h"
 #include "render/html_page.h"
 #include "render/site_text.h"
@@ -100,6 +101,7 @@ std::string metrics_table(const an::CaseComparison& cc) {
       << (judged ? esc(an::format_delta(m.metric->unit, m.delta)) : "") << "</td><td class=\"num " << cls << "\">"
       << (judged ? esc(an::format_relative(m.relative)) : "") << "</td><td class=\"num\">" << esc(p_text(m))
       << "</td><td class=\"" << cls << "\">" << esc(an::to_string(m.verdict))
+      << (m.cpu ? "<div class=\"meta\">" + esc(time_measures_text(m)) + "</div>" : "")
       << (m.note.empty() ? "" : "<div class=\"meta\">" + esc(m.note) + "</div>") << "</td></tr>";
   }
   o << "</tbody></table>";

@@ -67,6 +67,7 @@ json time_json(const TimeStats& t) {
   j["warmup"] = {{"min_seconds", t.warmup_seconds}};
   j["per_process"] = per_process;
   j["process_medians_ns"] = medians;
+  if (!t.cpu_clock.empty()) j["cpu_clock"] = t.cpu_clock;
   return j;
 }
 
@@ -148,6 +149,8 @@ json case_json(const CaseResult& c) {
     e["cachegrind"] = {{"instructions", c.cachegrind->instructions},
                        {"d1_misses", c.cachegrind->d1_misses},
                        {"ll_misses", c.cachegrind->ll_misses}};
+  if (c.cachegrind && c.cachegrind->estimated_cycles)
+    e["cachegrind"]["estimated_cycles"] = *c.cachegrind->estimated_cycles;
   if (!c.extra.is_null()) e["extra"] = c.extra;
   if (!c.command.is_null()) e["command"] = c.command;
   if (!c.allocations_unavailable.empty()) e["allocations_unavailable"] = c.allocations_unavailable;
@@ -297,6 +300,11 @@ TimeStats read_time(const Reader& rd, const json& t, const std::string& w, int v
     if (pooled != ts.real_ns.size())
       rd.fail(w + ".per_process", "holds " + std::to_string(pooled) + " repetitions, real_ns " +
                                       std::to_string(ts.real_ns.size()));
+    if (t.contains("cpu_clock")) {
+      ts.cpu_clock = rd.str(t, w, "cpu_clock");
+      if (ts.cpu_clock != "process" && ts.cpu_clock != "children")
+        rd.fail(w + ".cpu_clock", "is neither \"process\" nor \"children\"");
+    }
     if (t.contains("warmup") && t["warmup"].is_object() && t["warmup"].contains("min_seconds"))
       ts.warmup_seconds = rd.num(t["warmup"], w + ".warmup", "min_seconds");
   }
@@ -419,7 +427,8 @@ CaseResult read_case(const Reader& rd, const json& e, std::string at, int versio
   if (e.contains("cachegrind")) {
     const json& g = e["cachegrind"];
     std::string w = at + ".cachegrind";
-    c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses")};
+    c.cachegrind = CpuCost{rd.u64(g, w, "instructions"), rd.u64(g, w, "d1_misses"), rd.u64(g, w, "ll_misses"), {}};
+    if (g.contains("estimated_cycles")) c.cachegrind->estimated_cycles = rd.u64(g, w, "estimated_cycles");
   }
   if (e.contains("extra")) c.extra = e["extra"];
   if (e.contains("command")) {

@@ -117,6 +117,15 @@ constexpr Metric kMetrics[] = {
      "Instructions the strategy's call executed, counted under Valgrind's cache simulator (run --cachegrind): "
      "deterministic, unlike time.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::instructions); }},
+    {MetricId::estimated_cycles, "cachegrind.estimated_cycles", "est. cycles", U::count, D::lower_is_better, K::exact,
+     true, kTable | kTerminal,
+     "Cycles estimated from the cache simulator's counts of the strategy's call: L1 hits + 5 x last-level hits "
+     "+ 35 x memory accesses (docs/time-gate.md). Deterministic like instructions, and it weighs a cache miss "
+     "that instructions alone do not see.",
+     [](const CaseResult& c) -> std::optional<double> {
+       if (!c.cachegrind || !c.cachegrind->estimated_cycles) return std::nullopt;
+       return static_cast<double>(*c.cachegrind->estimated_cycles);
+     }},
     {MetricId::d1_misses, "cachegrind.d1_misses", "D1 misses", U::count, D::lower_is_better, K::exact, true,
      kTable | kTerminal, "Simulated first-level data cache misses of the strategy's call, reads and writes.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::d1_misses); }},

@@ -37,7 +37,7 @@ enum class MetricId {
   peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss, peak_rss_delta_per_input_byte,
   allocations, allocated_bytes, peak_live, temporary, leaked, allocations_per_item, allocated_bytes_per_item,
   median_time, time_cv, bytes_per_second, items_per_second,
-  instructions, d1_misses, ll_misses,
+  instructions, estimated_cycles, d1_misses, ll_misses,
 };
 
 struct Metric {

@@ -41,6 +41,11 @@ struct TimeStats {
   // verdict must see, so the repetitions of one process are never pooled blind.
   std::vector<ProcessSamples> per_process;
   double warmup_seconds = 0;  // run and thrown away in each process before timing
+  // Whose CPU time cpu_ns holds (docs/report-format.md, time): "process" (every
+  // thread of the case process), "children" (a command's user + system time
+  // from wait4), "" (a report from before the field: the benchmarking thread
+  // only, which leaves out a strategy's helper threads).
+  std::string cpu_clock;
 };
 
 struct Throughput {
@@ -114,6 +119,9 @@ struct CpuCost {
   std::uint64_t instructions = 0;  // instructions executed (Ir)
   std::uint64_t d1_misses = 0;     // simulated first-level data cache misses, reads and writes
   std::uint64_t ll_misses = 0;     // simulated last-level misses, instructions and data
+  // L1 hits + 5 x LL hits + 35 x RAM accesses (docs/time-gate.md); none in a
+  // report from before it.
+  std::optional<std::uint64_t> estimated_cycles;
 };
 
 struct Timeline {

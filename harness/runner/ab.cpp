@@ -155,12 +155,13 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   args.insert(args.end(), {"--phases", "memory,time", "--processes", "1"});
   std::vector<report::ProcessSamples> samples[2];
   double warmup = 0;
-  std::string failure[2];
-  std::vector<std::pair<double, double>> pairs, same_build, rss_pairs;
-  double last_run = 0;  // the median of the run before, in run order
+  std::string failure[2], cpu_clock[2];
+  AbOptions::CasePairs timed;
+  std::vector<std::pair<double, double>> rss_pairs;
+  double last_real = 0, last_cpu = 0;  // the medians of the run before, in run order
   int planned = o.pairs;
   for (int p = 0; p < planned && failure[0].empty() && failure[1].empty(); ++p) {
-    double median[2] = {0, 0}, rss[2] = {-1, -1};
+    double median[2] = {0, 0}, cpu[2] = {0, 0}, rss[2] = {-1, -1};
     // base, head, head, base, ...: a steady drift weighs on both sides alike.
     for (int k = 0; k < 2; ++k) {
       const int s = (p % 2 == 0) ? k : 1 - k;
@@ -172,17 +173,24 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       }
       samples[s].push_back(c->time->per_process[0]);
       warmup = c->time->warmup_seconds;
+      cpu_clock[s] = c->time->cpu_clock;
       median[s] = stats::median(c->time->per_process[0].real_ns);
+      cpu[s] = stats::median(c->time->per_process[0].cpu_ns);
       if (c->memory) rss[s] = static_cast<double>(c->memory->peak_rss_delta_bytes);
       // The first run of every pair after the first follows a run of the same build.
-      if (p > 0 && k == 0) same_build.emplace_back(last_run, median[s]);
-      last_run = median[s];
+      if (p > 0 && k == 0) {
+        timed.real_same_build.emplace_back(last_real, median[s]);
+        timed.cpu_same_build.emplace_back(last_cpu, cpu[s]);
+      }
+      last_real = median[s];
+      last_cpu = cpu[s];
     }
     if (failure[0].empty() && failure[1].empty()) {
-      pairs.emplace_back(median[0], median[1]);
+      timed.real.emplace_back(median[0], median[1]);
+      timed.cpu.emplace_back(cpu[0], cpu[1]);
       if (rss[0] >= 0 && rss[1] >= 0) rss_pairs.emplace_back(rss[0], rss[1]);
       // The order base, head, head, base, ... goes on across the batches.
-      if (p + 1 == planned && planned < o.max_pairs && o.more_pairs && o.more_pairs(id, pairs, same_build)) {
+      if (p + 1 == planned && planned < o.max_pairs && o.more_pairs && o.more_pairs(id, timed)) {
         planned = std::min(o.max_pairs, planned + o.pairs);
         if (progress.more_pairs) progress.more_pairs(id, planned);
       }
@@ -193,12 +201,14 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       cases[s]->status = report::Status::failed;
       cases[s]->error = failure[s] + " (in a timed run of ab)";
     } else if (!samples[s].empty()) {
-      attach_time(*cases[s], std::move(samples[s]), warmup);
+      attach_time(*cases[s], std::move(samples[s]), warmup, cpu_clock[s]);
     }
   }
   if (failure[0].empty() && failure[1].empty()) {
-    result.pairs[id] = std::move(pairs);
-    result.same_build[id] = std::move(same_build);
+    result.pairs[id] = std::move(timed.real);
+    result.same_build[id] = std::move(timed.real_same_build);
+    result.cpu_pairs[id] = std::move(timed.cpu);
+    result.cpu_same_build[id] = std::move(timed.cpu_same_build);
     result.peak_rss[id] = std::move(rss_pairs);
   }
 }

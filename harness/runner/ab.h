@@ -50,9 +50,13 @@ struct AbOptions {
   // stays under max_pairs (docs/ab.md, "More pairs where they can settle a case").
   int max_pairs = 16;
   using Pairs = std::vector<std::pair<double, double>>;
-  // Asked after each batch with the case id, its (base, head) pairs and its
-  // same-build runs (see AbResult); none: never more pairs.
-  std::function<bool(const std::string& case_id, const Pairs& pairs, const Pairs& same_build)> more_pairs;
+  // One case's timed processes so far (see AbResult): the (base, head) pairs
+  // and the same-build runs, of real time and of CPU time.
+  struct CasePairs {
+    Pairs real, real_same_build, cpu, cpu_same_build;
+  };
+  // Asked after each batch; none: never more pairs.
+  std::function<bool(const std::string& case_id, const CasePairs& pairs)> more_pairs;
   std::string work_dir;    // the reports of each step go here
 };
 
@@ -73,6 +77,9 @@ struct AbResult {
   // between the first two pairs, base, base between the next two, ...): an
   // A/A pairing as close in time as the real pairs, for the noise floor.
   std::map<std::string, std::vector<std::pair<double, double>>> same_build;
+  // The same two of each process's median CPU time (report::TimeStats::cpu_clock
+  // says whose), judged beside real time (docs/time-gate.md).
+  std::map<std::string, std::vector<std::pair<double, double>>> cpu_pairs, cpu_same_build;
   // Per case, peak RSS Δ (bytes) of the memory run each timed process made
   // first, as (base, head) pairs in the same order.
   std::map<std::string, std::vector<std::pair<double, double>>> peak_rss;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -58,6 +59,12 @@ void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const
   }
 }
 
+std::uint64_t estimated_cycles(std::uint64_t accesses, std::uint64_t l1_misses, std::uint64_t ll_misses) {
+  const std::uint64_t l1_hits = accesses - std::min(accesses, l1_misses);
+  const std::uint64_t ll_hits = l1_misses - std::min(l1_misses, ll_misses);
+  return l1_hits + 5 * ll_hits + 35 * ll_misses;
+}
+
 report::CpuCost read_callgrind_totals(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("callgrind wrote no output at " + path);
@@ -86,6 +93,8 @@ report::CpuCost read_callgrind_totals(const std::string& path) {
   c.instructions = by_event["Ir"];
   c.d1_misses = by_event["D1mr"] + by_event["D1mw"];
   c.ll_misses = by_event["ILmr"] + by_event["DLmr"] + by_event["DLmw"];
+  c.estimated_cycles = estimated_cycles(by_event["Ir"] + by_event["Dr"] + by_event["Dw"],
+                                        by_event["I1mr"] + by_event["D1mr"] + by_event["D1mw"], c.ll_misses);
   return c;
 }
 

@@ -5,6 +5,7 @@
 // misses depend a little on addresses (docs/workloads.md, "Instructions and cache misses").
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,5 +47,11 @@ void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const
 // Reads the totals of a callgrind output file written with the options
 // above; throws std::runtime_error naming the file when it has none.
 report::CpuCost read_callgrind_totals(const std::string& path);
+
+// Cycles estimated from the cache simulation's counts (docs/time-gate.md):
+// L1 hits + 5 x LL hits + 35 x RAM accesses, with `accesses` the instruction
+// fetches plus data reads and writes, `l1_misses` the first-level misses of
+// all three and `ll_misses` the last-level ones.
+std::uint64_t estimated_cycles(std::uint64_t accesses, std::uint64_t l1_misses, std::uint64_t ll_misses);
 
 }  // namespace membench::runner

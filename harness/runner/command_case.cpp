@@ -219,7 +219,7 @@ bool time_phase(CaseResult& r, const CommandCase& k, const std::vector<std::stri
     }
     groups.push_back(std::move(samples));
   }
-  attach_time(r, std::move(groups), o.warmup_seconds);
+  attach_time(r, std::move(groups), o.warmup_seconds, "children");
   r.command["time"] = {{"user_ns", user}, {"sys_ns", sys}, {"warmup_runs", warmup_runs}};
   return true;
 }

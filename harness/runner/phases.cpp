@@ -34,8 +34,10 @@ std::vector<std::string> CaseRun::child_argv(const char* phase) const {
   return argv;
 }
 
-void attach_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds) {
+void attach_time(CaseResult& r, std::vector<report::ProcessSamples> processes, double warmup_seconds,
+                 std::string cpu_clock) {
   report::TimeStats t = analyze::summarize_time(std::move(processes), warmup_seconds);
+  t.cpu_clock = std::move(cpu_clock);
   report::Throughput tp;
   if (t.median_real_ns > 0) {
     tp.bytes_per_second = static_cast<double>(r.input_bytes) / (t.median_real_ns * 1e-9);
@@ -276,7 +278,7 @@ PhaseVerdict time_processes(const CaseRun& run, CaseResult& r) {
     if (!read.ok) return read;
     processes.push_back(std::move(samples));
   }
-  attach_time(r, std::move(processes), run.options.warmup_seconds);
+  attach_time(r, std::move(processes), run.options.warmup_seconds, "process");
   return {};
 }
 

@@ -82,8 +82,10 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
                          const Progress& progress);
 
 // Sets the case's time figures from its timed processes, and the throughput
-// that follows from their median.
-void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds);
+// that follows from their median; `cpu_clock` says whose CPU time the samples
+// hold (report::TimeStats::cpu_clock).
+void attach_time(report::CaseResult& result, std::vector<report::ProcessSamples> processes, double warmup_seconds,
+                 std::string cpu_clock);
 
 using membench::sanitizer_build;
 

@@ -56,6 +56,11 @@ TEST(Ab, SameBuildOnBothSidesComparesEveryCaseOnPairs) {
         EXPECT_LE(m["interval"][0].get<double>(), m["interval"][1].get<double>());
         EXPECT_TRUE(m.contains("noise_floor")) << m.dump();
         EXPECT_EQ(m.value("pairs", 0), 6) << "--max-pairs 6: never more than --pairs";
+        // CPU time judged beside it, every thread of the case process (docs/time-gate.md).
+        ASSERT_TRUE(m.contains("cpu")) << m.dump();
+        EXPECT_EQ(m["cpu"]["clock"], "process");
+        EXPECT_EQ(m["cpu"]["pairs"], 6);
+        EXPECT_TRUE(m.contains("decided_by") && m.contains("real_verdict")) << m.dump();
       }
     }
     EXPECT_TRUE(saw_time) << c.dump();

@@ -269,6 +269,15 @@ TEST(CommandCase, AbJudgesCommandCases) {
   json ab = json::parse(read_text(dir + "/ab.json"));
   EXPECT_NE(ab.dump().find("command/cat/"), std::string::npos);
   EXPECT_TRUE(ab.value("paired", false)) << ab.dump().substr(0, 400);
+  // A command's CPU time is its user + system time (docs/time-gate.md); a
+  // command too short to register any gets no CPU verdict, with the reason.
+  for (const json& c : ab["cases"])
+    for (const json& m : c["metrics"])
+      if (m["metric"] == "time.median_real_ns") {
+        EXPECT_TRUE(m.contains("decided_by")) << m.dump();
+        if (m.contains("cpu")) EXPECT_EQ(m["cpu"]["clock"], "children");
+        else EXPECT_TRUE(m.contains("cpu_unavailable")) << m.dump();
+      }
 }
 
 // --cachegrind on a command counts the whole program under Valgrind: sorting

@@ -38,8 +38,9 @@ struct AbFixture {
 TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
   AbFixture f("once");
   std::vector<std::size_t> asked_with;
-  f.options.more_pairs = [&](const std::string&, const AbOptions::Pairs& pairs, const AbOptions::Pairs&) {
-    asked_with.push_back(pairs.size());
+  f.options.more_pairs = [&](const std::string&, const AbOptions::CasePairs& timed) {
+    EXPECT_EQ(timed.cpu.size(), timed.real.size());
+    asked_with.push_back(timed.real.size());
     return asked_with.size() == 1;  // one more batch, then settled
   };
   AbResult r = run_ab(f.build, f.build, f.options, {});
@@ -49,6 +50,12 @@ TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
   EXPECT_EQ(asked_with, (std::vector<std::size_t>{2, 4}));
   EXPECT_EQ(r.same_build.at(id).size(), 3u);  // one between each two pairs
   EXPECT_EQ(r.peak_rss.at(id).size(), 4u);
+  // CPU time is paired like real time, from the same processes.
+  EXPECT_EQ(r.cpu_pairs.at(id).size(), 4u);
+  EXPECT_EQ(r.cpu_same_build.at(id).size(), 3u);
+  for (const auto& [b, h] : r.cpu_pairs.at(id)) EXPECT_TRUE(b > 0 && h > 0);
+  // Every thread of the case process, not only the benchmarking one.
+  EXPECT_EQ(r.base.results.at(0).time->cpu_clock, "process");
   EXPECT_EQ(r.base.results.at(0).time->per_process.size(), 4u);
   EXPECT_EQ(r.head.results.at(0).time->per_process.size(), 4u);
 }
@@ -56,7 +63,7 @@ TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
 TEST(AbMorePairs, NeverBeyondMaxPairs) {
   AbFixture f("max");
   int asked = 0;
-  f.options.more_pairs = [&](const std::string&, const AbOptions::Pairs&, const AbOptions::Pairs&) {
+  f.options.more_pairs = [&](const std::string&, const AbOptions::CasePairs&) {
     ++asked;
     return true;
   };

@@ -1,8 +1,10 @@
 #include "analyze/compare.h"
 #include "render/compare_text.h"
+#include "render/html_compare.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -414,6 +416,184 @@ TEST(Compare, PairedIntervalMustClearTheNoiseFloor) {
   EXPECT_NE(t.note.find("noise floor"), std::string::npos) << t.note;
 }
 
+// Real and CPU time judged side by side (docs/time-gate.md). Both reports
+// say whose CPU time they hold, as a current build's do.
+namespace cpu_cases {
+
+void set_clock(Report& r, const std::string& clock) {
+  for (CaseResult& c : r.results) c.time->cpu_clock = clock;
+}
+
+// +10% of CPU work in every pair; real time waits for a busy machine by up
+// to 40% more in one member of a pair than in the other, so its floor is wide.
+PairedTimes hidden_in_real_time(const std::string& id) {
+  PairedTimes p;
+  const std::vector<double> cpu_noise = {0.004, -0.003, 0.002, -0.004, 0.003, -0.002, 0.001, -0.001};
+  const std::vector<double> wait = {1.0, 1.4, 1.05, 0.7, 1.3, 0.8, 1.1, 0.75};
+  for (std::size_t i = 0; i < wait.size(); ++i) {
+    const double cpu_base = 100, cpu_head = 110 * (1 + cpu_noise[i]);
+    p.cpu[id].emplace_back(cpu_base, cpu_head);
+    p.by_case[id].emplace_back(cpu_base * 1.3, cpu_head * 1.3 * wait[i]);
+    if (i > 0) {
+      p.same_build[id].emplace_back(100, 100 * wait[i]);
+      p.cpu_same_build[id].emplace_back(100, 100 * (1 + cpu_noise[i]));
+    }
+  }
+  return p;
+}
+
+}  // namespace cpu_cases
+
+TEST(Compare, PairedCpuOnlyChangeIsDecidedByCpuTime) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "process");
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p = cpu_cases::hidden_in_real_time(id);
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  EXPECT_EQ(t.decided_by, "cpu");
+  ASSERT_TRUE(t.real_verdict && t.cpu);
+  EXPECT_NE(*t.real_verdict, Verdict::regressed) << "real time alone misses it";
+  EXPECT_EQ(t.cpu->verdict, Verdict::regressed);
+  EXPECT_NEAR(t.cpu->relative, 0.10, 0.005);
+  EXPECT_GT(t.cpu->interval_low, 0.05);
+  EXPECT_LT(t.cpu->noise_floor, 0.05 + 1e-12);
+  EXPECT_EQ(t.cpu->clock, "process");
+  EXPECT_NE(t.note.find("decided by CPU time (CPU time of all its threads)"), std::string::npos) << t.note;
+  // Throughput follows the same decision, in its own direction.
+  const auto& tp = metric(find(c, id), "throughput.bytes_per_second");
+  EXPECT_EQ(tp.verdict, Verdict::regressed) << tp.note;
+  EXPECT_EQ(tp.decided_by, "cpu");
+  EXPECT_LT(tp.cpu->relative, 0);
+  const json j = membench::analyze::comparison_to_json(c);
+  bool seen = false;
+  for (const json& cc : j["cases"])
+    for (const json& m : cc["metrics"])
+      if (cc["id"] == id && m["metric"] == "time.median_real_ns") {
+        seen = true;
+        EXPECT_EQ(m["decided_by"], "cpu");
+        EXPECT_EQ(m["real_verdict"], membench::analyze::to_string(*t.real_verdict));
+        EXPECT_EQ(m["cpu"]["verdict"], "REGRESSED");
+        EXPECT_EQ(m["cpu"]["interval"].size(), 2u);
+        EXPECT_EQ(m["cpu"]["clock"], "process");
+      }
+  EXPECT_TRUE(seen);
+}
+
+TEST(Compare, PairedWaitOnlyChangeIsDecidedByRealTimeWithTheReason) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "process");
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p;
+  // The same CPU work; 20% more time off the CPU (a read that blocks, a lock).
+  for (double n : {0.004, -0.003, 0.002, -0.004, 0.003, -0.002, 0.001, -0.001}) {
+    p.cpu[id].emplace_back(100, 100 * (1 + n));
+    p.by_case[id].emplace_back(150, 180 * (1 + n));
+  }
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  EXPECT_EQ(t.decided_by, "real");
+  ASSERT_TRUE(t.cpu);
+  EXPECT_TRUE(t.cpu->verdict == Verdict::within || t.cpu->verdict == Verdict::unchanged)
+      << membench::analyze::to_string(t.cpu->verdict);
+  EXPECT_NE(t.note.find("real time alone"), std::string::npos) << t.note;
+  EXPECT_NE(t.note.find("waited longer"), std::string::npos) << t.note;
+}
+
+TEST(Compare, PairedRealAndCpuTimeThatAgreeAreBothNamed) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "process");
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p;
+  for (double n : {0.004, -0.003, 0.002, -0.004, 0.003, -0.002, 0.001, -0.001}) {
+    p.cpu[id].emplace_back(100, 115 * (1 + n));
+    p.by_case[id].emplace_back(100, 115 * (1 - n));
+  }
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  EXPECT_EQ(t.decided_by, "real and cpu");
+}
+
+// Every output says per case which measure decided, with both intervals.
+TEST(Compare, TimeRowsShowWhichMeasureDecided) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "process");
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p = cpu_cases::hidden_in_real_time(id);
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  const std::string both = membench::render::time_measures_text(t);
+  EXPECT_EQ(both.rfind("decided by cpu: real ", 0), 0u) << both;
+  EXPECT_NE(both.find(", CPU +10."), std::string::npos) << both;
+  EXPECT_EQ(std::count(both.begin(), both.end(), '['), 2) << both;
+  for (const std::string& out : {membench::render::format_terminal(c, false), membench::render::format_markdown(c),
+                                 membench::render::compare_html(c)})
+    EXPECT_NE(out.find(both), std::string::npos) << out;
+  // A metric judged on one measure only keeps its single interval.
+  Report old_base = make_report();
+  Comparison d = compare_reports(old_base, head, Thresholds(), &p);
+  EXPECT_EQ(membench::render::time_measures_text(metric(find(d, id), "time.median_real_ns")), "");
+}
+
+// A base build from before cpu_clock measured its benchmarking thread only:
+// a multi-threaded strategy's helper threads would be missing on one side.
+TEST(Compare, PairedCpuTimeNeedsTheSameClockOnBothSides) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p = cpu_cases::hidden_in_real_time(id);
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_FALSE(t.cpu);
+  EXPECT_NE(t.verdict, Verdict::regressed) << t.note;
+  EXPECT_EQ(t.decided_by, "real");
+  EXPECT_NE(t.cpu_unavailable.find("benchmarking thread"), std::string::npos) << t.cpu_unavailable;
+  cpu_cases::set_clock(base, "children");
+  Comparison d = compare_reports(base, head, Thresholds(), &p);
+  EXPECT_NE(metric(find(d, id), "time.median_real_ns").cpu_unavailable.find("differently"), std::string::npos);
+}
+
+// A command case's CPU time is its user + system time from wait4: judged alike.
+TEST(Compare, PairedCommandCpuTimeIsUserPlusSystemTime) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "children");
+  cpu_cases::set_clock(head, "children");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p = cpu_cases::hidden_in_real_time(id);
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  EXPECT_EQ(t.verdict, Verdict::regressed) << t.note;
+  ASSERT_TRUE(t.cpu);
+  EXPECT_EQ(t.cpu->clock, "children");
+  EXPECT_NE(t.note.find("user + system time"), std::string::npos) << t.note;
+}
+
+// Estimated cycles are exact figures, judged to 0.1% as instructions are.
+TEST(Compare, EstimatedCyclesAreJudgedAsInstructionsAre) {
+  Report base = make_report(), head = make_report();
+  CaseResult& b = find(base, "mmap");
+  CaseResult& h = find(head, "mmap");
+  b.cachegrind = membench::report::CpuCost{1000000, 50000, 2000, 1200000};
+  h.cachegrind = membench::report::CpuCost{1000000, 50000, 2000, 1203000};  // +0.25%
+  Comparison c = compare_reports(base, head);
+  const auto& cycles = metric(find(c, h.id), "cachegrind.estimated_cycles");
+  EXPECT_EQ(cycles.verdict, Verdict::regressed);
+  EXPECT_DOUBLE_EQ(cycles.threshold.relative, metric(find(c, h.id), "cachegrind.instructions").threshold.relative);
+  EXPECT_FALSE(cycles.p_value);
+  h.cachegrind->estimated_cycles = 1200600;  // +0.05%
+  EXPECT_EQ(metric(find(compare_reports(base, head), h.id), "cachegrind.estimated_cycles").verdict, Verdict::within);
+  h.cachegrind->estimated_cycles.reset();  // a build from before the figure
+  EXPECT_EQ(metric(find(compare_reports(base, head), h.id), "cachegrind.estimated_cycles").verdict,
+            Verdict::unavailable);
+}
+
 // ab's peak RSS: judged on the memory runs of its timed processes, in pairs.
 TEST(Compare, PairedPeakRssIsJudgedOnTheMedianDifference) {
   Report base = make_report(), head = make_report();
@@ -583,13 +763,13 @@ TEST(Compare, CachegrindFiguresAreJudgedNearlyExactly) {
   Report base = make_report(), head = make_report();
   CaseResult& b = find(base, "mmap");
   CaseResult& h = find(head, "mmap");
-  b.cachegrind = membench::report::CpuCost{1000000, 50000, 2000};
-  h.cachegrind = membench::report::CpuCost{1010000, 50400, 2010};  // +1 %, +0.8 %, +0.5 %
+  b.cachegrind = membench::report::CpuCost{1000000, 50000, 2000, {}};
+  h.cachegrind = membench::report::CpuCost{1010000, 50400, 2010, {}};  // +1 %, +0.8 %, +0.5 %
   Comparison c = compare_reports(base, head);
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.instructions").verdict, Verdict::regressed);
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.d1_misses").verdict, Verdict::within);
   EXPECT_EQ(metric(find(c, h.id), "cachegrind.ll_misses").verdict, Verdict::within);
   // hash/overlap's A/A spread (-0.0096%): not a change.
-  h.cachegrind = membench::report::CpuCost{999904, 50000, 2000};
+  h.cachegrind = membench::report::CpuCost{999904, 50000, 2000, {}};
   EXPECT_EQ(metric(find(compare_reports(base, head), h.id), "cachegrind.instructions").verdict, Verdict::within);
 }

@@ -160,7 +160,7 @@ TEST(HtmlReport, TableColumnsOnlyForFiguresSomeCaseHas) {
   Report r = make_report();
   std::string without = membench::render::html_report({r});
   EXPECT_EQ(without.find(">instructions<"), std::string::npos);
-  r.results[0].cachegrind = membench::report::CpuCost{123456789, 2000, 300};
+  r.results[0].cachegrind = membench::report::CpuCost{123456789, 2000, 300, {}};
   std::string with = membench::render::html_report({r});
   EXPECT_NE(with.find(">instructions<"), std::string::npos);
   EXPECT_NE(with.find(">123,456,789<"), std::string::npos);

@@ -52,7 +52,7 @@ CaseResult distinct_case() {
   c.allocations->peak_live_bytes = 1011;
   c.allocations->temporary = 1012;
   c.allocations->leaked_bytes = 1013;
-  c.cachegrind = rp::CpuCost{1014, 1015, 1016};
+  c.cachegrind = rp::CpuCost{1014, 1015, 1016, 1017};
   return c;
 }
 

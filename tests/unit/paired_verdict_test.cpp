@@ -86,5 +86,49 @@ TEST(PairedVerdict, WithoutSameBuildRunsTheFloorComesFromTheBase) {
   EXPECT_FALSE(e->significant);
 }
 
+// Real and CPU time side by side (docs/time-gate.md).
+const Pairs kTenPercent = pairs_of({1.10, 1.11, 1.09, 1.105, 1.095, 1.102, 1.098, 1.101});
+const Pairs kNoChange = pairs_of({1.002, 0.998, 1.001, 0.999, 1.003, 0.997, 1.0005, 0.9995});
+const Pairs kHiddenInNoise = pairs_of({1.02, 1.35, 0.95, 1.30, 1.0, 1.25, 0.9, 1.2});
+
+TEST(PairedVerdict, CpuTimeDecidesWhereRealTimesFloorIsTooWide) {
+  auto real = paired_time_evidence(kHiddenInNoise, &kNoisyRuns, 0.05, 0.05);
+  auto cpu = paired_time_evidence(kTenPercent, &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(real && cpu);
+  ASSERT_FALSE(real->significant);
+  EXPECT_EQ(deciding_measure(*real, &*cpu), TimeMeasure::cpu);
+  EXPECT_STREQ(to_string(TimeMeasure::cpu), "cpu");
+  EXPECT_FALSE(more_pairs_could_settle(*real, &*cpu)) << "decided: no more pairs";
+  EXPECT_EQ(deciding_measure(*real, nullptr), TimeMeasure::none);
+}
+
+TEST(PairedVerdict, RealTimeDecidesAWaitTheCpuTimeDoesNotShow) {
+  auto real = paired_time_evidence(kTenPercent, &kQuietRuns, 0.05, 0.05);
+  auto cpu = paired_time_evidence(kNoChange, &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(real && cpu);
+  EXPECT_EQ(deciding_measure(*real, &*cpu), TimeMeasure::real);
+  EXPECT_EQ(deciding_measure(*real, &*real), TimeMeasure::both);
+  EXPECT_STREQ(to_string(TimeMeasure::both), "real and cpu");
+}
+
+// What a user waits for wins: a CPU time that fell while real time rose
+// (a strategy made to wait instead of compute) is a real-time regression.
+TEST(PairedVerdict, RealTimeWinsWhenTheTwoDisagree) {
+  auto real = paired_time_evidence(kTenPercent, &kQuietRuns, 0.05, 0.05);
+  auto cpu = paired_time_evidence(pairs_of({0.9, 0.89, 0.91, 0.895, 0.905, 0.9, 0.902, 0.899}), &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(real && cpu && cpu->significant);
+  EXPECT_EQ(deciding_measure(*real, &*cpu), TimeMeasure::real);
+}
+
+TEST(PairedVerdict, MorePairsWhileEitherMeasureCouldSettle) {
+  auto wide = paired_time_evidence(pairs_of({1.02, 1.15, 1.03, 1.18, 1.04, 1.12, 1.03, 1.16}), &kQuietRuns, 0.05, 0.05);
+  auto quiet = paired_time_evidence(kNoChange, &kQuietRuns, 0.05, 0.05);
+  ASSERT_TRUE(wide && quiet);
+  ASSERT_TRUE(more_pairs_could_settle(*wide));
+  EXPECT_TRUE(more_pairs_could_settle(*quiet, &*wide));
+  EXPECT_TRUE(more_pairs_could_settle(*wide, &*quiet));
+  EXPECT_FALSE(more_pairs_could_settle(*quiet, &*quiet));
+}
+
 }  // namespace
 }  // namespace membench::analyze
