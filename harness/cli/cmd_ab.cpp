@@ -94,7 +94,7 @@ void add_ab_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
-      .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
+      .flag("cachegrind", "also count each strategy call's instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
       .option("command", "'NAME=CMD ARGS...': command cases, as for run", true)
       .option("workload", "the commands' workload name, as for run")
       .flag("shell", "run each --command with sh -c, as for run")
@@ -201,7 +201,11 @@ void print_ab_help(const ArgParser& p) {
               "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
               "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
               "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
-              "up to --max-pairs. Each timed process first makes a memory run: peak RSS is judged\n"
+              "up to --max-pairs. CPU time (every thread of the case process; a command's user +\n"
+              "system time) is judged the same way beside real time, each with its own floor: real\n"
+              "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
+              "and each time verdict says which decided (docs/time-gate.md).\n"
+              "Each timed process first makes a memory run: peak RSS is judged\n"
               "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
               "Allocations are exact.\n\n"
               "With --budgets, HEAD's cases are also judged against absolute limits.\n\n"

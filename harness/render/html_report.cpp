@@ -111,6 +111,9 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
                   c->input_items ? format_count(static_cast<double>(c->input_items)) + " items" : "");
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
+    // Why the allocation cells read "unavailable" (which processes could not be counted).
+    if (!c->allocations_unavailable.empty())
+      o << "<div class=\"err v-warn\">allocations: unavailable (" << esc(c->allocations_unavailable) << ")</div>";
     o << "</td>" << figures_cells(*c, columns);
     // A command case has no parameters: its command line stands there.
     bool command = c->command.is_object() && c->command.value("line", nlohmann::json()).is_string();
