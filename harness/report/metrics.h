@@ -34,8 +34,8 @@ enum Show : unsigned {
 // One per metric, in catalogue (display) order; code that needs one
 // particular metric names it by id rather than by its name string.
 enum class MetricId {
-  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
-  allocations, allocated_bytes, peak_live, temporary, leaked,
+  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss, peak_rss_delta_per_input_byte,
+  allocations, allocated_bytes, peak_live, temporary, leaked, allocations_per_item, allocated_bytes_per_item,
   median_time, time_cv, bytes_per_second, items_per_second,
   instructions, estimated_cycles, d1_misses, ll_misses,
 };
@@ -71,5 +71,8 @@ std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
 // Why `m` has no value for `c` when it is an allocation figure that could not
 // be counted (a command with its own allocator, statically linked); "" else.
 std::string unavailable_reason(const Metric& m, const CaseResult& c);
+// Figures derived from others of the catalogue (per item, per input byte):
+// compare shows them but gates the figure they come from (README, "compare").
+bool is_derived(const Metric& m);
 
 }  // namespace membench::report
