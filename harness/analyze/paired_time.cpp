@@ -26,12 +26,12 @@ Verdict own_verdict(const PairedTimeEvidence& e, const MetricInfo& info, bool th
   return worse ? Verdict::regressed : Verdict::improved;
 }
 
-// Neither measure shows a change: "within" when either places it inside
-// its floor (a tight CPU floor says no more CPU work), else "not significant".
+// Neither measure shows a change: "not significant" when either estimate
+// lies beyond its floor unproven (more pairs might show it), else "within".
 Verdict settled_as_no_change(Verdict real, Verdict cpu) {
-  auto inside = [](Verdict v) { return v == Verdict::within || v == Verdict::unchanged; };
   if (real == Verdict::unchanged && cpu == Verdict::unchanged) return Verdict::unchanged;
-  return inside(real) || inside(cpu) ? Verdict::within : Verdict::not_significant;
+  if (real == Verdict::not_significant || cpu == Verdict::not_significant) return Verdict::not_significant;
+  return Verdict::within;
 }
 
 std::string evidence_text(const PairedTimeEvidence& e) {

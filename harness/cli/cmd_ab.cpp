@@ -12,10 +12,13 @@
 
 #include "analyze/compare.h"
 #include "analyze/paired_verdict.h"
+#include "analyze/budgets.h"
+#include "cli/budget_options.h"
 #include "cli/command.h"
 #include "cli/comparison_output.h"
 #include "cli/output_checks.h"
 #include "datasets/dataset.h"
+#include "render/bmf_json.h"
 #include "render/html.h"
 #include "report/json.h"
 #include "report/metrics.h"
@@ -92,7 +95,7 @@ void add_ab_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
-      .flag("cachegrind", "also count each strategy call's instructions and cache misses under Valgrind, once per build (judged exactly)")
+      .flag("cachegrind", "also count each strategy call's instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
       .flag("gbench", "BASE and HEAD are two builds of a Google Benchmark executable, measured by this membench "
                       "(docs/gbench.md)")
       .option("gbench-arg", "an option given to every run of both --gbench executables, as for run", true)
@@ -106,8 +109,10 @@ void add_ab_options(ArgParser& p) {
       .option("out", "write the comparison as JSON")
       .option("markdown", "write a Markdown summary (for a pull-request comment)")
       .option("html", "write one self-contained HTML page")
+      .option("bmf", "write HEAD's figures in the Bencher Metric Format (JSON; docs/budgets.md)")
       .option("reports", "keep the base and head reports (base.json, head.json) in this directory")
       .option("build-dir", "where git revisions are checked out and built (default ~/.cache/membench/builds)");
+  add_budget_options(p);
 }
 
 analyze::Thresholds ab_thresholds(const ArgParser& p) {
@@ -123,7 +128,8 @@ analyze::Thresholds ab_thresholds(const ArgParser& p) {
   }
   auto set_rss = [](analyze::Thresholds& t, std::optional<double> relative, double absolute) {
     for (auto& [name, value] : t.defaults)
-      if (const analyze::MetricInfo* m = analyze::find_metric(name); m && m->kind == analyze::MetricKind::rss) {
+      if (const analyze::MetricInfo* m = analyze::find_metric(name);
+          m && m->kind == analyze::MetricKind::rss && !report::is_derived(*report::find_metric(name))) {
         if (relative) value.relative = *relative;
         value.absolute = absolute;
       }
@@ -179,11 +185,12 @@ void check_ab_paths(const ArgParser& p, const std::string& base_spec, const std:
   // BASE and HEAD are inputs when they are executables (not git revisions).
   for (const std::string& spec : {base_spec, head_spec})
     if (std::error_code ec; fs::exists(spec, ec)) builds.push_back(spec);
-  std::vector<NamedPath> read;
+  std::vector<NamedPath> read = budget_input_files(p);
   if (auto t = p.value("thresholds")) read.push_back({"--thresholds", *t});
   for (const std::string& d : p.values("dataset"))
     if (!datasets::find_dataset(d)) read.push_back({"--dataset", d});
-  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")}};
+  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")},
+                                 {"--bmf", p.value("bmf")}};
   if (auto keep = p.value("reports"))
     for (const char* name : {"/base.json", "/head.json"}) written.push_back({"--reports", *keep + name});
   check_outputs("ab", written, builds, read);
@@ -198,13 +205,18 @@ void print_ab_help(const ArgParser& p) {
               "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
               "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
               "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
-              "up to --max-pairs. Each timed process first makes a memory run: peak RSS is judged\n"
+              "up to --max-pairs. CPU time (every thread of the case process; a command's user +\n"
+              "system time) is judged the same way beside real time, each with its own floor: real\n"
+              "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
+              "and each time verdict says which decided (docs/time-gate.md).\n"
+              "Each timed process first makes a memory run: peak RSS is judged\n"
               "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
               "Allocations are exact.\n"
               "With --gbench, BASE and HEAD are two builds of a Google Benchmark executable, each\n"
               "benchmark a case (docs/gbench.md).\n\n"
-              "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
-              p.help_text().c_str());
+              "With --budgets, HEAD's cases are also judged against absolute limits.\n\n"
+              "Exit: 0 no regression, 1 regression or over budget, 2 bad usage or input.\n\n%s",
+              p.help_text().c_str(), analyze::budgets_format_help());
 }
 
 // More pairs where the estimate lies beyond the floor but its interval does
@@ -248,6 +260,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     throw UsageError("ab: expected BASE and HEAD (executables or git revisions), got " +
                      std::to_string(p.positionals().size()) + " (see --help)");
   analyze::Thresholds thresholds = ab_thresholds(p);
+  const std::optional<analyze::BudgetRules> budgets = budget_rules(p);
   runner::AbOptions o = ab_options(p);
   o.more_pairs = more_pairs_rule(thresholds);
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
@@ -288,18 +301,20 @@ int run_ab_command(const std::vector<std::string>& args) {
     return 128 + e.signal;
   }
   if (tty) std::fprintf(stderr, "\r\033[K");
+  if (budgets) analyze::judge_budgets(result.head, *budgets);
   if (p.value("reports")) {
     report::write_report_file(result.base, work.path() + "/base.json");
     report::write_report_file(result.head, work.path() + "/head.json");
   }
 
+  if (auto bmf = p.value("bmf")) write_file_atomically(*bmf, render::bmf_json(result.head));
   analyze::PairedTimes paired{result.pairs, result.same_build, result.cpu_pairs, result.cpu_same_build,
                               result.peak_rss};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;
   comparison.head_label = "head " + head_spec;
-  return emit_comparison(comparison, p);
+  return emit_comparison(comparison, p, budgets ? &result.head : nullptr);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "analyze/budgets.h"
+#include "cli/budget_options.h"
 #include "cli/command.h"
 #include "cli/output_checks.h"
 #include "cli/output_formats.h"
@@ -79,6 +81,7 @@ void add_run_options(ArgParser& p) {
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)");
   add_output_options(p);
+  add_budget_options(p);
   p.option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
       .option("timeout", "seconds per case, all runs together (default 600)")
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
@@ -224,15 +227,15 @@ constexpr const char* kRunHelp =
     "EXECUTABLE/BENCHMARK/-/ALLOCATOR): its timed loop's peak RSS Δ and allocations per\n"
     "iteration (libmembench_count.so preloaded), Google Benchmark's own time from\n"
     "--processes fresh processes (docs/gbench.md).\n"
-    "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
-    "(the report is still written); 2 bad usage.\n";
+    "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory, mismatched or\n"
+    "is over budget (the report is still written); 2 bad usage.\n";
 
 int run_main(const std::vector<std::string>& args) {
   ArgParser p("run", "[options]");
   add_run_options(p);
   p.parse(args);
   if (p.help_requested()) {
-    std::printf("%s%s", p.help_text().c_str(), kRunHelp);
+    std::printf("%s%s\n%s", p.help_text().c_str(), kRunHelp, analyze::budgets_format_help());
     return 0;
   }
   if (!p.positionals().empty()) throw UsageError("run: unexpected argument '" + p.positionals()[0] + "'");
@@ -242,7 +245,7 @@ int run_main(const std::vector<std::string>& args) {
   check_writable(out_path, "--out");
   RequestedOutputs outputs = requested_outputs(p, "run", false);
   // A --dataset that is not a registered name is a file the run reads.
-  std::vector<NamedPath> dataset_files;
+  std::vector<NamedPath> dataset_files = budget_input_files(p);
   for (const std::string& d : o.datasets)
     if (!datasets::find_dataset(d)) dataset_files.push_back({"--dataset", d});
   for (const std::string& g : p.values("gbench")) dataset_files.push_back({"--gbench", g});
@@ -250,6 +253,7 @@ int run_main(const std::vector<std::string>& args) {
   output_args.insert(output_args.begin(), {"--out", out_path});
   check_outputs("run", output_args, {}, dataset_files);
   outputs.check_writable();
+  const std::optional<analyze::BudgetRules> budgets = budget_rules(p);
   if (o.heaptrack) {
     std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
     o.heaptrack_dir = std::filesystem::absolute(dir.empty() ? "." : dir).string();
@@ -271,6 +275,8 @@ int run_main(const std::vector<std::string>& args) {
     return 128 + e.signal;
   }
   warn_about_changed_datasets(rep);
+  // Judged before writing: the report, its pages and the table carry the verdicts.
+  const int over_budget = budgets ? analyze::judge_budgets(rep, *budgets) : 0;
   if (o.sites_top > 0) write_site_stacks(rep, out_path, o.sites_top);
   report::write_report_file(rep, out_path);
   std::vector<std::string> written = outputs.write({rep});
@@ -281,7 +287,7 @@ int run_main(const std::vector<std::string>& args) {
   std::fprintf(stderr, "report: %s\n", listed.c_str());
   for (const report::CaseResult& r : rep.results)
     if (r.status != report::Status::ok && r.status != report::Status::skipped) return 1;
-  return 0;
+  return over_budget > 0 ? 1 : 0;
 }
 
 }  // namespace

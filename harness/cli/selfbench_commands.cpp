@@ -7,6 +7,7 @@
 
 #include "report/json.h"
 #include "runner/command_case.h"
+#include "runner/count_slots.h"
 #include "util/shell.h"
 
 namespace membench::cli {
@@ -71,7 +72,10 @@ std::vector<std::array<std::string, 4>> command_figures(const std::string& exe, 
   if (library.empty()) return rows;
   std::fprintf(stderr, "command cases: counting library on python3 building a dict ...\n");
   const std::string python = "/usr/bin/python3 -c 'd = {i: str(i) for i in range(2000000)}'";
-  const std::string preload = "LD_PRELOAD=" + shell_quote(library) + " MEMBENCH_COUNT_FILE=/dev/null";
+  // A real counts file, as a counting run gives: the counter then updates its
+  // slot in the shared mapping (docs/command-cases.md).
+  runner::CountsFile counts;
+  const std::string preload = "LD_PRELOAD=" + shell_quote(library) + " MEMBENCH_COUNT_FILE=" + shell_quote(counts.path());
   for (const char* pymalloc : {"", "PYTHONMALLOC=malloc "}) {
     auto [plain, counted] = alternate(pymalloc + python, preload, 7);
     double ratio = counted / plain;

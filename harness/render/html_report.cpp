@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "render/html.h"
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
@@ -111,6 +112,9 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
                   c->input_items ? format_count(static_cast<double>(c->input_items)) + " items" : "");
     o << "<td>" << status_badge(c->status);
     if (!c->error.empty()) o << "<div class=\"err\">" << esc(c->error) << "</div>";
+    // Why the allocation cells read "unavailable" (which processes could not be counted).
+    if (!c->allocations_unavailable.empty())
+      o << "<div class=\"err v-warn\">allocations: unavailable (" << esc(c->allocations_unavailable) << ")</div>";
     o << "</td>" << figures_cells(*c, columns);
     // A command case has no parameters: its command line stands there.
     bool command = c->command.is_object() && c->command.value("line", nlohmann::json()).is_string();
@@ -401,7 +405,7 @@ std::string html_report(const std::vector<Report>& reports, const ReportAttachme
   for (const std::string& wl : workloads) o << "<a href=\"#wl-" << esc(slug(wl)) << "\">" << esc(wl) << "</a>";
   o << "<a href=\"#context\">context</a><a href=\"#legend\">how to read</a>"
        "<button type=\"button\" id=\"download-json\">download report JSON</button></nav></header><main>";
-  o << problems_box(main_report);
+  o << problems_box(main_report) << budget_html(main_report);
   if (reports.size() > 1) o << trend_section(reports);
   if (main_report.results.empty()) o << "<p>This report holds no results.</p>";
   for (const std::string& wl : workloads) o << workload_section(main_report, wl, attachments);

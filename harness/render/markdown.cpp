@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "render/site_text.h"
 #include "render/versus.h"
 #include "report/metrics.h"
@@ -91,6 +92,7 @@ std::string results_markdown(const report::Report& rep) {
     groups[{c.workload, c.input_bytes, c.dataset, c.allocator}].push_back(&c);
 
   std::ostringstream out;
+  out << budget_markdown(rep);
   bool counted = rep.context.value("allocation_counter", true) != false;
   std::vector<const CaseResult*> all;
   for (const CaseResult& c : rep.results) all.push_back(&c);
@@ -98,7 +100,7 @@ std::string results_markdown(const report::Report& rep) {
     std::erase_if(list, [&](const report::Metric* m) { return !report::applies_to(*m, all); });
     return list;
   };
-  const std::vector<const report::Metric*> columns = applicable(report::metrics_shown(report::kMarkdown));
+  const std::vector<const report::Metric*> all_columns = applicable(report::metrics_shown(report::kMarkdown));
   // The "vs reference" columns in the order compare judges: exact counts first.
   const std::vector<const report::Metric*> versus =
       applicable(report::in_judging_order(report::metrics_shown(report::kVersus)));
@@ -124,7 +126,13 @@ std::string results_markdown(const report::Report& rep) {
       if (c->command.is_object() && c->command.value("line", nlohmann::json()).is_string())
         out << "- `" << cell(c->strategy) << "`: `" << cell(c->command["line"].get<std::string>()) << "`\n";
     if (cases.front()->command.is_object()) out << "\n";
-    // Columns that would be empty for the whole group are left out.
+    // Columns that would be empty for the whole group are left out: the
+    // per-item figures of a workload without items.
+    std::vector<const report::Metric*> columns = all_columns;
+    std::erase_if(columns, [&](const report::Metric* m) {
+      return report::is_derived(*m) &&
+             std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+    });
     const bool compare = reference != nullptr;
     const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {
       return c->status == report::Status::ok && !notes_of(*c).empty();

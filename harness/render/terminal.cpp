@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "report/metrics.h"
 
 namespace membench::render {
@@ -97,6 +98,7 @@ std::string summary_table(const report::Report& rep) {
                     f.strategy.c_str(), f.allocator.c_str(), rss.label, f.complexity.c_str(), f.slope, f.r2);
       out << line;
     }
+  out << budget_lines(rep);
   return out.str();
 }
 

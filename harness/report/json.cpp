@@ -106,6 +106,24 @@ json allocations_json(const Allocations& a) {
   return j;
 }
 
+json budget_json(const BudgetOutcome& b) {
+  json checks = json::array();
+  for (const BudgetCheck& k : b.checks)
+    checks.push_back({{"metric", k.metric},
+                      {"op", k.op},
+                      {"limit", k.limit},
+                      {"value", k.value ? json(*k.value) : json(nullptr)},
+                      {"source", k.source},
+                      {"over", k.over}});
+  json leaks = json::array();
+  for (const LeakEntry& l : b.leaks) {
+    json e = {{"site", l.site}, {"bytes", l.bytes}};
+    if (!l.suppressed_by.empty()) e["suppressed_by"] = l.suppressed_by;
+    leaks.push_back(e);
+  }
+  return {{"verdict", b.over() ? "over budget" : "within budget"}, {"checks", checks}, {"leaks", leaks}};
+}
+
 json case_json(const CaseResult& c) {
   json e;
   e["id"] = c.id;
@@ -146,6 +164,7 @@ json case_json(const CaseResult& c) {
   if (!c.allocations_unavailable.empty()) e["allocations_unavailable"] = c.allocations_unavailable;
   if (!c.gbench.is_null()) e["gbench"] = c.gbench;
   if (!c.memory_unavailable.empty()) e["memory_unavailable"] = c.memory_unavailable;
+  if (c.budget) e["budget"] = budget_json(*c.budget);
   for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
     if (!e.contains(it.key())) e[it.key()] = it.value();
   return e;
@@ -342,6 +361,38 @@ Timeline read_timeline(const Reader& rd, const json& t, const std::string& w) {
   return tl;
 }
 
+BudgetOutcome read_budget(const Reader& rd, const json& b, const std::string& w) {
+  BudgetOutcome out;
+  const json& checks = rd.member(b, w, "checks");
+  if (!checks.is_array()) rd.fail(w + ".checks", "is not an array");
+  for (const json& k : checks) {
+    BudgetCheck check;
+    check.metric = rd.str(k, w + ".checks", "metric");
+    check.op = rd.str(k, w + ".checks", "op");
+    if (check.op != "<=" && check.op != ">=") rd.fail(w + ".checks", "op '" + check.op + "' is not <= or >=");
+    check.limit = rd.num(k, w + ".checks", "limit");
+    const json& value = rd.member(k, w + ".checks", "value");
+    if (!value.is_null()) check.value = rd.number(value, w + ".checks.value");
+    check.source = rd.str(k, w + ".checks", "source");
+    const json& over = rd.member(k, w + ".checks", "over");
+    if (!over.is_boolean()) rd.fail(w + ".checks.over", "is not true or false");
+    check.over = over.get<bool>();
+    out.checks.push_back(std::move(check));
+  }
+  if (b.contains("leaks")) {
+    if (!b["leaks"].is_array()) rd.fail(w + ".leaks", "is not an array");
+    for (const json& l : b["leaks"]) {
+      LeakEntry leak{rd.str(l, w + ".leaks", "site"), rd.u64(l, w + ".leaks", "bytes"), ""};
+      if (l.contains("suppressed_by")) leak.suppressed_by = rd.str(l, w + ".leaks", "suppressed_by");
+      out.leaks.push_back(std::move(leak));
+    }
+  }
+  // The verdict is written for readers; it must agree with the checks.
+  if (rd.str(b, w, "verdict") != (out.over() ? "over budget" : "within budget"))
+    rd.fail(w + ".verdict", "disagrees with the checks");
+  return out;
+}
+
 // One case, its id already read (and known to be unique).
 CaseResult read_case(const Reader& rd, const json& e, std::string at, int version) {
   CaseResult c;
@@ -401,11 +452,12 @@ CaseResult read_case(const Reader& rd, const json& e, std::string at, int versio
     c.gbench = e["gbench"];
   }
   if (e.contains("memory_unavailable")) c.memory_unavailable = rd.str(e, at, "memory_unavailable");
+  if (e.contains("budget")) c.budget = read_budget(rd, e["budget"], at + ".budget");
   static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                       "error", "input_bytes", "input_items", "output_digest", "time",
                                       "throughput", "memory", "allocations", "timeline", "allocator_stats",
                                       "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable",
-                                      "gbench", "memory_unavailable"};
+                                      "gbench", "memory_unavailable", "budget"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
   return c;
@@ -490,5 +542,7 @@ Report read_report_file(const std::string& path) {
 void write_report_file(const Report& report, const std::string& path) {
   write_file_atomically(path, to_json(report).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
+
+json budget_to_json(const BudgetOutcome& budget) { return budget_json(budget); }
 
 }  // namespace membench::report

@@ -38,6 +38,12 @@ std::optional<double> per_iteration(const CaseResult& c, std::uint64_t Allocatio
   return static_cast<double>((*c.allocations).*field) / static_cast<double>(c.allocations->iterations);
 }
 
+// `figure` per item, for workloads that count items (Workload::item_unit).
+std::optional<double> per_item(const CaseResult& c, std::uint64_t Allocations::*figure) {
+  if (!c.allocations || c.input_items == 0) return std::nullopt;
+  return static_cast<double>((*c.allocations).*figure) / static_cast<double>(c.input_items);
+}
+
 // Constant-initialised (no constructor runs), so code running before main,
 // such as a static Thresholds, may already read it.
 constexpr Metric kMetrics[] = {
@@ -61,6 +67,14 @@ constexpr Metric kMetrics[] = {
      "The case process's whole peak resident set size (VmHWM), start-up and input included: the figure "
      "/usr/bin/time -v reports. Shown beside peak RSS Δ on hover.",
      [](const CaseResult& c) { return field_of(c.memory, &MemoryStats::peak_rss_bytes); }},
+    {MetricId::peak_rss_delta_per_input_byte, "memory.peak_rss_delta_per_input_byte", "peak RSS Δ per input byte",
+     U::ratio, D::lower_is_better, K::rss, true, kTable | kMarkdown,
+     "Peak RSS Δ divided by the input's size: the memory amplification. About 100% for a strategy that holds "
+     "its whole input (hash/full_read), about 0% for one that streams it through a fixed buffer (hash/stream).",
+     [](const CaseResult& c) -> std::optional<double> {
+       if (!c.memory || c.input_bytes == 0) return std::nullopt;
+       return static_cast<double>(c.memory->peak_rss_delta_bytes) / static_cast<double>(c.input_bytes);
+     }},
     {MetricId::allocations, "allocations.count", "allocations", U::count, D::lower_is_better, K::exact, true,
      kTable | kTerminal | kMarkdown | kVersus | kHeadline | kOverview,
      "Every malloc, calloc, realloc, aligned allocation and operator new between the strategy's start and end, "
@@ -95,6 +109,15 @@ constexpr Metric kMetrics[] = {
      D::lower_is_better, K::exact, true, kTable | kTerminal | kMarkdown,
      "Temporary allocations (freed with no other allocation in between) per iteration of the timed loop.",
      [](const CaseResult& c) { return per_iteration(c, &Allocations::temporary); }},
+    {MetricId::allocations_per_item, "allocations.count_per_item", "allocations per item", U::count,
+     D::lower_is_better, K::exact, true, kTable | kMarkdown,
+     "Allocations divided by the items the strategy processed (words, rows, identifiers), for workloads that "
+     "count items: 1.00 is one block per item.",
+     [](const CaseResult& c) { return per_item(c, &Allocations::count); }},
+    {MetricId::allocated_bytes_per_item, "allocations.bytes_per_item", "allocated per item", U::bytes,
+     D::lower_is_better, K::exact, true, kTable | kMarkdown,
+     "Bytes allocated divided by the items the strategy processed, for workloads that count items.",
+     [](const CaseResult& c) { return per_item(c, &Allocations::bytes); }},
     {MetricId::median_time, "time.median_real_ns", "median time", U::nanoseconds, D::lower_is_better, K::time, true,
      kTable | kHeadline | kOverview,
      "The median over the repetitions of the real time per iteration (Google Benchmark), from runs separate "
@@ -202,6 +225,11 @@ bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases) {
     default:
       return true;
   }
+}
+
+bool is_derived(const Metric& m) {
+  return m.id == MetricId::peak_rss_delta_per_input_byte || m.id == MetricId::allocations_per_item ||
+         m.id == MetricId::allocated_bytes_per_item;
 }
 
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {

@@ -34,9 +34,10 @@ enum Show : unsigned {
 // One per metric, in catalogue (display) order; code that needs one
 // particular metric names it by id rather than by its name string.
 enum class MetricId {
-  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
+  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss, peak_rss_delta_per_input_byte,
   allocations, allocated_bytes, peak_live, temporary, leaked,
   allocations_per_iteration, bytes_per_iteration, temporary_per_iteration,
+  allocations_per_item, allocated_bytes_per_item,
   median_time, time_cv, bytes_per_second, items_per_second,
   instructions, estimated_cycles, d1_misses, ll_misses,
 };
@@ -78,5 +79,8 @@ std::string unavailable_reason(const Metric& m, const CaseResult& c);
 // allocation figures belong to Google Benchmark cases, the totals of one
 // call to every other case (docs/gbench.md); every other metric always.
 bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases);
+// Figures derived from others of the catalogue (per item, per input byte):
+// compare shows them but gates the figure they come from (README, "compare").
+bool is_derived(const Metric& m);
 
 }  // namespace membench::report

@@ -135,6 +135,34 @@ struct Timeline {
   std::vector<std::uint64_t> file_bytes;
 };
 
+// One budget (docs/budgets.md) as judged on one case.
+struct BudgetCheck {
+  std::string metric;  // the catalogue's name (report/metrics.h)
+  std::string op;      // "<=" or ">="
+  double limit = 0;
+  std::optional<double> value;  // none: the case lacks the figure, so it was not judged
+  std::string source;           // "FILE:LINE", or "registration" for one declared with the strategy
+  bool over = false;
+};
+
+// One allocation site that leaked, as the leak budget saw it.
+struct LeakEntry {
+  std::string site;  // "function (file:line)" of where it allocates
+  std::uint64_t bytes = 0;
+  std::string suppressed_by;  // "leak:RULE (FILE:LINE)", "" when it counts against the budget
+};
+
+// The budgets that applied to a case, and its leaks, suppressed ones listed.
+struct BudgetOutcome {
+  std::vector<BudgetCheck> checks;
+  std::vector<LeakEntry> leaks;
+  bool over() const {
+    for (const BudgetCheck& c : checks)
+      if (c.over) return true;
+    return false;
+  }
+};
+
 struct CaseResult {
   std::string id;  // workload/strategy/dataset/allocator
   std::string workload;
@@ -168,6 +196,8 @@ struct CaseResult {
   // Why `memory` is absent although the memory run ran (a Google Benchmark
   // case whose loop the preloaded library could not see); empty otherwise.
   std::string memory_unavailable;
+  // Set when the run (or compare, ab) judged budgets: run --budgets.
+  std::optional<BudgetOutcome> budget;
   // Fields this version does not know, kept so that rewriting a report
   // (merge) loses nothing a newer runner added.
   nlohmann::json unknown = nlohmann::json::object();

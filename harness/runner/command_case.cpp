@@ -12,16 +12,16 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "runner/allocators.h"
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/command_run.h"
+#include "runner/count_slots.h"
 #include "runner/heaptrack.h"
 #include "runner/phases.h"
 #include "runner/runner.h"
+#include "track/count_slots.h"
 #include "util/fd.h"
 
 namespace membench::runner {
@@ -82,73 +82,66 @@ void fill_memory(CaseResult& r, const CommandRun& run, double interval_ms) {
                          {"wall_ns", run.wall_ns}};
 }
 
-// The per-process lines libmembench_count.so appended (see count_preload.cpp).
-struct CountLine {
-  std::map<std::string, std::string> fields;
-  std::uint64_t u64(const char* key) const {
-    auto it = fields.find(key);
-    return it == fields.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
-  }
-};
-
-std::vector<CountLine> read_count_lines(const std::string& path) {
-  std::vector<CountLine> lines;
-  std::ifstream in(path);
-  for (std::string text; std::getline(in, text);) {
-    CountLine line;
-    std::istringstream words(text);
-    std::string key, value;
-    while (words >> key) {
-      if (key == "exe") {  // the rest of the line: a path may hold spaces
-        std::getline(words, value);
-        line.fields[key] = value.empty() ? value : value.substr(1);
-        break;
-      }
-      if (!(words >> value)) break;
-      line.fields[key] = value;
+// "pid 123 (/usr/bin/foo): why", for the case's one line.
+std::string describe_missing(const std::vector<MissingProcess>& missing) {
+  std::string text;
+  std::size_t shown = 0;
+  for (const MissingProcess& m : missing) {
+    if (shown++ == 3) {
+      text += "; and " + std::to_string(missing.size() - 3) + " more (command.allocation_missing lists them)";
+      break;
     }
-    if (line.fields.count("count")) lines.push_back(std::move(line));
+    if (!text.empty()) text += "; ";
+    text += m.pid > 0 ? "pid " + std::to_string(m.pid) : std::string("a process");
+    if (!m.program.empty()) text += " (" + m.program + ")";
+    text += ": " + m.reason;
   }
-  return lines;
+  return text;
 }
 
-std::string count_file_path() {
-  static int serial = 0;
-  return (fs::temp_directory_path() /
-          ("membench-count." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
-      .string();
-}
-
-// Sums the processes' totals; says why when there is nothing to sum.
-void fill_counts(CaseResult& r, const CommandDef& d, const std::vector<CountLine>& lines) {
-  std::uint64_t count = 0;
-  for (const CountLine& l : lines) count += l.u64("count");
-  if (auto why = static_binary_reason(d.program)) {
-    r.allocations_unavailable = *why;
-  } else if (lines.empty()) {
+// Sums the process images' totals (docs/command-cases.md, "Counting
+// allocations"). A process whose counts cannot be had leaves the case with
+// no allocation figures, and the reason names it: a sum without it would
+// read as the whole.
+void fill_counts(CaseResult& r, const TreeCounts& tree) {
+  report::Allocations a;
+  nlohmann::json processes = nlohmann::json::array();
+  for (const CountedProcess& p : tree.processes) {
+    a.count += p.totals.count;
+    a.bytes += p.totals.bytes;
+    a.peak_live_bytes += p.totals.peak_live_bytes;
+    a.temporary += p.totals.temporary;
+    a.leaked_bytes += p.totals.leaked_bytes;
+    a.leaked_count += p.totals.leaked_count;
+    if (p.totals.table_overflow) r.extra["allocation_table_overflow"] = true;
+    nlohmann::json entry = {{"pid", p.pid},   {"parent_pid", p.parent_pid},   {"exe", p.exe}, {"end", p.end},
+                            {"count", p.totals.count}, {"bytes", p.totals.bytes}};
+    if (!p.target.empty()) entry["exec"] = p.target;
+    processes.push_back(std::move(entry));
+  }
+  r.command["allocation_processes"] = processes;
+  r.command["loads_libstdcxx"] = std::any_of(tree.processes.begin(), tree.processes.end(),
+                                             [](const CountedProcess& p) { return p.loads_libstdcxx; });
+  if (!tree.missing.empty()) {
+    nlohmann::json missing = nlohmann::json::array();
+    for (const MissingProcess& m : tree.missing)
+      missing.push_back({{"pid", m.pid}, {"program", m.program}, {"reason", m.reason}});
+    r.command["allocation_missing"] = missing;
+    // Nothing counted and only the command itself missing: its reason alone.
     r.allocations_unavailable =
-        "no process of the command loaded the counting library (statically linked, or it never exited normally)";
-  } else if (count == 0) {
+        tree.processes.empty() && tree.missing.size() == 1
+            ? tree.missing.front().reason
+            : std::to_string(tree.missing.size()) + " of the command's processes could not be counted, so there is "
+                                                    "no total: " + describe_missing(tree.missing);
+    return;
+  }
+  if (tree.processes.empty()) {
+    r.allocations_unavailable = "no process of the command loaded the counting library";
+  } else if (a.count == 0) {
     r.allocations_unavailable =
         "no malloc-family call reached the counting library (the program has an allocator of its own)";
   }
-  if (!r.allocations_unavailable.empty()) return;
-  report::Allocations a;
-  nlohmann::json processes = nlohmann::json::array();
-  for (const CountLine& l : lines) {
-    a.count += l.u64("count");
-    a.bytes += l.u64("bytes");
-    a.peak_live_bytes += l.u64("peak_live");
-    a.temporary += l.u64("temporary");
-    a.leaked_bytes += l.u64("leaked_bytes");
-    a.leaked_count += l.u64("leaked_count");
-    if (l.u64("overflow")) r.extra["allocation_table_overflow"] = true;
-    processes.push_back({{"pid", l.u64("pid")}, {"exe", l.fields.at("exe")}, {"count", l.u64("count")}});
-  }
-  r.allocations = a;
-  r.command["allocation_processes"] = processes;
-  bool libstdcxx = std::any_of(lines.begin(), lines.end(), [](const CountLine& l) { return l.u64("libstdcxx") != 0; });
-  r.command["loads_libstdcxx"] = libstdcxx;
+  if (r.allocations_unavailable.empty()) r.allocations = a;
 }
 
 std::string preload_list(const std::vector<std::string>& env) {
@@ -165,24 +158,27 @@ bool count_phase(CaseResult& r, const CommandCase& k, std::vector<std::string> e
     r.allocations_unavailable = "libmembench_count.so is not installed beside membench";
     return true;
   }
-  std::string file = count_file_path();
+  std::optional<CountsFile> file;
+  try {
+    file.emplace();
+  } catch (const std::exception& e) {
+    r.allocations_unavailable = e.what();
+    return true;
+  }
   std::string others = preload_list(env);
   std::erase_if(env, [](const std::string& e) { return e.rfind("LD_PRELOAD=", 0) == 0; });
   // The counter first: it forwards to whichever allocator comes next.
   env.push_back("LD_PRELOAD=" + library + (others.empty() ? "" : ":" + others));
-  env.push_back("MEMBENCH_COUNT_FILE=" + file);
+  env.push_back(std::string(track::count_file::kPathVariable) + "=" + file->path());
   CommandRun run = run_command(k, env, deadline.remaining(), RunKind{.hash_stdout = r.output_digest.empty()});
-  std::vector<CountLine> lines = read_count_lines(file);
-  std::error_code ec;
-  fs::remove(file, ec);
   if (!judge_run(r, run, "count", k.options)) return false;
   if (r.output_digest.empty()) r.output_digest = run.digest;
-  fill_counts(r, *k.command, lines);
-  for (const CountLine& l : lines) {
-    auto it = l.fields.find("allocator");
-    if (it != l.fields.end() && it->second != r.allocator) {
+  TreeCounts tree = file->read(run.command_pid, k.command->program);
+  fill_counts(r, tree);
+  for (const CountedProcess& p : tree.processes) {
+    if (!p.allocator.empty() && p.allocator != r.allocator) {
       r.status = Status::failed;
-      r.error = "the command ran under " + it->second + ", not " + r.allocator;
+      r.error = "the command ran under " + p.allocator + ", not " + r.allocator;
       return false;
     }
   }

@@ -35,6 +35,7 @@ void take_line(const std::string& line, CommandRun& run, ProcessTree* tree) {
   char kind[16] = {};
   unsigned long long wall = 0, user_us = 0, sys_us = 0, maxrss_kb = 0, minflt = 0, majflt = 0;
   if (std::sscanf(line.c_str(), "pid %d", &pid) == 1) {
+    run.command_pid = pid;
     if (tree) tree->add(pid);
   } else if (std::sscanf(line.c_str(), "exec_error %d", &err) == 1) {
     run.exec_errno = err;

@@ -34,6 +34,7 @@ struct CommandRun {
   int launcher_signal = 0;
   std::string stderr_tail;
   // What the launcher reported of the command.
+  int command_pid = 0;    // the command's own process ("pid" line)
   bool reported = false;  // an "exit" line came
   int exec_errno = 0;
   bool signaled = false;

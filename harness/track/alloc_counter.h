@@ -57,9 +57,22 @@ const char* underlying_allocator();
 
 #ifdef MEMBENCH_COUNT_PRELOAD
 namespace membench::track {
-// libmembench_count.so only: pthread_atfork handlers (the child counts from zero).
+namespace count_file {
+struct LiveCounts;
+}
+// libmembench_count.so only. From now on the counter keeps its state in
+// `slot_counts` (the process's slot in the counts file, track/count_slots.h),
+// starting from what it has counted so far.
+void share_counts(count_file::LiveCounts* slot_counts);
+// Around the library's own start-up (its dlsym and dlopen allocate): not the
+// program's requests. pause_counting returns whether counting was on;
+// resume_counting turns it back on unless stop_counting ended it meanwhile.
+bool pause_counting();
+void resume_counting();
+// pthread_atfork handlers: the child counts from zero into `fresh` (its own
+// slot; nullptr: a private copy nobody reads).
 void before_fork();
 void after_fork_in_parent();
-void after_fork_in_child();
+void after_fork_in_child(count_file::LiveCounts* fresh);
 }  // namespace membench::track
 #endif

@@ -9,6 +9,7 @@
 // (see runner/case_child.cpp).
 #include "track/alloc_counter.h"
 #include "track/alloc_sites.h"
+#include "track/count_slots.h"
 
 #include <dlfcn.h>
 #include <sys/mman.h>
@@ -19,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #ifndef MEMBENCH_NO_INTERPOSE
 
@@ -110,22 +112,19 @@ constexpr std::size_t kTableBits = 25;  // 32 Mi slots, 512 MiB reserved, touche
 constexpr std::size_t kTableSlots = std::size_t{1} << kTableBits;
 constexpr std::size_t kTableLimit = kTableSlots / 4 * 3;
 
+using membench::track::count_file::LiveCounts;
+
 struct Counter {
   std::atomic<bool> active{false};
   std::atomic_flag busy = ATOMIC_FLAG_INIT;
   Slot* table = nullptr;
-  std::size_t used = 0;
-  bool overflow = false;
-  std::uint64_t count = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t live = 0;
-  std::uint64_t peak_live = 0;
-  std::uint64_t temporary = 0;
-  std::uintptr_t last_allocated = 0;  // reset by every free (heaptrack does the same)
-  // The newest block stays out of the table until the next allocation: most
-  // blocks that die young die right away, and then never touch the table.
-  std::uintptr_t pending = 0;
-  std::uint64_t pending_size = 0;
+  LiveCounts own;
+#ifdef MEMBENCH_COUNT_PRELOAD
+  // The process's slot in the counts file once it has one (share_counts),
+  // else `own`: the totals then survive the process.
+  LiveCounts* shared = &own;
+  bool paused = false;  // pause_counting: off until resume_counting, unless stopped meanwhile
+#endif
   // Allocation sites (enable_sites): the table's sizes then carry the
   // block's site in their top bits.
   bool sites = false;
@@ -137,6 +136,12 @@ struct Counter {
 };
 
 Counter counter;
+
+#ifdef MEMBENCH_COUNT_PRELOAD
+inline LiveCounts& counts() { return *counter.shared; }
+#else
+inline LiveCounts& counts() { return counter.own; }
+#endif
 
 // A spin lock taken only once the process has more than one thread; a single
 // threaded process (most strategies) pays nothing for it.
@@ -164,8 +169,8 @@ class Guard {
 inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>(key >> 5) & (kTableSlots - 1); }
 
 [[gnu::noinline]] void table_insert(std::uintptr_t key, std::uint64_t size) {
-  if (counter.used >= kTableLimit) {
-    counter.overflow = true;
+  if (counts().used >= kTableLimit) {
+    counts().overflow = 1;
     return;
   }
   std::size_t i = slot_of(key);
@@ -177,7 +182,7 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
     i = (i + 1) & (kTableSlots - 1);
   }
   counter.table[i] = {key, size};
-  ++counter.used;
+  ++counts().used;
 }
 
 // Removes key and returns its size; false when the block was allocated before
@@ -203,32 +208,39 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
     }
   }
   counter.table[hole] = {0, 0};
-  --counter.used;
+  --counts().used;
   return true;
 }
 
 [[gnu::always_inline]] inline void note_allocation_locked(void* p, std::size_t size) {
-  ++counter.count;
-  counter.bytes += size;
-  counter.live += size;
-  if (counter.live > counter.peak_live) counter.peak_live = counter.live;
-  if (counter.pending) table_insert(counter.pending, counter.pending_size);
-  counter.pending = counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
-  counter.pending_size = size;
+  LiveCounts& c = counts();
+  ++c.count;
+  c.bytes += size;
+  c.live += size;
+  if (c.live > c.peak_live) c.peak_live = c.live;
+  if (c.older) table_insert(c.older, c.older_size);
+  c.older = c.pending;
+  c.older_size = c.pending_size;
+  c.pending = c.last_allocated = reinterpret_cast<std::uintptr_t>(p);
+  c.pending_size = size;
 }
 
 [[gnu::always_inline]] inline void note_free_locked(void* p) {
+  LiveCounts& c = counts();
   auto key = reinterpret_cast<std::uintptr_t>(p);
   std::uint64_t size = 0;
-  if (key == counter.pending) {
-    size = counter.pending_size;
-    counter.pending = 0;
+  if (key == c.pending) {
+    size = c.pending_size;
+    c.pending = 0;
+  } else if (key == c.older) {
+    size = c.older_size;
+    c.older = 0;
   } else if (!table_erase(key, size)) {
     return;  // allocated before the window: not ours to account for
   }
-  if (key == counter.last_allocated) ++counter.temporary;
-  counter.last_allocated = 0;
-  counter.live -= size;
+  if (key == c.last_allocated) ++c.temporary;
+  c.last_allocated = 0;
+  c.live -= size;
 }
 
 inline bool counting() { return __builtin_expect(counter.active.load(std::memory_order_relaxed), 0); }
@@ -262,21 +274,21 @@ void note_allocation_site_locked(void* p, std::size_t size, std::uint32_t id) {
   s.bytes += size;
   s.live += size;
   s.threads |= thread_bit_locked();
-  ++counter.count;
-  counter.bytes += size;
-  counter.live += size;
-  if (counter.live > counter.peak_live) {
+  ++counts().count;
+  counts().bytes += size;
+  counts().live += size;
+  if (counts().live > counts().peak_live) {
     // A new peak: every site's live bytes now make it up; this one's right
     // away, the others' the next time they change (or at the end).
-    counter.peak_live = counter.live;
+    counts().peak_live = counts().live;
     ++st::peak_epoch();
     st::touch(s);
   }
-  if (counter.pending)
-    table_insert(counter.pending,
-                 counter.pending_size | (std::uint64_t{counter.pending_site} << kSizeBits));
-  counter.pending = counter.last_allocated = reinterpret_cast<std::uintptr_t>(p);
-  counter.pending_size = size;
+  if (counts().pending)
+    table_insert(counts().pending,
+                 counts().pending_size | (std::uint64_t{counter.pending_site} << kSizeBits));
+  counts().pending = counts().last_allocated = reinterpret_cast<std::uintptr_t>(p);
+  counts().pending_size = size;
   counter.pending_site = id;
 }
 
@@ -284,10 +296,10 @@ void note_free_site_locked(void* p) {
   auto key = reinterpret_cast<std::uintptr_t>(p);
   std::uint64_t packed = 0;
   std::uint32_t id = 0;
-  if (key == counter.pending) {
-    packed = counter.pending_size;
+  if (key == counts().pending) {
+    packed = counts().pending_size;
     id = counter.pending_site;
-    counter.pending = 0;
+    counts().pending = 0;
   } else if (table_erase(key, packed)) {
     id = static_cast<std::uint32_t>(packed >> kSizeBits);
   } else {
@@ -296,12 +308,12 @@ void note_free_site_locked(void* p) {
   std::uint64_t size = packed & kSizeMask;
   st::Site& s = st::at(id);
   st::touch(s);
-  if (key == counter.last_allocated) {
-    ++counter.temporary;
+  if (key == counts().last_allocated) {
+    ++counts().temporary;
     ++s.temporary;
   }
-  counter.last_allocated = 0;
-  counter.live -= size;
+  counts().last_allocated = 0;
+  counts().live -= size;
   s.live -= size;
 }
 
@@ -492,10 +504,10 @@ bool start_counting() {
   counter.threads_seen = 1;
   this_thread = {counter.window, 0};
   counter.table = static_cast<Slot*>(table);
-  counter.used = 0;
-  counter.overflow = false;
-  counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
-  counter.last_allocated = counter.pending = counter.pending_size = 0;
+  counts() = LiveCounts{};
+#ifdef MEMBENCH_COUNT_PRELOAD
+  counter.paused = false;
+#endif
   counter.active.store(true, std::memory_order_release);
   return true;
 }
@@ -505,15 +517,19 @@ AllocationTotals stop_counting() {
   Slot* table = nullptr;
   {
     Guard g;
+#ifdef MEMBENCH_COUNT_PRELOAD
+    if (!counter.active.load(std::memory_order_relaxed) && !std::exchange(counter.paused, false)) return totals;
+#else
     if (!counter.active.load(std::memory_order_relaxed)) return totals;
+#endif
     counter.active.store(false, std::memory_order_release);
-    totals.count = counter.count;
-    totals.bytes = counter.bytes;
-    totals.peak_live_bytes = counter.peak_live;
-    totals.temporary = counter.temporary;
-    totals.leaked_bytes = counter.live;
-    totals.leaked_count = counter.used + (counter.pending ? 1 : 0);
-    totals.table_overflow = counter.overflow;
+    totals.count = counts().count;
+    totals.bytes = counts().bytes;
+    totals.peak_live_bytes = counts().peak_live;
+    totals.temporary = counts().temporary;
+    totals.leaked_bytes = counts().live;
+    totals.leaked_count = counts().live_blocks();
+    totals.table_overflow = counts().overflow != 0;
     if (counter.sites) sites::settle_peaks();
     table = counter.table;
     counter.table = nullptr;
@@ -539,16 +555,33 @@ bool write_sites(int fd) {
 }
 
 #ifdef MEMBENCH_COUNT_PRELOAD
+bool pause_counting() {
+  ensure_resolved();  // counting starts with resolution: it must not start after the pause
+  Guard g;
+  counter.paused = counter.active.exchange(false, std::memory_order_acq_rel);
+  return counter.paused;
+}
+void resume_counting() {
+  Guard g;
+  if (std::exchange(counter.paused, false)) counter.active.store(true, std::memory_order_release);
+}
+
+void share_counts(count_file::LiveCounts* slot_counts) {
+  Guard g;
+  *slot_counts = *counter.shared;
+  counter.shared = slot_counts;
+}
+
 // fork(): the lock is held across it, so the child's copy of the counter is
-// consistent; the child then counts its own requests only, from zero.
+// consistent; the child then counts its own requests only, from zero, in
+// `fresh` (its own slot) or in its private copy: never in the parent's slot,
+// which the child still maps.
 void before_fork() { counter.busy.test_and_set(std::memory_order_acquire); }
 void after_fork_in_parent() { counter.busy.clear(std::memory_order_release); }
-void after_fork_in_child() {
+void after_fork_in_child(count_file::LiveCounts* fresh) {
   if (counter.table) madvise(counter.table, kTableSlots * sizeof(Slot), MADV_DONTNEED);
-  counter.used = 0;
-  counter.overflow = false;
-  counter.count = counter.bytes = counter.live = counter.peak_live = counter.temporary = 0;
-  counter.last_allocated = counter.pending = counter.pending_size = 0;
+  counter.shared = fresh ? fresh : &counter.own;
+  *counter.shared = LiveCounts{};
   counter.busy.clear(std::memory_order_release);
 }
 #endif

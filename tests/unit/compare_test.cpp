@@ -542,6 +542,28 @@ TEST(Compare, TimeRowsShowWhichMeasureDecided) {
   EXPECT_EQ(membench::render::time_measures_text(metric(find(d, id), "time.median_real_ns")), "");
 }
 
+// Neither decides: a CPU estimate beyond its floor, not yet proven, keeps the
+// case "not significant" even where real time's estimate is inside its floor.
+TEST(Compare, PairedUnprovenCpuChangeIsNotSignificant) {
+  Report base = make_report(), head = make_report();
+  cpu_cases::set_clock(base, "process");
+  cpu_cases::set_clock(head, "process");
+  const std::string id = find(head, "mmap").id;
+  PairedTimes p;
+  const std::vector<double> cpu = {1.25, 0.98, 1.30, 1.02, 1.22, 0.97, 1.28, 1.01};
+  for (std::size_t i = 0; i < cpu.size(); ++i) {
+    p.cpu[id].emplace_back(100, 100 * cpu[i]);
+    p.by_case[id].emplace_back(100, 100 * (i % 2 ? 1.015 : 0.995));
+  }
+  Comparison c = compare_reports(base, head, Thresholds(), &p);
+  const auto& t = metric(find(c, id), "time.median_real_ns");
+  ASSERT_TRUE(t.cpu && t.real_verdict);
+  EXPECT_EQ(*t.real_verdict, Verdict::within);
+  EXPECT_EQ(t.cpu->verdict, Verdict::not_significant);
+  EXPECT_EQ(t.verdict, Verdict::not_significant) << t.note;
+  EXPECT_EQ(t.decided_by, "none");
+}
+
 // A base build from before cpu_clock measured its benchmarking thread only:
 // a multi-threaded strategy's helper threads would be missing on one side.
 TEST(Compare, PairedCpuTimeNeedsTheSameClockOnBothSides) {

@@ -28,6 +28,8 @@ CaseResult distinct_case() {
   c.dataset = "d";
   c.allocator = "glibc";
   c.id = rp::case_id(c.workload, c.strategy, c.dataset, c.allocator);
+  c.input_bytes = 4024;
+  c.input_items = 4;
   c.time.emplace();
   c.time->repetitions = 3;
   c.time->real_ns = {1, 2, 3};
@@ -94,6 +96,21 @@ TEST(MetricCatalogue, EachMetricReadsWhereTheReportJsonHasIt) {
   EXPECT_GE(found, 10);
   EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_anon_delta).value(report.results[0]), 100);
   EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_file_delta).value(report.results[0]), 200);
+  // Per item and per input byte.
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::allocations_per_item).value(report.results[0]), 1009.0 / 4);
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::allocated_bytes_per_item).value(report.results[0]), 1010.0 / 4);
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_rss_delta_per_input_byte).value(report.results[0]), 1006.0 / 4024);
+}
+
+TEST(MetricCatalogue, PerItemFiguresNeedItemsAndPerByteFiguresNeedInput) {
+  CaseResult c = distinct_case();
+  c.input_items = 0;  // a workload that counts no items (hash)
+  c.input_bytes = 0;
+  for (MetricId id : {MetricId::allocations_per_item, MetricId::allocated_bytes_per_item,
+                      MetricId::peak_rss_delta_per_input_byte}) {
+    EXPECT_FALSE(rp::metric(id).value(c).has_value()) << rp::metric(id).name;
+    EXPECT_TRUE(rp::is_derived(rp::metric(id)));
+  }
 }
 
 TEST(MetricCatalogue, AMissingSectionIsNoValue) {
