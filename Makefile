@@ -20,7 +20,7 @@ build: deps $(BUILD)/build.ninja
 
 bench: build
 	@mkdir -p reports
-	$(MEMBENCH) run --out reports/latest.json --html reports/latest.html --markdown reports/latest.md
+	$(MEMBENCH) run --budgets budgets/default.budgets --suppressions budgets/default.supp --out reports/latest.json --html reports/latest.html --markdown reports/latest.md
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

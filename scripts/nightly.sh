@@ -13,6 +13,11 @@
 # binary kept in reports/baseline/membench. Without one, this run's binary is
 # kept there and the run only starts the history.
 #
+# With GBENCH=PATH (a Google Benchmark executable, docs/gbench.md) the night
+# measures that suite instead: the baseline is the copy of the executable kept
+# in reports/baseline/gbench (or MEMBENCH_BASELINE, an executable), compared
+# with `membench ab --gbench`, and --accept keeps this executable there.
+#
 # Exit status is ab's: 0 no regression, 1 a regression, 2 bad input.
 # Environment: MEMBENCH (default build/membench), MEMBENCH_TREND_RUNS (how many
 # of the newest history reports the trend page shows, default 30) and
@@ -28,7 +33,23 @@ case "${1:-}" in
 esac
 
 membench=${MEMBENCH:-build/membench}
-kept=reports/baseline/membench
+gbench=${GBENCH:-}
+# What a night compares: membench builds, or builds of the user's suite.
+if [[ -n $gbench ]]; then
+  if [[ ! -x $gbench || -d $gbench ]]; then
+    echo "nightly: GBENCH=$gbench is not an executable file" >&2
+    exit 2
+  fi
+  measured=$gbench
+  kept=reports/baseline/gbench
+  first_run=(run --gbench "$gbench")
+  compare_with=(ab --gbench)
+else
+  measured=$membench
+  kept=reports/baseline/membench
+  first_run=(run)
+  compare_with=(ab)
+fi
 baseline=${MEMBENCH_BASELINE:-$kept}
 history_dir=reports/history
 trend_runs=${MEMBENCH_TREND_RUNS:-30}
@@ -55,8 +76,8 @@ render_trend() {
 
 if [[ $baseline == "$kept" && ! -x $kept ]]; then
   # shellcheck disable=SC2086  # MEMBENCH_RUN_ARGS is a list of words
-  "$membench" run --out "$report" ${MEMBENCH_RUN_ARGS:-} || [[ $? -eq 1 ]]
-  cp "$membench" "$kept"
+  "$membench" "${first_run[@]}" --out "$report" ${MEMBENCH_RUN_ARGS:-} || [[ $? -eq 1 ]]
+  cp "$measured" "$kept"
   render_trend
   echo "nightly: no baseline build yet; kept this one in $kept and started the history with $report."
   exit 0
@@ -64,7 +85,7 @@ fi
 
 status=0
 # shellcheck disable=SC2086
-"$membench" ab "$baseline" "$membench" ${MEMBENCH_RUN_ARGS:-} --reports "$work" \
+"$membench" "${compare_with[@]}" "$baseline" "$measured" ${MEMBENCH_RUN_ARGS:-} --reports "$work" \
   --out reports/nightly-compare.json --markdown reports/nightly-compare.md \
   --html reports/nightly-compare.html || status=$?
 if [[ $status -ge 2 || ! -f $work/head.json ]]; then
@@ -74,7 +95,7 @@ fi
 cp "$work/head.json" "$report"
 render_trend
 if [[ $accept -eq 1 ]]; then
-  cp "$membench" "$kept"
+  cp "$measured" "$kept"
   echo "nightly: this build is the baseline from now on ($kept)"
 fi
 echo "nightly: wrote $report; comparison in reports/nightly-compare.{md,html,json}, trend in reports/trend.html"

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "analyze/mann_whitney.h"
@@ -289,7 +290,8 @@ std::vector<MetricChange> judge_metrics(const CaseResult& b, const CaseResult& h
       continue;
     }
     const Threshold threshold = thresholds.for_case(h.id, info.name);
-    if (paired && info.kind == MetricKind::rss)
+    // The pairs hold peak RSS Δ alone; a figure derived from it is judged as one run.
+    if (paired && std::string_view(info.name) == report::metric(report::MetricId::peak_rss_delta).name)
       if (const auto* runs = runs_of(paired->peak_rss, h.id, 1)) {
         out.push_back(judge_paired_rss(info, threshold, thresholds, *runs));
         continue;

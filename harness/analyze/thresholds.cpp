@@ -70,6 +70,11 @@ std::vector<std::string> expand_metric_name(const std::string& name) {
 
 bool is_group_name(const std::string& name) { return !find_metric(name); }
 
+bool is_derived_metric(const MetricInfo& m) {
+  const report::Metric* catalogued = report::find_metric(m.name);
+  return catalogued && report::is_derived(*catalogued);
+}
+
 std::string known_metric_names() {
   std::string s = "*, allocations, time, throughput, rss";
   for (const MetricInfo& m : compared_metrics()) s += std::string(", ") + m.name;
@@ -96,6 +101,8 @@ Thresholds::Thresholds() {
     if (catalogued && (catalogued->id == report::MetricId::instructions ||
                        catalogued->id == report::MetricId::estimated_cycles))
       t.relative = 0.001;
+    // Per item and per input byte: the figure each derives from is gated already.
+    if (catalogued && report::is_derived(*catalogued)) t.ignore = true;
     defaults.emplace_back(m.name, t);
   }
 }
@@ -136,7 +143,7 @@ std::string Thresholds::describe() const {
     std::string first;
     bool uniform = true;
     for (const MetricInfo& m : compared_metrics()) {
-      if (m.kind != kind) continue;
+      if (m.kind != kind || is_derived_metric(m)) continue;
       std::string d;
       for (const auto& [name, value] : defaults)
         if (name == m.name) d = describe_threshold(m, value);
@@ -152,6 +159,16 @@ std::string Thresholds::describe() const {
     else
       for (const std::string& p : parts) add(p);
   }
+  bool derived_gated = false;
+  for (const MetricInfo& m : compared_metrics()) {
+    if (!is_derived_metric(m)) continue;
+    for (const auto& [name, value] : defaults)
+      if (name == m.name && !value.ignore) {
+        add(std::string(m.name) + " " + describe_threshold(m, value));
+        derived_gated = true;
+      }
+  }
+  if (!derived_gated) add("per item and per input byte: shown, not gated");
   char sig[256];
   std::snprintf(sig, sizeof sig,
                 "; time/throughput must also exceed the case's noise floor and be significant at p < %g "

@@ -12,15 +12,19 @@
 
 #include "analyze/compare.h"
 #include "analyze/paired_verdict.h"
+#include "analyze/budgets.h"
+#include "cli/budget_options.h"
 #include "cli/command.h"
 #include "cli/comparison_output.h"
 #include "cli/output_checks.h"
 #include "datasets/dataset.h"
+#include "render/bmf_json.h"
 #include "render/html.h"
 #include "report/json.h"
 #include "report/metrics.h"
 #include "runner/ab.h"
 #include "runner/child_process.h"
+#include "runner/gbench.h"
 #include "util/atomic_file.h"
 
 namespace membench::cli {
@@ -92,8 +96,11 @@ void add_ab_options(ArgParser& p) {
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
       .flag("cachegrind", "also count each strategy call's instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
+      .flag("gbench", "BASE and HEAD are two builds of a Google Benchmark executable, measured by this membench "
+                      "(docs/gbench.md)")
+      .option("gbench-arg", "an option given to every run of both --gbench executables, as for run", true)
       .option("command", "'NAME=CMD ARGS...': command cases, as for run", true)
-      .option("workload", "the commands' workload name, as for run")
+      .option("workload", "the commands' workload name, as for run; with --gbench, both builds' (default HEAD's file name)")
       .flag("shell", "run each --command with sh -c, as for run")
       .flag("ignore-output", "do not compare the commands' stdout digests, as for run")
       .option("min-effect", "smallest time or throughput change that counts (default 0.05 = 5%)")
@@ -102,8 +109,10 @@ void add_ab_options(ArgParser& p) {
       .option("out", "write the comparison as JSON")
       .option("markdown", "write a Markdown summary (for a pull-request comment)")
       .option("html", "write one self-contained HTML page")
+      .option("bmf", "write HEAD's figures in the Bencher Metric Format (JSON; docs/budgets.md)")
       .option("reports", "keep the base and head reports (base.json, head.json) in this directory")
       .option("build-dir", "where git revisions are checked out and built (default ~/.cache/membench/builds)");
+  add_budget_options(p);
 }
 
 analyze::Thresholds ab_thresholds(const ArgParser& p) {
@@ -119,7 +128,8 @@ analyze::Thresholds ab_thresholds(const ArgParser& p) {
   }
   auto set_rss = [](analyze::Thresholds& t, std::optional<double> relative, double absolute) {
     for (auto& [name, value] : t.defaults)
-      if (const analyze::MetricInfo* m = analyze::find_metric(name); m && m->kind == analyze::MetricKind::rss) {
+      if (const analyze::MetricInfo* m = analyze::find_metric(name);
+          m && m->kind == analyze::MetricKind::rss && !report::is_derived(*report::find_metric(name))) {
         if (relative) value.relative = *relative;
         value.absolute = absolute;
       }
@@ -162,7 +172,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
   // Command cases: the same commands for both builds, in every run of each.
   for (const std::string& c : p.values("command")) o.measurement.insert(o.measurement.end(), {"--command", c});
-  if (auto w = p.value("workload")) o.measurement.insert(o.measurement.end(), {"--workload", *w});
+  if (auto w = p.value("workload"); w && !p.has("gbench")) o.measurement.insert(o.measurement.end(), {"--workload", *w});
   for (const char* name : {"shell", "ignore-output"})
     if (p.has(name)) o.measurement.push_back(std::string("--") + name);
 
@@ -175,11 +185,12 @@ void check_ab_paths(const ArgParser& p, const std::string& base_spec, const std:
   // BASE and HEAD are inputs when they are executables (not git revisions).
   for (const std::string& spec : {base_spec, head_spec})
     if (std::error_code ec; fs::exists(spec, ec)) builds.push_back(spec);
-  std::vector<NamedPath> read;
+  std::vector<NamedPath> read = budget_input_files(p);
   if (auto t = p.value("thresholds")) read.push_back({"--thresholds", *t});
   for (const std::string& d : p.values("dataset"))
     if (!datasets::find_dataset(d)) read.push_back({"--dataset", d});
-  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")}};
+  std::vector<OutputArg> written{{"--out", p.value("out")}, {"--markdown", p.value("markdown")}, {"--html", p.value("html")},
+                                 {"--bmf", p.value("bmf")}};
   if (auto keep = p.value("reports"))
     for (const char* name : {"/base.json", "/head.json"}) written.push_back({"--reports", *keep + name});
   check_outputs("ab", written, builds, read);
@@ -200,9 +211,12 @@ void print_ab_help(const ArgParser& p) {
               "and each time verdict says which decided (docs/time-gate.md).\n"
               "Each timed process first makes a memory run: peak RSS is judged\n"
               "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
-              "Allocations are exact.\n\n"
-              "Exit: 0 no regression, 1 regression, 2 bad usage or input.\n",
-              p.help_text().c_str());
+              "Allocations are exact.\n"
+              "With --gbench, BASE and HEAD are two builds of a Google Benchmark executable, each\n"
+              "benchmark a case (docs/gbench.md).\n\n"
+              "With --budgets, HEAD's cases are also judged against absolute limits.\n\n"
+              "Exit: 0 no regression, 1 regression or over budget, 2 bad usage or input.\n\n%s",
+              p.help_text().c_str(), analyze::budgets_format_help());
 }
 
 // More pairs where the estimate lies beyond the floor but its interval does
@@ -246,6 +260,7 @@ int run_ab_command(const std::vector<std::string>& args) {
     throw UsageError("ab: expected BASE and HEAD (executables or git revisions), got " +
                      std::to_string(p.positionals().size()) + " (see --help)");
   analyze::Thresholds thresholds = ab_thresholds(p);
+  const std::optional<analyze::BudgetRules> budgets = budget_rules(p);
   runner::AbOptions o = ab_options(p);
   o.more_pairs = more_pairs_rule(thresholds);
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
@@ -254,8 +269,18 @@ int run_ab_command(const std::vector<std::string>& args) {
   const std::string cache = p.value("build-dir").value_or(default_build_cache());
   runner::AbBuild base, head;
   try {
-    base = runner::resolve_build(base_spec, cache, log);
-    head = runner::resolve_build(head_spec, cache, log);
+    if (p.has("gbench")) {
+      for (const char* other : {"command", "dataset", "quick", "shell", "ignore-output", "cachegrind"})
+        if (p.has(other)) throw UsageError(std::string("ab: --") + other + " does not apply with --gbench (docs/gbench.md)");
+      runner::check_gbench_args(p.values("gbench-arg"));
+      const std::string workload = p.value("workload").value_or(runner::gbench_workload_name(head_spec));
+      base = runner::gbench_build(base_spec, workload, p.values("gbench-arg"));
+      head = runner::gbench_build(head_spec, workload, p.values("gbench-arg"));
+    } else {
+      if (p.has("gbench-arg")) throw UsageError("ab: --gbench-arg applies with --gbench only");
+      base = runner::resolve_build(base_spec, cache, log);
+      head = runner::resolve_build(head_spec, cache, log);
+    }
   } catch (const runner::AbError& e) {
     throw UsageError(std::string("ab: ") + e.what());
   }
@@ -276,18 +301,20 @@ int run_ab_command(const std::vector<std::string>& args) {
     return 128 + e.signal;
   }
   if (tty) std::fprintf(stderr, "\r\033[K");
+  if (budgets) analyze::judge_budgets(result.head, *budgets);
   if (p.value("reports")) {
     report::write_report_file(result.base, work.path() + "/base.json");
     report::write_report_file(result.head, work.path() + "/head.json");
   }
 
+  if (auto bmf = p.value("bmf")) write_file_atomically(*bmf, render::bmf_json(result.head));
   analyze::PairedTimes paired{result.pairs, result.same_build, result.cpu_pairs, result.cpu_same_build,
                               result.peak_rss};
   analyze::Comparison comparison = analyze::compare_reports(result.base, result.head, thresholds, &paired);
   if (comparison.cases.empty()) throw UsageError("ab: the two builds share no case (nothing to compare)");
   comparison.base_label = "base " + base_spec;
   comparison.head_label = "head " + head_spec;
-  return emit_comparison(comparison, p);
+  return emit_comparison(comparison, p, budgets ? &result.head : nullptr);
 }
 
 }  // namespace

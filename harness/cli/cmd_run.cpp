@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "analyze/budgets.h"
+#include "cli/budget_options.h"
 #include "cli/command.h"
 #include "cli/output_checks.h"
 #include "cli/output_formats.h"
@@ -19,6 +21,7 @@
 #include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/command_case.h"
+#include "runner/gbench.h"
 #include "runner/heaptrack.h"
 #include "runner/plan.h"
 #include "runner/runner.h"
@@ -79,6 +82,7 @@ void add_run_options(ArgParser& p) {
       .flag("scale", "every size of each workload's generated datasets (memory against input size)")
       .option("out", "report JSON path (default membench-report.json)");
   add_output_options(p);
+  add_budget_options(p);
   p.option("shard", "run only shard I of N of the cases (I/N), for CI matrices")
       .option("timeout", "seconds per case, all runs together (default 600)")
       .option("memory-limit", "per-case limit of private writable memory (RLIMIT_DATA), e.g. 512MiB")
@@ -89,7 +93,12 @@ void add_run_options(ArgParser& p) {
       .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)")
       .option("command", "'NAME=CMD ARGS...': measure this program as strategy NAME (repeatable; the first is the "
                          "reference). {input} is the dataset's path; without it the dataset is its stdin", true)
-      .option("workload", "the commands' workload name (default command)")
+      .option("gbench", "PATH: measure each benchmark of this Google Benchmark executable as a case, in processes "
+                        "of its own (repeatable; docs/gbench.md)", true)
+      .option("gbench-arg", "an option given to every run of the --gbench executables, e.g. "
+                            "--gbench-arg=--benchmark_perf_counters=CYCLES (repeatable)", true)
+      .option("workload", "the commands' workload name (default command), or the only --gbench executable's "
+                          "(default its file name)")
       .flag("shell", "run each --command with sh -c (pipelines; the shell is then measured too)")
       .flag("ignore-output", "the commands' outputs differ on purpose: do not compare their stdout digests");
 }
@@ -116,9 +125,28 @@ void parse_phases(const std::string& text, runner::RunOptions& o) {
   }
 }
 
+// run --gbench: each executable's benchmarks, listed now.
+void parse_gbench_options(const ArgParser& p, runner::RunOptions& o) {
+  const std::vector<std::string> paths = p.values("gbench");
+  if (paths.empty()) {
+    if (p.has("gbench-arg")) throw UsageError("--gbench-arg applies to --gbench only");
+    return;
+  }
+  for (const char* other : {"command", "dataset", "scale", "quick", "shell", "ignore-output"})
+    if (p.has(other)) throw UsageError(std::string("--") + other + " does not apply to --gbench cases (a benchmark makes its own input)");
+  if (o.cachegrind)
+    throw UsageError("--cachegrind: not available for --gbench cases (Google Benchmark chooses the iterations by time, "
+                     "so a whole run's instructions are not comparable; docs/gbench.md)");
+  if (runner::launcher_program().empty())
+    throw UsageError("--gbench: membench-launch is missing beside the membench executable (rebuild or reinstall)");
+  o.gbench = runner::load_gbench_suites(paths, p.values("gbench-arg"), p.value("workload").value_or(""),
+                                        std::min(o.timeout_seconds, 120.0));
+}
+
 // run --command: the commands' workload.
 void parse_command_options(const ArgParser& p, runner::RunOptions& o) {
   std::vector<std::string> commands = p.values("command");
+  if (p.has("gbench")) return;  // parse_gbench_options
   if (commands.empty()) {
     for (const char* only : {"workload", "shell", "ignore-output"})
       if (p.has(only)) throw UsageError(std::string("--") + only + " applies to --command only");
@@ -157,6 +185,7 @@ runner::RunOptions run_options(const ArgParser& p, const std::vector<std::string
   check_tools(o);
   if (auto s = p.value("shard")) parse_shard(*s, o);
   parse_command_options(p, o);
+  parse_gbench_options(p, o);
   o.command_line = {"membench", "run"};
   o.command_line.insert(o.command_line.end(), args.begin(), args.end());
   return o;
@@ -195,15 +224,19 @@ constexpr const char* kRunHelp =
     "as sh does and exec'd directly unless --shell): peak RSS of its process tree, its\n"
     "allocations (libmembench_count.so preloaded), wall/user/sys time (--processes groups\n"
     "of --repetitions runs, after --warmup seconds of untimed runs), stdout's SHA-256.\n"
-    "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory or mismatched\n"
-    "(the report is still written); 2 bad usage.\n";
+    "With --gbench, each benchmark of a Google Benchmark executable is a case (id\n"
+    "EXECUTABLE/BENCHMARK/-/ALLOCATOR): its timed loop's peak RSS Δ and allocations per\n"
+    "iteration (libmembench_count.so preloaded), Google Benchmark's own time from\n"
+    "--processes fresh processes (docs/gbench.md).\n"
+    "Exit: 0 all ok; 1 a case failed, timed out, ran out of memory, mismatched or\n"
+    "is over budget (the report is still written); 2 bad usage.\n";
 
 int run_main(const std::vector<std::string>& args) {
   ArgParser p("run", "[options]");
   add_run_options(p);
   p.parse(args);
   if (p.help_requested()) {
-    std::printf("%s%s", p.help_text().c_str(), kRunHelp);
+    std::printf("%s%s\n%s", p.help_text().c_str(), kRunHelp, analyze::budgets_format_help());
     return 0;
   }
   if (!p.positionals().empty()) throw UsageError("run: unexpected argument '" + p.positionals()[0] + "'");
@@ -213,13 +246,15 @@ int run_main(const std::vector<std::string>& args) {
   check_writable(out_path, "--out");
   RequestedOutputs outputs = requested_outputs(p, "run", false);
   // A --dataset that is not a registered name is a file the run reads.
-  std::vector<NamedPath> dataset_files;
+  std::vector<NamedPath> dataset_files = budget_input_files(p);
   for (const std::string& d : o.datasets)
     if (!datasets::find_dataset(d)) dataset_files.push_back({"--dataset", d});
+  for (const std::string& g : p.values("gbench")) dataset_files.push_back({"--gbench", g});
   std::vector<OutputArg> output_args = outputs.as_output_args();
   output_args.insert(output_args.begin(), {"--out", out_path});
   check_outputs("run", output_args, {}, dataset_files);
   outputs.check_writable();
+  const std::optional<analyze::BudgetRules> budgets = budget_rules(p);
   if (o.heaptrack) {
     std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
     o.heaptrack_dir = std::filesystem::absolute(dir.empty() ? "." : dir).string();
@@ -241,6 +276,8 @@ int run_main(const std::vector<std::string>& args) {
     return 128 + e.signal;
   }
   warn_about_changed_datasets(rep);
+  // Judged before writing: the report, its pages and the table carry the verdicts.
+  const int over_budget = budgets ? analyze::judge_budgets(rep, *budgets) : 0;
   if (o.sites_top > 0) write_site_stacks(rep, out_path, o.sites_top);
   report::write_report_file(rep, out_path);
   std::vector<std::string> written = outputs.write({rep});
@@ -251,7 +288,7 @@ int run_main(const std::vector<std::string>& args) {
   std::fprintf(stderr, "report: %s\n", listed.c_str());
   for (const report::CaseResult& r : rep.results)
     if (r.status != report::Status::ok && r.status != report::Status::skipped) return 1;
-  return 0;
+  return over_budget > 0 ? 1 : 0;
 }
 
 }  // namespace

@@ -9,6 +9,9 @@ namespace membench::cli {
 
 // Writes --out (JSON), --markdown and --html when given, prints the table
 // (colour only on a terminal without NO_COLOR); returns 1 on a regression, else 0.
-int emit_comparison(const analyze::Comparison& comparison, const ArgParser& parser);
+// With `budgeted_head` (compare/ab --budgets: the head report, judged), its
+// budget verdicts go into every output too and a case over budget exits 1.
+int emit_comparison(const analyze::Comparison& comparison, const ArgParser& parser,
+                    const report::Report* budgeted_head = nullptr);
 
 }  // namespace membench::cli

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "render/bmf_json.h"
 #include "render/gbench_json.h"
 #include "render/html.h"
 #include "render/markdown.h"
@@ -26,11 +27,16 @@ std::string gbench_file(const std::vector<report::Report>& history, const std::s
   return render::gbench_json(history.back());
 }
 
+std::string bmf_file(const std::vector<report::Report>& history, const std::string&) {
+  return render::bmf_json(history.back());
+}
+
 constexpr OutputFormat kFormats[] = {
     {"html", "one self-contained HTML page (with more than one report: a trend over all of them first)", html_page},
     {"markdown", "Markdown tables: one per workload, dataset and allocator, each strategy beside the reference",
      markdown_tables},
     {"gbench-json", "the timed results in Google Benchmark's JSON format", gbench_file},
+    {"bmf", "every case's figures in the Bencher Metric Format (JSON; docs/budgets.md)", bmf_file},
 };
 
 }  // namespace

@@ -14,6 +14,11 @@ StrategyRegistry& strategy_registry() {
   return registry;
 }
 
+StrategyBudgetRegistry& strategy_budget_registry() {
+  static constinit StrategyBudgetRegistry registry;
+  return registry;
+}
+
 const Workload* find_workload(std::string_view name) { return workload_registry().find(name); }
 
 const Strategy* find_strategy(std::string_view workload, std::string_view name) {

@@ -119,6 +119,17 @@ struct Strategy {
   MemoryClass memory_class = MemoryClass::undeclared;
 };
 
+// A limit a strategy's author promises on one of its figures, declared beside
+// its registration with MEMBENCH_STRATEGY_BUDGET; `run --budgets` fails a case
+// of that strategy over it (docs/budgets.md). Plain data: the metric is named
+// as the report names it.
+struct StrategyBudget {
+  const char* workload;
+  const char* strategy;
+  const char* metric;  // e.g. "memory.peak_rss_delta_bytes"
+  double at_most;      // in the metric's unit (bytes, a count, a ratio)
+};
+
 // Strategies sorted by workload, then name: listings and plans do not depend
 // on link order.
 struct StrategyOrder {
@@ -130,10 +141,12 @@ struct StrategyOrder {
 
 using WorkloadRegistry = Registry<Workload, ByName>;
 using StrategyRegistry = Registry<Strategy, StrategyOrder>;
+using StrategyBudgetRegistry = Registry<StrategyBudget>;
 
 // Everything registered, sorted (see the orders above).
 WorkloadRegistry& workload_registry();
 StrategyRegistry& strategy_registry();
+StrategyBudgetRegistry& strategy_budget_registry();
 const Workload* find_workload(std::string_view name);
 const Strategy* find_strategy(std::string_view workload, std::string_view name);
 
@@ -170,3 +183,11 @@ constexpr bool complete(const Workload& w) {
       workload, name, description, ::membench::Params{__VA_ARGS__}, run};                         \
   static ::membench::StrategyRegistry::Entry MEMBENCH_CONCAT(membench_strategy_entry_, __LINE__){ \
       ::membench::strategy_registry(), MEMBENCH_CONCAT(membench_strategy_, __LINE__)}
+
+// MEMBENCH_STRATEGY_BUDGET(workload, name, metric, at_most): beside a strategy's
+// registration, the limit its author promises on one figure (docs/budgets.md).
+#define MEMBENCH_STRATEGY_BUDGET(workload, name, metric, at_most)                                        \
+  static const ::membench::StrategyBudget MEMBENCH_CONCAT(membench_budget_, __LINE__){workload, name, metric, \
+                                                                                  at_most};               \
+  static ::membench::StrategyBudgetRegistry::Entry MEMBENCH_CONCAT(membench_budget_entry_, __LINE__){       \
+      ::membench::strategy_budget_registry(), MEMBENCH_CONCAT(membench_budget_, __LINE__)}

@@ -246,7 +246,7 @@ std::string context_compare(const json& base, const json& head) {
 
 }  // namespace
 
-std::string compare_html(const an::Comparison& c) {
+std::string compare_html(const an::Comparison& c, const std::string& head_section) {
   std::ostringstream o;
   o << page_start("membench compare: " + c.base_label + " vs " + c.head_label);
   const int n = c.regression_count();
@@ -260,7 +260,7 @@ std::string compare_html(const an::Comparison& c) {
     o << "No regression in " << c.cases.size() << " compared case" << (c.cases.size() == 1 ? "" : "s");
   o << "</div><nav class=\"toc\"><a href=\"#overview\">overview</a><a href=\"#cases\">cases</a>"
        "<a href=\"#context\">context</a></nav></header><main>";
-  o << "<p class=\"meta\">Thresholds: " << esc(c.thresholds.describe()) << "</p>";
+  o << head_section << "<p class=\"meta\">Thresholds: " << esc(c.thresholds.describe()) << "</p>";
   o << overview(c) << cards(c);
   o << "<section id=\"context\"><h2>Run context</h2>" << context_compare(c.base_context, c.head_context)
     << "</section>" << legend_section() << "</main>";

@@ -9,6 +9,8 @@
 
 namespace membench::render {
 
-std::string compare_html(const membench::analyze::Comparison& comparison);
+// `head_section`: HTML placed first in the page's main part (compare --budgets
+// puts the head's budget verdicts there).
+std::string compare_html(const membench::analyze::Comparison& comparison, const std::string& head_section = "");
 
 }  // namespace membench::render

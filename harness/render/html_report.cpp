@@ -7,6 +7,8 @@
 #include <optional>
 #include <sstream>
 
+#include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "render/html.h"
 #include "render/html_allocators.h"
 #include "render/html_extras.h"
@@ -94,7 +96,8 @@ std::string results_table(const std::vector<const CaseResult*>& cases) {
   // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
   std::vector<const report::Metric*> columns = report::metrics_shown(report::kTable);
   std::erase_if(columns, [&](const report::Metric* m) {
-    return std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+    return !report::applies_to(*m, cases) ||
+           std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
   });
   std::ostringstream o;
   o << results_head(columns);
@@ -401,7 +404,7 @@ std::string html_report(const std::vector<Report>& reports, const ReportAttachme
   for (const std::string& wl : workloads) o << "<a href=\"#wl-" << esc(slug(wl)) << "\">" << esc(wl) << "</a>";
   o << "<a href=\"#context\">context</a><a href=\"#legend\">how to read</a>"
        "<button type=\"button\" id=\"download-json\">download report JSON</button></nav></header><main>";
-  o << problems_box(main_report);
+  o << problems_box(main_report) << budget_html(main_report);
   if (reports.size() > 1) o << trend_section(reports);
   if (main_report.results.empty()) o << "<p>This report holds no results.</p>";
   for (const std::string& wl : workloads) o << workload_section(main_report, wl, attachments);

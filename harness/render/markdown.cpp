@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "render/site_text.h"
 #include "render/versus.h"
 #include "report/metrics.h"
@@ -37,6 +39,8 @@ std::string count(std::uint64_t v) { return format_count(static_cast<double>(v))
 std::string notes_of(const CaseResult& c) {
   std::string notes;
   if (!c.allocations_unavailable.empty()) notes = "allocations: unavailable (" + c.allocations_unavailable + ")";
+  if (!c.memory_unavailable.empty() && c.memory_unavailable != c.allocations_unavailable)
+    notes += (notes.empty() ? "" : ", ") + std::string("memory: unavailable (") + c.memory_unavailable + ")";
   if (!c.extra.is_object()) return notes;
   for (auto it = c.extra.begin(); it != c.extra.end(); ++it) {
     if (is_bookkeeping(it.key())) continue;
@@ -88,10 +92,18 @@ std::string results_markdown(const report::Report& rep) {
     groups[{c.workload, c.input_bytes, c.dataset, c.allocator}].push_back(&c);
 
   std::ostringstream out;
+  out << budget_markdown(rep);
   bool counted = rep.context.value("allocation_counter", true) != false;
-  const std::vector<const report::Metric*> columns = report::metrics_shown(report::kMarkdown);
+  std::vector<const CaseResult*> all;
+  for (const CaseResult& c : rep.results) all.push_back(&c);
+  auto applicable = [&](std::vector<const report::Metric*> list) {
+    std::erase_if(list, [&](const report::Metric* m) { return !report::applies_to(*m, all); });
+    return list;
+  };
+  const std::vector<const report::Metric*> all_columns = applicable(report::metrics_shown(report::kMarkdown));
   // The "vs reference" columns in the order compare judges: exact counts first.
-  const std::vector<const report::Metric*> versus = report::in_judging_order(report::metrics_shown(report::kVersus));
+  const std::vector<const report::Metric*> versus =
+      applicable(report::in_judging_order(report::metrics_shown(report::kVersus)));
   for (auto& [key, cases] : groups) {
     const auto& [workload, size, dataset, allocator] = key;
     WorkloadInfo info = workload_info(rep, workload);
@@ -114,7 +126,13 @@ std::string results_markdown(const report::Report& rep) {
       if (c->command.is_object() && c->command.value("line", nlohmann::json()).is_string())
         out << "- `" << cell(c->strategy) << "`: `" << cell(c->command["line"].get<std::string>()) << "`\n";
     if (cases.front()->command.is_object()) out << "\n";
-    // Columns that would be empty for the whole group are left out.
+    // Columns that would be empty for the whole group are left out: the
+    // per-item figures of a workload without items.
+    std::vector<const report::Metric*> columns = all_columns;
+    std::erase_if(columns, [&](const report::Metric* m) {
+      return report::is_derived(*m) &&
+             std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+    });
     const bool compare = reference != nullptr;
     const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {
       return c->status == report::Status::ok && !notes_of(*c).empty();

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/compare.h"
+#include "render/budget_text.h"
 #include "report/metrics.h"
 #include "util/format.h"
 
@@ -23,7 +25,12 @@ std::string case_summary(const CaseResult& r) {
   }
   if (r.throughput) s << "  " << format_rate(r.throughput->bytes_per_second);
   if (r.memory) s << "  peak RSS +" << format_bytes(static_cast<double>(r.memory->peak_rss_delta_bytes));
-  if (r.allocations) s << "  allocs " << r.allocations->count;
+  if (!r.memory_unavailable.empty() && r.memory_unavailable != r.allocations_unavailable)
+    s << "  memory: unavailable (" << r.memory_unavailable << ")";
+  if (r.allocations && r.allocations->iterations > 0)
+    s << "  allocs/iter " << format_count(static_cast<double>(r.allocations->count) / static_cast<double>(r.allocations->iterations))
+      << " (" << r.allocations->count << " in " << r.allocations->iterations << " iterations)";
+  else if (r.allocations) s << "  allocs " << r.allocations->count;
   if (!r.allocations_unavailable.empty()) s << "  allocations: unavailable (" << r.allocations_unavailable << ")";
   return s.str();
 }
@@ -34,8 +41,10 @@ std::string summary_table(const report::Report& rep) {
   };
   // Columns no case has a figure for (cachegrind's without --cachegrind) are left out.
   std::vector<const report::Metric*> columns = report::metrics_shown(report::kTerminal);
+  std::vector<const CaseResult*> all;
+  for (const CaseResult& c : rep.results) all.push_back(&c);
   std::erase_if(columns, [&](const report::Metric* m) {
-    return std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) {
+    return !report::applies_to(*m, all) || std::none_of(rep.results.begin(), rep.results.end(), [&](const CaseResult& c) {
       return m->value(c).has_value() || !report::unavailable_reason(*m, c).empty();
     });
   });
@@ -90,6 +99,7 @@ std::string summary_table(const report::Report& rep) {
                     f.strategy.c_str(), f.allocator.c_str(), rss.label, f.complexity.c_str(), f.slope, f.r2);
       out << line;
     }
+  out << budget_lines(rep);
   return out.str();
 }
 

@@ -94,8 +94,34 @@ json allocations_json(const Allocations& a) {
             {"temporary", a.temporary},
             {"leaked_bytes", a.leaked_bytes},
             {"leaked_count", a.leaked_count}};
+  if (a.iterations > 0) {
+    // Derived for readers; the totals and the iteration count are the record.
+    const double n = static_cast<double>(a.iterations);
+    j["iterations"] = a.iterations;
+    j["per_iteration"] = {{"count", static_cast<double>(a.count) / n},
+                          {"bytes", static_cast<double>(a.bytes) / n},
+                          {"temporary", static_cast<double>(a.temporary) / n}};
+  }
   if (a.sites) j["sites"] = sites_to_json(*a.sites);
   return j;
+}
+
+json budget_json(const BudgetOutcome& b) {
+  json checks = json::array();
+  for (const BudgetCheck& k : b.checks)
+    checks.push_back({{"metric", k.metric},
+                      {"op", k.op},
+                      {"limit", k.limit},
+                      {"value", k.value ? json(*k.value) : json(nullptr)},
+                      {"source", k.source},
+                      {"over", k.over}});
+  json leaks = json::array();
+  for (const LeakEntry& l : b.leaks) {
+    json e = {{"site", l.site}, {"bytes", l.bytes}};
+    if (!l.suppressed_by.empty()) e["suppressed_by"] = l.suppressed_by;
+    leaks.push_back(e);
+  }
+  return {{"verdict", b.over() ? "over budget" : "within budget"}, {"checks", checks}, {"leaks", leaks}};
 }
 
 json case_json(const CaseResult& c) {
@@ -136,6 +162,9 @@ json case_json(const CaseResult& c) {
   if (!c.extra.is_null()) e["extra"] = c.extra;
   if (!c.command.is_null()) e["command"] = c.command;
   if (!c.allocations_unavailable.empty()) e["allocations_unavailable"] = c.allocations_unavailable;
+  if (!c.gbench.is_null()) e["gbench"] = c.gbench;
+  if (!c.memory_unavailable.empty()) e["memory_unavailable"] = c.memory_unavailable;
+  if (c.budget) e["budget"] = budget_json(*c.budget);
   for (auto it = c.unknown.begin(); it != c.unknown.end(); ++it)
     if (!e.contains(it.key())) e[it.key()] = it.value();
   return e;
@@ -283,8 +312,8 @@ TimeStats read_time(const Reader& rd, const json& t, const std::string& w, int v
                                       std::to_string(ts.real_ns.size()));
     if (t.contains("cpu_clock")) {
       ts.cpu_clock = rd.str(t, w, "cpu_clock");
-      if (ts.cpu_clock != "process" && ts.cpu_clock != "children")
-        rd.fail(w + ".cpu_clock", "is neither \"process\" nor \"children\"");
+      if (ts.cpu_clock != "process" && ts.cpu_clock != "children" && ts.cpu_clock != "gbench")
+        rd.fail(w + ".cpu_clock", "is not \"process\", \"children\" or \"gbench\"");
     }
     if (t.contains("warmup") && t["warmup"].is_object() && t["warmup"].contains("min_seconds"))
       ts.warmup_seconds = rd.num(t["warmup"], w + ".warmup", "min_seconds");
@@ -318,6 +347,7 @@ Allocations read_allocations(const Reader& rd, const json& a, const std::string&
   al.temporary = rd.u64(a, w, "temporary");
   al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
   al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+  al.iterations = rd.u64_or(a, w, "iterations", 0);
   if (a.contains("sites")) al.sites = sites_from_json(a["sites"], rd.source(), w + ".sites", al);
   return al;
 }
@@ -329,6 +359,38 @@ Timeline read_timeline(const Reader& rd, const json& t, const std::string& w) {
   tl.anon_bytes = rd.u64s(t, w, "anon_bytes");
   tl.file_bytes = rd.u64s(t, w, "file_bytes");
   return tl;
+}
+
+BudgetOutcome read_budget(const Reader& rd, const json& b, const std::string& w) {
+  BudgetOutcome out;
+  const json& checks = rd.member(b, w, "checks");
+  if (!checks.is_array()) rd.fail(w + ".checks", "is not an array");
+  for (const json& k : checks) {
+    BudgetCheck check;
+    check.metric = rd.str(k, w + ".checks", "metric");
+    check.op = rd.str(k, w + ".checks", "op");
+    if (check.op != "<=" && check.op != ">=") rd.fail(w + ".checks", "op '" + check.op + "' is not <= or >=");
+    check.limit = rd.num(k, w + ".checks", "limit");
+    const json& value = rd.member(k, w + ".checks", "value");
+    if (!value.is_null()) check.value = rd.number(value, w + ".checks.value");
+    check.source = rd.str(k, w + ".checks", "source");
+    const json& over = rd.member(k, w + ".checks", "over");
+    if (!over.is_boolean()) rd.fail(w + ".checks.over", "is not true or false");
+    check.over = over.get<bool>();
+    out.checks.push_back(std::move(check));
+  }
+  if (b.contains("leaks")) {
+    if (!b["leaks"].is_array()) rd.fail(w + ".leaks", "is not an array");
+    for (const json& l : b["leaks"]) {
+      LeakEntry leak{rd.str(l, w + ".leaks", "site"), rd.u64(l, w + ".leaks", "bytes"), ""};
+      if (l.contains("suppressed_by")) leak.suppressed_by = rd.str(l, w + ".leaks", "suppressed_by");
+      out.leaks.push_back(std::move(leak));
+    }
+  }
+  // The verdict is written for readers; it must agree with the checks.
+  if (rd.str(b, w, "verdict") != (out.over() ? "over budget" : "within budget"))
+    rd.fail(w + ".verdict", "disagrees with the checks");
+  return out;
 }
 
 // One case, its id already read (and known to be unique).
@@ -385,10 +447,17 @@ CaseResult read_case(const Reader& rd, const json& e, std::string at, int versio
     c.command = e["command"];
   }
   if (e.contains("allocations_unavailable")) c.allocations_unavailable = rd.str(e, at, "allocations_unavailable");
+  if (e.contains("gbench")) {
+    if (!e["gbench"].is_object()) rd.fail(at + ".gbench", "is not an object");
+    c.gbench = e["gbench"];
+  }
+  if (e.contains("memory_unavailable")) c.memory_unavailable = rd.str(e, at, "memory_unavailable");
+  if (e.contains("budget")) c.budget = read_budget(rd, e["budget"], at + ".budget");
   static const char* const known[] = {"id", "workload", "strategy", "dataset", "allocator", "params", "status",
                                       "error", "input_bytes", "input_items", "output_digest", "time",
                                       "throughput", "memory", "allocations", "timeline", "allocator_stats",
-                                      "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable"};
+                                      "heaptrack", "cachegrind", "extra", "command", "allocations_unavailable",
+                                      "gbench", "memory_unavailable", "budget"};
   for (auto it = e.begin(); it != e.end(); ++it)
     if (std::find(std::begin(known), std::end(known), it.key()) == std::end(known)) c.unknown[it.key()] = it.value();
   return c;
@@ -493,5 +562,7 @@ std::string context_text(const json& context, std::initializer_list<const char*>
   }
   return "";
 }
+
+json budget_to_json(const BudgetOutcome& budget) { return budget_json(budget); }
 
 }  // namespace membench::report

@@ -23,6 +23,8 @@ class ReportError : public std::runtime_error {
 };
 
 nlohmann::json to_json(const Report& report);
+// A case's budget verdicts as the report holds them (docs/report-format.md, "budget").
+nlohmann::json budget_to_json(const BudgetOutcome& budget);
 // Validates while reading: schema, required fields, finite non-negative
 // figures, each case id once.
 Report from_json(const nlohmann::json& j, const std::string& source = "report");

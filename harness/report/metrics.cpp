@@ -17,11 +17,31 @@ std::optional<double> field_of(const std::optional<Stats>& stats, Field Stats::*
   return static_cast<double>((*stats).*field);
 }
 
-// Peak minus baseline of the memory run.
+// Peak minus baseline of the memory run. A Google Benchmark case measures
+// its loop's window, which outside samples cannot bound (docs/gbench.md).
 std::optional<double> delta_of(const CaseResult& c, std::uint64_t MemoryStats::*peak,
                                std::uint64_t MemoryStats::*baseline) {
-  if (!c.memory) return std::nullopt;
+  if (!c.memory || !c.gbench.is_null()) return std::nullopt;
   return static_cast<double>((*c.memory).*peak) - static_cast<double>((*c.memory).*baseline);
+}
+
+// A total of one strategy call. A Google Benchmark window's totals grow with
+// the iterations Google Benchmark chose for the time it had, so they are not
+// compared; its per-iteration figures are (docs/gbench.md).
+std::optional<double> per_call(const CaseResult& c, std::uint64_t Allocations::*field) {
+  if (!c.allocations || c.allocations->iterations > 0) return std::nullopt;
+  return static_cast<double>((*c.allocations).*field);
+}
+
+std::optional<double> per_iteration(const CaseResult& c, std::uint64_t Allocations::*field) {
+  if (!c.allocations || c.allocations->iterations == 0) return std::nullopt;
+  return static_cast<double>((*c.allocations).*field) / static_cast<double>(c.allocations->iterations);
+}
+
+// `figure` per item, for workloads that count items (Workload::item_unit).
+std::optional<double> per_item(const CaseResult& c, std::uint64_t Allocations::*figure) {
+  if (!c.allocations || c.input_items == 0) return std::nullopt;
+  return static_cast<double>((*c.allocations).*figure) / static_cast<double>(c.input_items);
 }
 
 // Constant-initialised (no constructor runs), so code running before main,
@@ -47,14 +67,22 @@ constexpr Metric kMetrics[] = {
      "The case process's whole peak resident set size (VmHWM), start-up and input included: the figure "
      "/usr/bin/time -v reports. Shown beside peak RSS Δ on hover.",
      [](const CaseResult& c) { return field_of(c.memory, &MemoryStats::peak_rss_bytes); }},
+    {MetricId::peak_rss_delta_per_input_byte, "memory.peak_rss_delta_per_input_byte", "peak RSS Δ per input byte",
+     U::ratio, D::lower_is_better, K::rss, true, kTable | kMarkdown,
+     "Peak RSS Δ divided by the input's size: the memory amplification. About 100% for a strategy that holds "
+     "its whole input (hash/full_read), about 0% for one that streams it through a fixed buffer (hash/stream).",
+     [](const CaseResult& c) -> std::optional<double> {
+       if (!c.memory || c.input_bytes == 0) return std::nullopt;
+       return static_cast<double>(c.memory->peak_rss_delta_bytes) / static_cast<double>(c.input_bytes);
+     }},
     {MetricId::allocations, "allocations.count", "allocations", U::count, D::lower_is_better, K::exact, true,
      kTable | kTerminal | kMarkdown | kVersus | kHeadline | kOverview,
      "Every malloc, calloc, realloc, aligned allocation and operator new between the strategy's start and end, "
      "each request counted once. Exact and deterministic: the same binary on the same data gives the same count.",
-     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::count); }},
+     [](const CaseResult& c) { return per_call(c, &Allocations::count); }},
     {MetricId::allocated_bytes, "allocations.bytes", "allocated", U::bytes, D::lower_is_better, K::exact, true,
      kTable | kTerminal | kMarkdown | kOverview, "The sum of the sizes those allocations requested.",
-     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::bytes); }},
+     [](const CaseResult& c) { return per_call(c, &Allocations::bytes); }},
     {MetricId::peak_live, "allocations.peak_live_bytes", "peak live", U::bytes, D::lower_is_better, K::exact, true,
      kTable | kTerminal | kMarkdown | kHeadline | kOverview | kFitted,
      "The high-water mark of requested-and-not-yet-freed bytes during the strategy.",
@@ -63,10 +91,33 @@ constexpr Metric kMetrics[] = {
      kTable | kTerminal | kMarkdown,
      "Allocations freed with no other allocation in between (heaptrack's definition): churn that a reused buffer "
      "would avoid.",
-     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::temporary); }},
+     [](const CaseResult& c) { return per_call(c, &Allocations::temporary); }},
     {MetricId::leaked, "allocations.leaked_bytes", "leaked", U::bytes, D::lower_is_better, K::exact, true,
      kTable | kTerminal, "Bytes the strategy allocated and had not freed when it ended.",
-     [](const CaseResult& c) { return field_of(c.allocations, &Allocations::leaked_bytes); }},
+     [](const CaseResult& c) { return per_call(c, &Allocations::leaked_bytes); }},
+    // Google Benchmark cases (run --gbench): the last window's totals over its iterations.
+    {MetricId::allocations_per_iteration, "allocations.per_iteration.count", "allocations/iter", U::count,
+     D::lower_is_better, K::exact, true, kTable | kTerminal | kMarkdown | kVersus | kHeadline | kOverview,
+     "A Google Benchmark case's allocations per iteration of its timed loop: the allocations between the loop's "
+     "start and end in the batch Google Benchmark reports, divided by that batch's iterations.",
+     [](const CaseResult& c) { return per_iteration(c, &Allocations::count); }},
+    {MetricId::bytes_per_iteration, "allocations.per_iteration.bytes", "allocated/iter", U::bytes,
+     D::lower_is_better, K::exact, true, kTable | kTerminal | kMarkdown | kOverview,
+     "The bytes those allocations requested, per iteration of the timed loop.",
+     [](const CaseResult& c) { return per_iteration(c, &Allocations::bytes); }},
+    {MetricId::temporary_per_iteration, "allocations.per_iteration.temporary", "temporary/iter", U::count,
+     D::lower_is_better, K::exact, true, kTable | kTerminal | kMarkdown,
+     "Temporary allocations (freed with no other allocation in between) per iteration of the timed loop.",
+     [](const CaseResult& c) { return per_iteration(c, &Allocations::temporary); }},
+    {MetricId::allocations_per_item, "allocations.count_per_item", "allocations per item", U::count,
+     D::lower_is_better, K::exact, true, kTable | kMarkdown,
+     "Allocations divided by the items the strategy processed (words, rows, identifiers), for workloads that "
+     "count items: 1.00 is one block per item.",
+     [](const CaseResult& c) { return per_item(c, &Allocations::count); }},
+    {MetricId::allocated_bytes_per_item, "allocations.bytes_per_item", "allocated per item", U::bytes,
+     D::lower_is_better, K::exact, true, kTable | kMarkdown,
+     "Bytes allocated divided by the items the strategy processed, for workloads that count items.",
+     [](const CaseResult& c) { return per_item(c, &Allocations::bytes); }},
     {MetricId::median_time, "time.median_real_ns", "median time", U::nanoseconds, D::lower_is_better, K::time, true,
      kTable | kHeadline | kOverview,
      "The median over the repetitions of the real time per iteration (Google Benchmark), from runs separate "
@@ -152,8 +203,33 @@ std::vector<const Metric*> compared_metrics() {
 }
 
 std::string unavailable_reason(const Metric& m, const CaseResult& c) {
+  if (m.kind == K::rss && !c.memory) return c.memory_unavailable;
   if (c.allocations || c.allocations_unavailable.empty()) return "";
   return std::string_view(m.name).starts_with("allocations.") ? c.allocations_unavailable : "";
+}
+
+bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases) {
+  auto per_iteration_case = [](const CaseResult* c) {
+    return !c->gbench.is_null() || (c->allocations && c->allocations->iterations > 0);
+  };
+  switch (m.id) {
+    case MetricId::allocations_per_iteration:
+    case MetricId::bytes_per_iteration:
+    case MetricId::temporary_per_iteration:
+      return std::any_of(cases.begin(), cases.end(), per_iteration_case);
+    case MetricId::allocations:
+    case MetricId::allocated_bytes:
+    case MetricId::temporary:
+    case MetricId::leaked:
+      return !std::all_of(cases.begin(), cases.end(), per_iteration_case);
+    default:
+      return true;
+  }
+}
+
+bool is_derived(const Metric& m) {
+  return m.id == MetricId::peak_rss_delta_per_input_byte || m.id == MetricId::allocations_per_item ||
+         m.id == MetricId::allocated_bytes_per_item;
 }
 
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {

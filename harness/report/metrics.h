@@ -36,8 +36,10 @@ enum Show : unsigned {
 // One per metric, in catalogue (display) order; code that needs one
 // particular metric names it by id rather than by its name string.
 enum class MetricId {
-  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss,
+  peak_rss_delta, peak_anon_delta, peak_file_delta, peak_rss, peak_rss_delta_per_input_byte,
   allocations, allocated_bytes, peak_live, temporary, leaked,
+  allocations_per_iteration, bytes_per_iteration, temporary_per_iteration,
+  allocations_per_item, allocated_bytes_per_item,
   median_time, time_cv, bytes_per_second, items_per_second,
   instructions, estimated_cycles, d1_misses, ll_misses,
 };
@@ -71,7 +73,16 @@ std::vector<const Metric*> compared_metrics();
 // columns follow it.
 std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
 // Why `m` has no value for `c` when it is an allocation figure that could not
-// be counted (a command with its own allocator, statically linked); "" else.
+// be counted (a command with its own allocator, statically linked) or a
+// memory figure that could not be measured (a Google Benchmark loop the
+// preloaded library could not see); "" else.
 std::string unavailable_reason(const Metric& m, const CaseResult& c);
+// Whether `m` is a column of a table of these cases: the per-iteration
+// allocation figures belong to Google Benchmark cases, the totals of one
+// call to every other case (docs/gbench.md); every other metric always.
+bool applies_to(const Metric& m, const std::vector<const CaseResult*>& cases);
+// Figures derived from others of the catalogue (per item, per input byte):
+// compare shows them but gates the figure they come from (README, "compare").
+bool is_derived(const Metric& m);
 
 }  // namespace membench::report

@@ -110,6 +110,10 @@ struct Allocations {
   std::uint64_t temporary = 0;
   std::uint64_t leaked_bytes = 0;
   std::uint64_t leaked_count = 0;
+  // A Google Benchmark case: the iterations of the window these totals come
+  // from, which the per-iteration figures divide by (docs/gbench.md); 0: the
+  // totals are one strategy call's.
+  std::uint64_t iterations = 0;
   std::optional<AllocationSites> sites = {};  // when the counting run recorded them
 };
 
@@ -129,6 +133,34 @@ struct Timeline {
   std::vector<std::uint64_t> rss_bytes;
   std::vector<std::uint64_t> anon_bytes;
   std::vector<std::uint64_t> file_bytes;
+};
+
+// One budget (docs/budgets.md) as judged on one case.
+struct BudgetCheck {
+  std::string metric;  // the catalogue's name (report/metrics.h)
+  std::string op;      // "<=" or ">="
+  double limit = 0;
+  std::optional<double> value;  // none: the case lacks the figure, so it was not judged
+  std::string source;           // "FILE:LINE", or "registration" for one declared with the strategy
+  bool over = false;
+};
+
+// One allocation site that leaked, as the leak budget saw it.
+struct LeakEntry {
+  std::string site;  // "function (file:line)" of where it allocates
+  std::uint64_t bytes = 0;
+  std::string suppressed_by;  // "leak:RULE (FILE:LINE)", "" when it counts against the budget
+};
+
+// The budgets that applied to a case, and its leaks, suppressed ones listed.
+struct BudgetOutcome {
+  std::vector<BudgetCheck> checks;
+  std::vector<LeakEntry> leaks;
+  bool over() const {
+    for (const BudgetCheck& c : checks)
+      if (c.over) return true;
+    return false;
+  }
 };
 
 struct CaseResult {
@@ -158,6 +190,14 @@ struct CaseResult {
   // Why `allocations` is absent although counting ran (a statically linked
   // command, an allocator of its own); empty otherwise.
   std::string allocations_unavailable;
+  // A Google Benchmark case (run --gbench): its executable, benchmark and the
+  // window's own figures (docs/report-format.md, "gbench"); null otherwise.
+  nlohmann::json gbench;
+  // Why `memory` is absent although the memory run ran (a Google Benchmark
+  // case whose loop the preloaded library could not see); empty otherwise.
+  std::string memory_unavailable;
+  // Set when the run (or compare, ab) judged budgets: run --budgets.
+  std::optional<BudgetOutcome> budget;
   // Fields this version does not know, kept so that rewriting a report
   // (merge) loses nothing a newer runner added.
   nlohmann::json unknown = nlohmann::json::object();

@@ -23,6 +23,7 @@ struct SideRun {
 // Runs `membench run ARGS` of one build; its report, or AbError.
 report::Report run_report(const SideRun& side, std::vector<std::string> args, const std::string& out) {
   std::vector<std::string> argv{side.build->executable, "run"};
+  argv.insert(argv.end(), side.build->run_args.begin(), side.build->run_args.end());
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--out", out});
   std::error_code ec;
@@ -48,8 +49,10 @@ report::CaseResult* find_case(report::Report& r, const std::string& id) {
   return nullptr;
 }
 
-// The --dataset argument that selects this case's dataset again.
+// The --dataset argument that selects this case's dataset again; "" for a
+// Google Benchmark case, which has none.
 std::string dataset_argument(const report::Report& r, const report::CaseResult& c) {
+  if (!c.gbench.is_null()) return "";
   const nlohmann::json& d = r.context.value("datasets", nlohmann::json::object());
   if (d.contains(c.dataset) && d[c.dataset].value("user_file", false)) return d[c.dataset].value("path", c.dataset);
   return c.dataset;
@@ -77,8 +80,8 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   std::string exact = regex_escape(id);
   exact.insert(exact.begin(), '^');
   exact.push_back('$');
-  std::vector<std::string> args{"--filter", exact, "--dataset",
-                                dataset_argument(result.base, *cases[0]), "--allocator", cases[0]->allocator};
+  std::vector<std::string> args{"--filter", exact, "--allocator", cases[0]->allocator};
+  if (std::string d = dataset_argument(result.base, *cases[0]); !d.empty()) args.insert(args.end(), {"--dataset", d});
   args.insert(args.end(), o.measurement.begin(), o.measurement.end());
   // Each timed process also makes a memory run: peak RSS, like time, is then
   // judged on interleaved pairs rather than on one run per build.
@@ -132,6 +135,8 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       cases[s]->error = failure[s] + " (in a timed run of ab)";
     } else if (!samples[s].empty()) {
       attach_time(*cases[s], std::move(samples[s]), warmup, cpu_clock[s]);
+      // No dataset, no rate of membench's making (docs/gbench.md).
+      if (!cases[s]->gbench.is_null()) cases[s]->throughput.reset();
     }
   }
   if (failure[0].empty() && failure[1].empty()) {

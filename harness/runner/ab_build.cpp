@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "runner/child_process.h"
 #include "util/shell.h"
 
 namespace membench::runner {
@@ -59,6 +60,17 @@ std::string build_revision(const std::string& spec, const std::string& commit, c
 }
 
 }  // namespace
+
+AbBuild gbench_build(const std::string& path, const std::string& workload, const std::vector<std::string>& gbench_args) {
+  if (!is_executable_file(path))
+    throw AbError("--gbench " + path + ": " + (fs::exists(path) ? "not an executable file" : "no such file"));
+  AbBuild b;
+  b.spec = path;
+  b.executable = self_executable();
+  b.run_args = {"--gbench", fs::absolute(path).lexically_normal().string(), "--workload", workload};
+  for (const std::string& a : gbench_args) b.run_args.push_back("--gbench-arg=" + a);
+  return b;
+}
 
 AbBuild resolve_build(const std::string& spec, const std::string& cache_dir,
                       const std::function<void(const std::string&)>& log) {

@@ -220,6 +220,8 @@ bool time_phase(CaseResult& r, const CommandCase& k, const std::vector<std::stri
   return true;
 }
 
+}  // namespace
+
 std::string recording_base(const RunOptions& o, const std::string& id) {
   std::string safe;
   for (char ch : id) safe += ch == '/' ? '.' : ch;
@@ -240,6 +242,8 @@ std::string heaptrack_record(const std::vector<std::string>& command, const std:
   throw std::runtime_error("heaptrack " + command.front() + " did not finish (exit " + std::to_string(out.exit_code) +
                            "): " + out.stderr_tail.substr(0, 200));
 }
+
+namespace {
 
 // heaptrack CMD: its whole process. heaptrack's preloaded library brings
 // libstdc++, whose start-up allocation it counts in a program that does not

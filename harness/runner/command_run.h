@@ -55,4 +55,11 @@ CommandRun run_command(const CommandCase& k, const std::vector<std::string>& env
 // returns whether it did.
 bool judge_run(report::CaseResult& r, const CommandRun& run, const char* phase, const RunOptions& o);
 
+// Where a case's heaptrack recording goes: beside the report, named after the id.
+std::string recording_base(const RunOptions& o, const std::string& id);
+
+// heaptrack PROGRAM ARGS...; the recording's path, or throws with why not.
+std::string heaptrack_record(const std::vector<std::string>& command, const std::string& stdin_path,
+                             const std::string& base, const std::vector<std::string>& env, double timeout);
+
 }  // namespace membench::runner

@@ -14,6 +14,7 @@
 
 #include "runner/child_process.h"
 #include "runner/command_case.h"
+#include "runner/gbench.h"
 #include "runner/runner.h"
 #include "util/args.h"
 #include "util/command_words.h"
@@ -191,6 +192,8 @@ std::string count_library() { return find_helper("libmembench_count.so"); }
 
 const Workload* workload_named(const RunOptions& o, const std::string& name) {
   if (o.commands && name == o.commands->workload_name) return &o.commands->workload;
+  for (const auto& suite : o.gbench)
+    if (name == suite->set.workload_name) return &suite->set.workload;
   return find_workload(name);
 }
 

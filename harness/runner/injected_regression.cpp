@@ -3,8 +3,9 @@
 #include <sys/mman.h>
 
 #include <chrono>
-#include <ctime>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <new>
 
 #include <benchmark/benchmark.h>
@@ -70,9 +71,38 @@ void extra_instructions(std::uint64_t input_bytes, int loops_per_kib) {
   for (std::uint64_t i = 0; i < turns; ++i) benchmark::ClobberMemory();
 }
 
+// MEMBENCH_INJECT_RSS_PER_INPUT_BYTE=F (the one injection read at run time,
+// so that a test can make any strategy's memory grow with its input without
+// a second build): F resident bytes per input byte, held like the compile-time
+// RSS injection. Read once; 0 when unset or not a number.
+double rss_per_input_byte() {
+  static const double factor = [] {
+    const char* text = std::getenv("MEMBENCH_INJECT_RSS_PER_INPUT_BYTE");
+    if (!text || !*text) return 0.0;
+    char* end = nullptr;
+    const double f = std::strtod(text, &end);
+    return *end == '\0' && f > 0 && f <= 64 ? f : 0.0;
+  }();
+  return factor;
+}
+
+std::uint64_t run_with_built_in_injections(const Strategy& strategy, const Input& input, const Params& params,
+                                           OutputSink& sink);
+
 }  // namespace
 
 std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const Params& params, OutputSink& sink) {
+  if (const double factor = rss_per_input_byte(); factor > 0) {
+    const ResidentPages held(static_cast<std::size_t>(factor * static_cast<double>(input.size)));
+    return run_with_built_in_injections(strategy, input, params, sink);
+  }
+  return run_with_built_in_injections(strategy, input, params, sink);
+}
+
+namespace {
+
+std::uint64_t run_with_built_in_injections(const Strategy& strategy, const Input& input, const Params& params,
+                                           OutputSink& sink) {
   if constexpr (MEMBENCH_INJECT_TIME_PERCENT == 0 && MEMBENCH_INJECT_ALLOCATIONS == 0 &&
                 MEMBENCH_INJECT_RSS_KIB == 0 && MEMBENCH_INJECT_LOOPS_PER_KIB == 0) {
     return strategy.run(input, params, sink);
@@ -92,6 +122,8 @@ std::uint64_t run_strategy(const Strategy& strategy, const Input& input, const P
   }
 }
 
+}  // namespace
+
 std::string injected_regression() {
   std::string what;
   auto add = [&](const std::string& part) { what += (what.empty() ? "" : ", ") + part; };
@@ -100,6 +132,11 @@ std::string injected_regression() {
   if (MEMBENCH_INJECT_RSS_KIB > 0) add("peak RSS +" + std::to_string(MEMBENCH_INJECT_RSS_KIB) + " KiB");
   if (MEMBENCH_INJECT_LOOPS_PER_KIB > 0)
     add("instructions +" + std::to_string(MEMBENCH_INJECT_LOOPS_PER_KIB) + " loop turns per KiB of input");
+  if (const double factor = rss_per_input_byte(); factor > 0) {
+    char text[96];
+    std::snprintf(text, sizeof text, "peak RSS +%g bytes per input byte (MEMBENCH_INJECT_RSS_PER_INPUT_BYTE)", factor);
+    add(text);
+  }
   return what;
 }
 

@@ -2,7 +2,9 @@
 // build adds nothing; a build configured with MEMBENCH_INJECT_* (CMake
 // options, used by `make gate-accuracy`) adds a known regression to every
 // strategy, so the gate's detection rate is measured on real rebuilt binaries
-// instead of on hand-patched sources.
+// instead of on hand-patched sources. One injection is read at run time
+// instead: MEMBENCH_INJECT_RSS_PER_INPUT_BYTE, memory that grows with the input
+// (the test that the shipped budgets fail such a build; docs/budgets.md).
 #pragma once
 
 #include <cstdint>

@@ -18,6 +18,7 @@
 #include "datasets/dataset.h"
 #include "runner/allocators.h"
 #include "runner/command_case.h"
+#include "runner/gbench.h"
 #include "util/args.h"
 
 namespace membench::runner {
@@ -116,12 +117,18 @@ struct Candidate {
   const Workload* workload;
   const Strategy* strategy;
   const CommandDef* command;
+  const GbenchSuite* gbench = nullptr;
 };
 
 std::vector<Candidate> candidates(const RunOptions& o) {
   std::vector<Candidate> out;
   if (o.commands) {
     for (const CommandDef& d : o.commands->commands) out.push_back({&o.commands->workload, &d.strategy, &d});
+    return out;
+  }
+  if (!o.gbench.empty()) {
+    for (const auto& suite : o.gbench)
+      for (const CommandDef& d : suite->set.commands) out.push_back({&suite->set.workload, &d.strategy, &d, suite.get()});
     return out;
   }
   for (const Workload& w : workload_registry()) {
@@ -152,13 +159,14 @@ std::vector<PlannedCase> plan_cases(const RunOptions& o) {
   std::vector<PlannedCase> cases;
   for (const Candidate& k : candidates(o)) {
     std::vector<ChosenDataset> sets = explicit_sets;
-    if (sets.empty())
+    if (k.gbench) sets = {{kNoDataset, "", nullptr}};  // a benchmark makes its own input
+    else if (sets.empty())
       for (const datasets::DatasetDef& d : datasets::dataset_registry())
         if (std::string_view(d.kind) == k.workload->dataset_kind && selected_by_default(d, o))
           sets.push_back({d.name, "", &d});
     for (const ChosenDataset& ds : sets)
       for (const std::string& alloc : o.allocators) {
-        PlannedCase c{k.workload, k.strategy, ds.name, ds.path, alloc, ds.def == nullptr, k.command};
+        PlannedCase c{k.workload, k.strategy, ds.name, ds.path, alloc, ds.def == nullptr && !k.gbench, k.command, k.gbench};
         if (o.filter.empty() || std::regex_search(c.id(), filter)) cases.push_back(std::move(c));
       }
   }
@@ -172,7 +180,7 @@ void materialise_datasets(std::vector<PlannedCase>& cases,
                           const std::function<void(const std::string&)>& on_generate) {
   std::map<std::string, std::string> done;
   for (PlannedCase& c : cases) {
-    if (c.user_file) continue;
+    if (c.user_file || c.gbench) continue;
     auto it = done.find(c.dataset);
     if (it == done.end()) {
       const auto* def = datasets::find_dataset(c.dataset);

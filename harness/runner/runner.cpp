@@ -15,6 +15,8 @@
 #include "runner/child_process.h"
 #include "runner/command_case.h"
 #include "runner/context.h"
+#include "runner/gbench.h"
+#include "runner/heaptrack.h"
 #include "runner/heaptrack_run.h"
 #include "runner/injected_regression.h"
 #include "runner/phases.h"
@@ -174,6 +176,9 @@ nlohmann::json workload_context(const std::vector<CaseResult>& results, const Ru
                           {"reference_strategy", w->reference_strategy},
                           {"item_unit", w->item_unit}};
   if (o.commands) add_command_context(info, *o.commands);
+  for (const auto& suite : o.gbench)
+    if (info.contains(suite->set.workload_name))
+      info[suite->set.workload_name].update({{"gbench_executable", suite->executable}, {"gbench_args", suite->args}});
   return info;
 }
 
@@ -188,16 +193,18 @@ report::Report run_cases(const std::vector<PlannedCase>& cases, const RunOptions
   HeaptrackCalibrations calibrations;
   std::map<std::string, std::pair<std::string, FileState>> dataset_state;  // name -> (path, state at start)
   for (const PlannedCase& c : cases)
-    if (!dataset_state.count(c.dataset)) dataset_state[c.dataset] = {c.dataset_path, file_state(c.dataset_path)};
+    if (!c.gbench && !dataset_state.count(c.dataset)) dataset_state[c.dataset] = {c.dataset_path, file_state(c.dataset_path)};
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const PlannedCase& c = cases[i];
     // A signal that came between two cases stops the run before the next.
     if (int sig = pending_interrupt()) throw Interrupted{sig};
     if (progress.starting) progress.starting(i, cases.size(), c);
-    CaseResult r = c.command ? run_command_case(c, options) : run_one(c, options, exe, calibrations);
+    CaseResult r = c.gbench    ? run_gbench_case(c, options)
+                   : c.command ? run_command_case(c, options)
+                               : run_one(c, options, exe, calibrations);
     if (r.allocator != "glibc" && r.allocator_stats.contains("version"))
       rep.context["allocators"][r.allocator]["version"] = r.allocator_stats["version"];
-    if (!dataset_info.contains(c.dataset)) dataset_info[c.dataset] = dataset_entry(c, r.input_bytes);
+    if (!c.gbench && !dataset_info.contains(c.dataset)) dataset_info[c.dataset] = dataset_entry(c, r.input_bytes);
     if (progress.finished) progress.finished(i, cases.size(), r);
     rep.results.push_back(std::move(r));
   }

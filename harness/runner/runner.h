@@ -17,6 +17,7 @@ namespace membench::runner {
 
 struct CommandSet;  // runner/command_case.h
 struct CommandDef;
+struct GbenchSuite;  // runner/gbench.h
 
 // Chosen with `make gate-accuracy` (docs/time-gate.md).
 inline constexpr int kDefaultProcesses = 5;
@@ -50,6 +51,8 @@ struct RunOptions {
   std::vector<std::string> command_line;
   // run --command: these commands are the only cases' strategies.
   std::shared_ptr<const CommandSet> commands;
+  // run --gbench: each executable's benchmarks are the only cases (docs/gbench.md).
+  std::vector<std::shared_ptr<const GbenchSuite>> gbench;
 };
 
 struct PlannedCase {
@@ -59,7 +62,8 @@ struct PlannedCase {
   std::string dataset_path;  // filled by materialise_datasets() (plan.h)
   std::string allocator;
   bool user_file = false;
-  const CommandDef* command = nullptr;  // a command case
+  const CommandDef* command = nullptr;  // a command case, or a Google Benchmark case's run of its executable
+  const GbenchSuite* gbench = nullptr;  // a Google Benchmark case
   std::string id() const;
 };
 

@@ -47,9 +47,11 @@ bool ends_with(const std::string& s, const char* tail) {
 }
 
 // The case child around the strategy (run_strategy calls it as a tail call,
-// so the frame above the strategy's is the count phase's).
+// so the frame above the strategy's is the count phase's), or Google
+// Benchmark's runner around a benchmark function (docs/gbench.md).
 bool is_harness(const SymbolFrame& f) {
-  return f.function.rfind("membench::runner::", 0) == 0 || ends_with(f.file, "runner/case_child.cpp") ||
+  return f.function.rfind("membench::runner::", 0) == 0 || f.function.rfind("benchmark::internal::", 0) == 0 ||
+         ends_with(f.file, "runner/case_child.cpp") ||
          ends_with(f.file, "runner/injected_regression.cpp");
 }
 

@@ -218,7 +218,9 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
   c.bytes += size;
   c.live += size;
   if (c.live > c.peak_live) c.peak_live = c.live;
-  if (c.pending) table_insert(c.pending, c.pending_size);
+  if (c.older) table_insert(c.older, c.older_size);
+  c.older = c.pending;
+  c.older_size = c.pending_size;
   c.pending = c.last_allocated = reinterpret_cast<std::uintptr_t>(p);
   c.pending_size = size;
 }
@@ -230,6 +232,9 @@ inline std::size_t slot_of(std::uintptr_t key) { return static_cast<std::size_t>
   if (key == c.pending) {
     size = c.pending_size;
     c.pending = 0;
+  } else if (key == c.older) {
+    size = c.older_size;
+    c.older = 0;
   } else if (!table_erase(key, size)) {
     return;  // allocated before the window: not ours to account for
   }

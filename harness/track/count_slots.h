@@ -31,9 +31,13 @@ struct LiveCounts {
   // blocks that die young die right away, and then never touch the table.
   std::uintptr_t pending = 0;
   std::uint64_t pending_size = 0;
+  // And the one before it: a container that grows frees its old block right
+  // after making the new one.
+  std::uintptr_t older = 0;
+  std::uint64_t older_size = 0;
   std::uint64_t overflow = 0;  // more live blocks than the size table holds
 
-  std::uint64_t live_blocks() const { return used + (pending ? 1 : 0); }
+  std::uint64_t live_blocks() const { return used + (pending ? 1 : 0) + (older ? 1 : 0); }
 };
 
 // How a slot's process image got it and how far it has come.

@@ -307,3 +307,21 @@ TEST(GbenchWindow, AgreesWithHeaptrackUnderTheBenchmarkFunction) {
     EXPECT_EQ(under_function, run.file.windows[0].count + c.before_loop) << c.name;
   }
 }
+
+// A program without a shared libbenchmark: the file says the loop cannot be
+// seen (the runner reports unavailable, never 0), and has no window.
+TEST(GbenchWindow, WithoutSharedLibbenchmarkTheFileSaysHookNone) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  std::string dir = test_dir("gbench_hook_none");
+  std::string windows = dir + "/windows.txt";
+  CommandResult r = run_shell("LD_PRELOAD=" + shell_quote(MEMBENCH_COUNT_LIBRARY) + " MEMBENCH_GBENCH_FILE=" +
+                              shell_quote(windows) + " /bin/true");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  gb::WindowFile file;
+  std::string error;
+  ASSERT_TRUE(gb::parse_window_file(read_text(windows), file, error)) << error;
+  EXPECT_TRUE(file.hook_seen);
+  EXPECT_FALSE(file.hooked);
+  EXPECT_NE(file.hook_reason.find("libbenchmark"), std::string::npos) << file.hook_reason;
+  EXPECT_TRUE(file.windows.empty());
+}

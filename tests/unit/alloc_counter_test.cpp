@@ -185,3 +185,27 @@ TEST_F(Counter, MultithreadedBurst) {
 TEST_F(Counter, UnderlyingAllocatorIsGlibcHere) {
   EXPECT_STREQ(membench::track::underlying_allocator(), "glibc");
 }
+
+// The two newest blocks stay out of the size table until two more are made
+// (alloc_interpose.cpp): frees of either, in any order, and blocks still
+// held there at the end count exactly.
+TEST_F(Counter, TheTwoNewestBlocksAreCountedLikeTheRest) {
+  ASSERT_TRUE(start_counting());
+  char* a = static_cast<char*>(keep(std::malloc(10)));
+  char* b = static_cast<char*>(keep(std::malloc(20)));
+  std::free(a);  // the one before the newest
+  char* c = static_cast<char*>(keep(std::malloc(30)));
+  char* d = static_cast<char*>(keep(std::malloc(40)));  // b goes to the table
+  std::free(c);                                         // the one before the newest again
+  std::free(b);                                         // from the table
+  char* e = static_cast<char*>(keep(std::malloc(50)));  // d and e: the two newest, both live at the end
+  AllocationTotals t = stop_counting();
+  EXPECT_EQ(t.count, 5u);
+  EXPECT_EQ(t.bytes, 150u);
+  EXPECT_EQ(t.peak_live_bytes, 90u);  // b, c and d live together
+  EXPECT_EQ(t.leaked_bytes, 90u);     // d and e
+  EXPECT_EQ(t.leaked_count, 2u);
+  EXPECT_EQ(t.temporary, 0u);
+  std::free(d);
+  std::free(e);
+}

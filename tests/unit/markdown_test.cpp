@@ -65,7 +65,7 @@ TEST(MarkdownResults, ReferenceLeadsAndOthersAreComparedWithIt) {
   std::string t = section(membench::render::results_markdown(make_report()), "### tokenize · text-16MiB");
   ASSERT_FALSE(t.empty());
   EXPECT_NE(t.find("Reference strategy: `std_string`."), std::string::npos) << t;
-  auto reference_row = t.find("| `std_string` | 8.00 MiB | 83,005 |");
+  auto reference_row = t.find("| `std_string` | 8.00 MiB | 50.0% | 83,005 |");
   ASSERT_NE(reference_row, std::string::npos) << t;
   EXPECT_LT(reference_row, t.find("| `arena` |"));  // the reference leads its group
   EXPECT_NE(t.find("| (reference) | (reference) |"), std::string::npos) << t;
@@ -95,7 +95,7 @@ TEST(MarkdownResults, WithoutAReferenceThereAreNoComparisonColumns) {
   std::string t = section(membench::render::results_markdown(make_report()), "### fields · csv-1MiB");
   // fields' reference (vector) did not run on csv-1MiB here.
   EXPECT_EQ(t.find("vs reference"), std::string::npos) << t;
-  EXPECT_NE(t.find("| `small_vector` | 1.00 MiB | 0 |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| `small_vector` | 1.00 MiB | 100.0% | 0 |"), std::string::npos) << t;
   EXPECT_NE(t.find("rows \\| fields."), std::string::npos) << t;
 }
 
@@ -103,7 +103,7 @@ TEST(MarkdownResults, ReportWithoutCounterShowsDashes) {
   Report r = make_report();
   r.context["allocation_counter"] = false;
   std::string t = section(membench::render::results_markdown(r), "### tokenize · text-1MiB");
-  EXPECT_NE(t.find("| `std_string` | 1.00 MiB | - | - | - | - | 1.50 GB/s |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| `std_string` | 1.00 MiB | 100.0% | - | - | - | - | 1.50 GB/s |"), std::string::npos) << t;
 }
 
 TEST(MarkdownResults, EmptyReport) { EXPECT_EQ(membench::render::results_markdown(Report{}), "No results.\n"); }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 #include <string>
 
@@ -26,6 +28,8 @@ CaseResult distinct_case() {
   c.dataset = "d";
   c.allocator = "glibc";
   c.id = rp::case_id(c.workload, c.strategy, c.dataset, c.allocator);
+  c.input_bytes = 4024;
+  c.input_items = 4;
   c.time.emplace();
   c.time->repetitions = 3;
   c.time->real_ns = {1, 2, 3};
@@ -71,13 +75,19 @@ TEST(MetricCatalogue, NamesAndIdsAreUniqueAndFound) {
 TEST(MetricCatalogue, EachMetricReadsWhereTheReportJsonHasIt) {
   Report report;
   report.results.push_back(distinct_case());
-  nlohmann::json j = rp::to_json(report)["results"][0];
+  // The same case as a Google Benchmark window: the per-iteration figures in
+  // place of the totals (docs/gbench.md).
+  report.results.push_back(distinct_case());
+  report.results[1].allocations->iterations = 7;
+  const nlohmann::json both = rp::to_json(report)["results"];
   int found = 0;
   for (const Metric& m : rp::metrics()) {
-    std::optional<double> v = m.value(report.results[0]);
+    std::size_t which = m.value(report.results[0]).has_value() ? 0 : 1;
+    std::optional<double> v = m.value(report.results[which]);
     ASSERT_TRUE(v.has_value()) << m.name;
+    const nlohmann::json& j = both[which];
     std::string path = std::string("/").append(m.name);
-    path[path.find('.')] = '/';
+    std::replace(path.begin(), path.end(), '.', '/');
     nlohmann::json::json_pointer p(path);
     if (!j.contains(p)) continue;  // derived: peak minus baseline
     ++found;
@@ -86,6 +96,21 @@ TEST(MetricCatalogue, EachMetricReadsWhereTheReportJsonHasIt) {
   EXPECT_GE(found, 10);
   EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_anon_delta).value(report.results[0]), 100);
   EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_file_delta).value(report.results[0]), 200);
+  // Per item and per input byte.
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::allocations_per_item).value(report.results[0]), 1009.0 / 4);
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::allocated_bytes_per_item).value(report.results[0]), 1010.0 / 4);
+  EXPECT_DOUBLE_EQ(*rp::metric(MetricId::peak_rss_delta_per_input_byte).value(report.results[0]), 1006.0 / 4024);
+}
+
+TEST(MetricCatalogue, PerItemFiguresNeedItemsAndPerByteFiguresNeedInput) {
+  CaseResult c = distinct_case();
+  c.input_items = 0;  // a workload that counts no items (hash)
+  c.input_bytes = 0;
+  for (MetricId id : {MetricId::allocations_per_item, MetricId::allocated_bytes_per_item,
+                      MetricId::peak_rss_delta_per_input_byte}) {
+    EXPECT_FALSE(rp::metric(id).value(c).has_value()) << rp::metric(id).name;
+    EXPECT_TRUE(rp::is_derived(rp::metric(id)));
+  }
 }
 
 TEST(MetricCatalogue, AMissingSectionIsNoValue) {

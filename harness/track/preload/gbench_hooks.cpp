@@ -31,6 +31,7 @@ namespace {
 
 namespace mt = membench::track;
 namespace gb = membench::track::gbench;
+namespace gp = membench::track::gbench_preload;
 
 using StateFn = void (*)(void*);
 
@@ -46,9 +47,30 @@ struct StateHead {
   std::int64_t max_iterations;
 };
 
+// libbenchmark's own definitions, found on first use: a lookup that fails
+// allocates (the error message), and a program without libbenchmark must
+// not see allocations of the counter's own.
+class RealFunction {
+ public:
+  constexpr explicit RealFunction(const char* symbol) : symbol_(symbol) {}
+  StateFn get() {
+    StateFn f = fn_.load(std::memory_order_acquire);
+    if (!f) {
+      f = reinterpret_cast<StateFn>(dlsym(RTLD_NEXT, symbol_));
+      fn_.store(f, std::memory_order_release);
+    }
+    return f;
+  }
+  void operator()(void* state) { get()(state); }
+
+ private:
+  const char* symbol_;
+  std::atomic<StateFn> fn_{nullptr};
+};
+
 struct Hooks {
-  StateFn start = nullptr;
-  StateFn finish = nullptr;
+  RealFunction start{kStartSymbol};
+  RealFunction finish{kFinishSymbol};
   bool windows = false;  // MEMBENCH_GBENCH_FILE is set
   // Google Benchmark's MemoryManager run is under way (gbench_memory_manager.cpp):
   // its loop's windows are counted, summed, and handed to the manager.
@@ -58,7 +80,8 @@ struct Hooks {
   char sites_path[4096] = {};
 };
 
-Hooks hooks;
+// constinit: set before the constructors below run, never re-initialised after.
+constinit Hooks hooks;
 
 // The windows of the loop's threads open together (the first thread to
 // enter opens it) and close together (the last to leave).
@@ -140,14 +163,12 @@ void close_window(const mt::AllocationTotals& t) {
 // Before the MemoryManager's registration (gbench_memory_manager.cpp), which
 // asks whether the loop can be hooked.
 __attribute__((constructor(200))) void load_gbench_hooks() {
-  hooks.start = reinterpret_cast<StateFn>(dlsym(RTLD_NEXT, kStartSymbol));
-  hooks.finish = reinterpret_cast<StateFn>(dlsym(RTLD_NEXT, kFinishSymbol));
   const char* path = getenv(gb::kWindowFileEnv);
   if (!path || !*path) return;
   snprintf(hooks.window_path, sizeof hooks.window_path, "%s", path);
   if (const char* sites = getenv(gb::kSitesFileEnv)) snprintf(hooks.sites_path, sizeof hooks.sites_path, "%s", sites);
   if (const char* count = getenv(gb::kCountEnv)) hooks.count = !(count[0] == '0' && count[1] == '\0');
-  hooks.windows = hooks.start && hooks.finish;
+  hooks.windows = gp::can_hook();
   // The counter ran from the process's first request (count_preload.cpp);
   // here only the windows count.
   mt::stop_counting();
@@ -171,7 +192,7 @@ extern "C" __attribute__((visibility("default"))) void membench_gbench_finish(vo
 
 namespace membench::track::gbench_preload {
 
-bool can_hook() { return hooks.start && hooks.finish; }
+bool can_hook() { return hooks.start.get() && hooks.finish.get(); }
 
 void arm_manager_windows() {
   manager_totals = {};

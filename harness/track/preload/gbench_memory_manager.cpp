@@ -60,7 +60,7 @@ class LoopMemoryManager final : public MemoryManagerInterface {
   }
 };
 
-LoopMemoryManager manager;
+constinit LoopMemoryManager manager;
 
 using RegisterFn = void (*)(MemoryManagerInterface*);
 
