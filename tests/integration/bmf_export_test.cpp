@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <set>
 
 #include "process_helpers.h"
@@ -72,4 +73,35 @@ TEST(BmfExport, RunWritesTheBencherMetricFormatWithEveryCaseAndFigure) {
   EXPECT_NE(bmf_violation(json::parse(R"({"a": {"m": {"value": 3, "lower_value": 1}}})")), "");
 }
 
+// ab takes --budgets and --bmf as run does: HEAD's cases judged against the
+// limits (over budget: exit 1, with no regression between the two sides) and
+// HEAD's figures written in the Bencher Metric Format. Only allocation counts
+// and the export's shape are checked, never a time.
+TEST(BmfExport, AbJudgesHeadAgainstBudgetsAndExportsHeadsFigures) {
+  std::string dir = test_dir("bmf_ab");
+  std::string data = dir + "/data.txt";
+  {
+    std::ofstream out(data);
+    for (int i = 0; i < 20000; ++i) out << "word" << i % 97 << (i % 11 == 0 ? "\n" : " ");
+  }
+  std::string limits = dir + "/tight.budgets";
+  std::ofstream(limits) << "^hash/stream/ allocations.count >= 1000000000\n";
+  CommandResult r = run_membench({"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^hash/stream/", "--dataset",
+                                  data, "--pairs", "2", "--max-pairs", "2", "--min-time", "0.001", "--warmup", "0",
+                                  "--budgets", limits, "--bmf", dir + "/ab.bmf.json", "--out", dir + "/ab.json",
+                                  "--reports", dir + "/reports"});
+  json head = json::parse(read_text(dir + "/reports/head.json"));
+  ASSERT_EQ(head["results"].size(), 1u) << r.err;
+  json bmf = json::parse(read_text(dir + "/ab.bmf.json"));
+  EXPECT_EQ(bmf_violation(bmf), "");
+  const std::string id = head["results"][0]["id"];
+  ASSERT_TRUE(bmf.contains(id)) << bmf.dump();
+  EXPECT_EQ(bmf[id]["memory.peak_rss_delta_bytes"]["value"], head["results"][0]["memory"]["peak_rss_delta_bytes"]);
+  if (sanitizer_build()) return;  // no allocation count to judge there
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_EQ(json::parse(read_text(dir + "/ab.json"))["budgets"]["cases_over_budget"], 1) << r.out;
+  EXPECT_NE(r.out.find("over budget"), std::string::npos) << r.out;
+}
+
 }  // namespace
+
