@@ -26,10 +26,10 @@ struct AbOptions {
   // Given only to the memory and counting runs (--cachegrind: exact figures
   // need one run per build, not one per pair).
   std::vector<std::string> untimed_only;
-  int pairs = 8;           // timed processes per side and case
+  int pairs = 6;           // timed processes per side and case (the command line's default)
   // A case whose verdict more pairs could settle gets `pairs` more, while it
   // stays under max_pairs (docs/ab.md, "More pairs where they can settle a case").
-  int max_pairs = 16;
+  int max_pairs = 18;
   using Pairs = std::vector<std::pair<double, double>>;
   // One case's timed processes so far (see AbResult): the (base, head) pairs
   // and the same-build runs, of real time and of CPU time.
