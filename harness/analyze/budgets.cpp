@@ -279,17 +279,9 @@ int cases_over_budget(const report::Report& rep) {
   return over;
 }
 
-std::string budget_value_text(const std::string& metric, double value) {
-  const report::Metric* m = report::find_metric(metric);
-  if (m && m->unit != report::MetricUnit::count) return format_value(m->unit, value);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.6g", value);
-  return buf;
-}
-
 std::string describe_check(const BudgetCheck& check) {
   const report::Metric* m = report::find_metric(check.metric);
-  auto shown = [&](double v) { return budget_value_text(check.metric, v); };
+  auto shown = [&](double v) { return report::metric_value_text(check.metric, v); };
   const char* label = m ? m->label : check.metric.c_str();
   std::string relation = check.over ? (check.op == "<=" ? " > " : " < ") : (" " + check.op + " ");
   std::string value = check.value ? shown(*check.value) : "not measured";

@@ -70,8 +70,6 @@ bool suppression_matches(const std::string& pattern, const report::AllocationSit
 int judge_budgets(report::Report& rep, const BudgetRules& rules);
 int cases_over_budget(const report::Report& rep);
 
-// A figure or limit of `metric` for people; counts keep 6 digits (1.00001 per item).
-std::string budget_value_text(const std::string& metric, double value);
 // "allocations.leaked_bytes 1.00 MiB > 0 B (budgets/default.budgets:9)"
 std::string describe_check(const report::BudgetCheck& check);
 // "1.00 MiB at leak (strategies/selftest_faults.cpp:71)" plus the suppression, if any.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "analyze/budgets.h"
+#include "report/metrics.h"
 #include "render/html_page.h"
 
 namespace membench::render {
@@ -85,9 +86,9 @@ std::string budget_markdown(const report::Report& r) {
         for (const BudgetCheck& k : c.budget->checks) {
           if (!k.over) continue;
           const report::Metric* m = report::find_metric(k.metric);
-          const std::string value = k.value ? analyze::budget_value_text(k.metric, *k.value) : "not measured";
+          const std::string value = k.value ? report::metric_value_text(k.metric, *k.value) : "not measured";
           out << "| `" << cell(c.id) << "` | **over budget** | " << cell(m ? m->label : k.metric) << " | "
-              << cell(value) << " | " << cell(k.op + " " + analyze::budget_value_text(k.metric, k.limit)) << " | "
+              << cell(value) << " | " << cell(k.op + " " + report::metric_value_text(k.metric, k.limit)) << " | "
               << cell(k.source) << " |\n";
         }
     out << "\n";

@@ -1,8 +1,11 @@
 #include "report/metrics.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
+
+#include "util/format.h"
 
 namespace membench::report {
 namespace {
@@ -236,6 +239,14 @@ std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list) {
   std::stable_sort(list.begin(), list.end(),
                    [](const Metric* a, const Metric* b) { return judging_rank(a->kind) < judging_rank(b->kind); });
   return list;
+}
+
+std::string metric_value_text(std::string_view metric, double value) {
+  const Metric* m = find_metric(metric);
+  if (m && m->unit != MetricUnit::count) return format_value(m->unit, value);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.6g", value);
+  return buf;
 }
 
 }  // namespace membench::report

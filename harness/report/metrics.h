@@ -77,6 +77,9 @@ std::vector<const Metric*> in_judging_order(std::vector<const Metric*> list);
 // memory figure that could not be measured (a Google Benchmark loop the
 // preloaded library could not see); "" else.
 std::string unavailable_reason(const Metric& m, const CaseResult& c);
+// `value` of the metric named `metric` for people, in its unit (a budget's
+// limit and value); a count, or a name not in the catalogue, as a plain number.
+std::string metric_value_text(std::string_view metric, double value);
 // Whether `m` is a column of a table of these cases: the per-iteration
 // allocation figures belong to Google Benchmark cases, the totals of one
 // call to every other case (docs/gbench.md); every other metric always.
