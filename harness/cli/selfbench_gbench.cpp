@@ -5,22 +5,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "analyze/statistics.h"
 #include "runner/command_case.h"
+#include "util/format.h"
 #include "util/shell.h"
 
 namespace membench::cli {
 namespace {
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 // Google Benchmark's CPU time per iteration (ns) of the one benchmark that
 // `command` runs; 0 when it did not run.
@@ -55,11 +46,11 @@ std::vector<std::array<std::string, 4>> gbench_figures(const std::string& exe, c
     std::filesystem::remove(windows);
     with.push_back(reported_cpu_ns(counted));
   }
-  double off = median(plain), on = median(with);
+  double off = stats::median(plain), on = stats::median(with);
   if (off <= 0 || on <= 0) return rows;
   double ratio = on / off;
   rows.push_back({"Google Benchmark loop counted / not, BM_vector_push_back/1000 (its CPU time per iteration)",
-                  fmt("%.3fx", ratio) + fmt(" (%.0f ns", off) + fmt(" / %.0f ns)", on), "<= 1.10x",
+                  format_fixed(ratio, 3) + "x (" + format_fixed(off, 0) + " ns / " + format_fixed(on, 0) + " ns)", "<= 1.10x",
                   ratio <= 1.10 ? "MET" : "MISSED"});
   return rows;
 }
