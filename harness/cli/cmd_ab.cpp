@@ -163,8 +163,9 @@ runner::AbOptions ab_options(const ArgParser& p) {
     if (auto v = p.value(name)) o.selection.insert(o.selection.end(), {std::string("--") + name, *v});
   for (const std::string& d : p.values("dataset")) o.selection.insert(o.selection.end(), {"--dataset", d});
   if (p.has("quick")) o.selection.push_back("--quick");
-  for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit", "sample-interval"})
+  for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit"})
     if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
+  o.sample_interval = p.value("sample-interval").value_or("");
   // Each timed process gives one value to its pair; more repetitions in it
   // would only cost time (docs/ab.md, "The time verdict").
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
@@ -209,8 +210,9 @@ void print_ab_help(const ArgParser& p) {
               "system time) is judged the same way beside real time, each with its own floor: real\n"
               "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
               "and each time verdict says which decided (docs/time-gate.md).\n"
-              "Each timed process first makes a memory run: peak RSS is judged\n"
-              "on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon p < 0.05).\n"
+              "The first --pairs timed processes of each build first make a memory run: peak RSS\n"
+              "is judged on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon\n"
+              "p < 0.05); pairs added for time make none.\n"
               "Allocations are exact.\n"
               "With --gbench, BASE and HEAD are two builds of a Google Benchmark executable, each\n"
               "benchmark a case (docs/gbench.md).\n\n"

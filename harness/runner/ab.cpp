@@ -83,9 +83,19 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   std::vector<std::string> args{"--filter", exact, "--allocator", cases[0]->allocator};
   if (std::string d = dataset_argument(result.base, *cases[0]); !d.empty()) args.insert(args.end(), {"--dataset", d});
   args.insert(args.end(), o.measurement.begin(), o.measurement.end());
-  // Each timed process also makes a memory run: peak RSS, like time, is then
-  // judged on interleaved pairs rather than on one run per build.
-  args.insert(args.end(), {"--phases", "memory,time", "--processes", "1"});
+  args.insert(args.end(), {"--processes", "1"});
+  // The first --pairs timed processes also make a memory run: peak RSS, like
+  // time, is then judged on interleaved pairs rather than on one run per build.
+  // Pairs added to settle a time verdict time only (docs/ab.md).
+  std::vector<std::string> with_memory = args, time_only = args;
+  with_memory.insert(with_memory.end(), {"--phases", "memory,time"});
+  time_only.insert(time_only.end(), {"--phases", "time"});
+  // Only the final VmHWM of a strategy's memory run is paired, and sampling its
+  // RSS every millisecond slowed the run (docs/time-gate.md): once a second is
+  // the coarsest run takes. A command's peak needs its samples.
+  const bool strategy_case = cases[0]->command.is_null() && cases[0]->gbench.is_null();
+  if (strategy_case) with_memory.insert(with_memory.end(), {"--sample-interval", "1000"});
+  else if (!o.sample_interval.empty()) with_memory.insert(with_memory.end(), {"--sample-interval", o.sample_interval});
   std::vector<report::ProcessSamples> samples[2];
   double warmup = 0;
   std::string failure[2], cpu_clock[2];
@@ -98,7 +108,8 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
     // base, head, head, base, ...: a steady drift weighs on both sides alike.
     for (int k = 0; k < 2; ++k) {
       const int s = (p % 2 == 0) ? k : 1 - k;
-      report::Report t = run_report(sides[s], args, o.work_dir + "/" + sides[s].name + "-timed.json");
+      report::Report t = run_report(sides[s], p < o.pairs ? with_memory : time_only,
+                                    o.work_dir + "/" + sides[s].name + "-timed.json");
       const report::CaseResult* c = t.results.size() == 1 ? &t.results[0] : nullptr;
       if (!c || c->status != report::Status::ok || !c->time || c->time->per_process.size() != 1) {
         failure[s] = c ? c->error : "the timed run reported no case";
@@ -159,6 +170,7 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
   std::vector<std::string> untimed = o.selection;
   untimed.insert(untimed.end(), o.measurement.begin(), o.measurement.end());
   untimed.insert(untimed.end(), o.untimed_only.begin(), o.untimed_only.end());
+  if (!o.sample_interval.empty()) untimed.insert(untimed.end(), {"--sample-interval", o.sample_interval});
   untimed.insert(untimed.end(), {"--phases", "memory,count"});
   // Said after each step, so that a selection a build refuses gives one line.
   result.base = run_report(sides[0], untimed, o.work_dir + "/base-untimed.json");

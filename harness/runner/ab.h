@@ -19,10 +19,14 @@ namespace membench::runner {
 struct AbOptions {
   // `run` arguments that pick the cases (--filter, --dataset, --quick,
   // --allocator) and set how each run measures (--repetitions, --min-time,
-  // --warmup, --timeout, --memory-limit, --cold, --sample-interval), given to
-  // both builds unchanged.
+  // --warmup, --timeout, --memory-limit, --cold), given to both builds
+  // unchanged.
   std::vector<std::string> selection;
   std::vector<std::string> measurement;
+  // --sample-interval as given ("": run's default), for the memory and counting
+  // runs and a command case's timed processes; a strategy case's timed memory
+  // runs sample once a second (only their final VmHWM is paired).
+  std::string sample_interval;
   // Given only to the memory and counting runs (--cachegrind: exact figures
   // need one run per build, not one per pair).
   std::vector<std::string> untimed_only;

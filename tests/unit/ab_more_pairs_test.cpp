@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "report/json.h"
 #include "runner/ab.h"
 
 namespace membench::runner {
@@ -49,7 +50,8 @@ TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
   EXPECT_EQ(pairs.size(), 4u) << id;
   EXPECT_EQ(asked_with, (std::vector<std::size_t>{2, 4}));
   EXPECT_EQ(r.same_build.at(id).size(), 3u);  // one between each two pairs
-  EXPECT_EQ(r.peak_rss.at(id).size(), 4u);
+  // Peak RSS is paired on the first batch only: the pairs added for time carry no memory run.
+  EXPECT_EQ(r.peak_rss.at(id).size(), 2u);
   // CPU time is paired like real time, from the same processes.
   EXPECT_EQ(r.cpu_pairs.at(id).size(), 4u);
   EXPECT_EQ(r.cpu_same_build.at(id).size(), 3u);
@@ -58,6 +60,42 @@ TEST(AbMorePairs, ACaseGetsAnotherBatchWhileTheCallbackAsks) {
   EXPECT_EQ(r.base.results.at(0).time->cpu_clock, "process");
   EXPECT_EQ(r.base.results.at(0).time->per_process.size(), 4u);
   EXPECT_EQ(r.head.results.at(0).time->per_process.size(), 4u);
+}
+
+// The report of the last timed process of each side stays in the work directory.
+report::Report last_timed(const AbFixture& f, const char* side) {
+  return report::read_report_file((f.dir / (std::string(side) + "-timed.json")).string());
+}
+
+TEST(AbMorePairs, AddedPairsMakeNoMemoryRun) {
+  AbFixture f("time-only");
+  f.options.more_pairs = [](const std::string&, const AbOptions::CasePairs& timed) { return timed.real.size() < 4; };
+  AbResult r = run_ab(f.build, f.build, f.options, {});
+  ASSERT_EQ(r.pairs.size(), 1u);
+  EXPECT_EQ(r.pairs.begin()->second.size(), 4u);
+  EXPECT_EQ(r.peak_rss.begin()->second.size(), 2u);
+  for (const char* side : {"base", "head"}) {
+    report::Report last = last_timed(f, side);
+    ASSERT_EQ(last.results.size(), 1u) << side;
+    EXPECT_TRUE(last.results[0].time.has_value()) << side;
+    EXPECT_FALSE(last.results[0].memory.has_value()) << side;
+  }
+}
+
+TEST(AbMorePairs, TimedMemoryRunsOfAStrategySampleOnceASecond) {
+  AbFixture f("sampling");
+  f.options.sample_interval = "2";
+  AbResult r = run_ab(f.build, f.build, f.options, {});
+  ASSERT_EQ(r.peak_rss.begin()->second.size(), 2u);
+  for (const char* side : {"base", "head"}) {
+    report::Report last = last_timed(f, side);
+    ASSERT_EQ(last.results.size(), 1u) << side;
+    EXPECT_TRUE(last.results[0].memory.has_value()) << side;
+    EXPECT_EQ(last.context.at("sample_interval_ms"), 1000.0) << side;
+  }
+  // The memory and counting runs keep the interval asked for.
+  EXPECT_EQ(r.base.context.at("sample_interval_ms"), 2.0);
+  EXPECT_EQ(r.head.context.at("sample_interval_ms"), 2.0);
 }
 
 TEST(AbMorePairs, NeverBeyondMaxPairs) {
