@@ -11,19 +11,13 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <string_view>
 #include <thread>
 
 #include "track/alloc_counter.h"
 
 namespace membench::runner {
 namespace {
-
-// A command's first line of output, without trailing blanks.
-std::string command_output(const std::string& cmd) {
-  std::string out = shell_capture(cmd);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -47,18 +41,37 @@ std::string utc_now() {
 
 }  // namespace
 
+// One git process for both (`ab` starts a run per timed process, and each
+// git start costs milliseconds: docs/time-gate.md, "What ab costs").
+SourceRevision source_revision(const std::string& dir) {
+  SourceRevision r;
+  const std::string status =
+      shell_capture("git -C " + shell_quote(dir) + " status --porcelain=v2 --branch --untracked-files=no 2>/dev/null");
+  constexpr std::string_view kOid = "# branch.oid ";
+  std::size_t begin = 0;
+  while (begin < status.size()) {
+    std::size_t end = status.find('\n', begin);
+    if (end == std::string::npos) end = status.size();
+    const std::string_view line(status.data() + begin, end - begin);
+    if (line.substr(0, kOid.size()) == kOid) {
+      if (std::string_view oid = line.substr(kOid.size()); oid != "(initial)") r.commit = oid;
+    } else if (!line.empty() && line.front() != '#') {
+      r.dirty = true;  // a changed tracked file: "1 ...", "2 ..." or "u ..."
+    }
+    begin = end + 1;
+  }
+  return r;
+}
+
 nlohmann::json collect_context(const std::vector<std::string>& command_line) {
   nlohmann::json c;
   c["created_utc"] = utc_now();
   c["membench_version"] = MEMBENCH_VERSION;
-  std::string src = MEMBENCH_SOURCE_DIR;
-  std::string commit = command_output("git -C " + shell_quote(src) + " rev-parse HEAD 2>/dev/null");
-  if (!commit.empty()) {
-    bool dirty = !command_output("git -C " + shell_quote(src) + " status --porcelain --untracked-files=no 2>/dev/null").empty();
-    c["git_commit"] = commit + (dirty ? "-dirty" : "");
-  } else {
+  const SourceRevision revision = source_revision(MEMBENCH_SOURCE_DIR);
+  if (!revision.commit.empty())
+    c["git_commit"] = revision.commit + (revision.dirty ? "-dirty" : "");
+  else
     c["git_commit"] = nullptr;
-  }
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   c["host"] = host;
