@@ -88,12 +88,9 @@ json memory_json(const MemoryStats& m) {
 }
 
 json allocations_json(const Allocations& a) {
-  json j = {{"count", a.count},
-            {"bytes", a.bytes},
-            {"peak_live_bytes", a.peak_live_bytes},
-            {"temporary", a.temporary},
-            {"leaked_bytes", a.leaked_bytes},
-            {"leaked_count", a.leaked_count}};
+  json j = json::object();
+  track::for_each_allocation_total(
+      [&](const track::AllocationField& f, std::uint64_t value) { j[f.report_key] = value; }, a);
   if (a.iterations > 0) {
     // Derived for readers; the totals and the iteration count are the record.
     const double n = static_cast<double>(a.iterations);
@@ -341,12 +338,12 @@ MemoryStats read_memory(const Reader& rd, const json& m, const std::string& w) {
 
 Allocations read_allocations(const Reader& rd, const json& a, const std::string& w) {
   Allocations al;
-  al.count = rd.u64(a, w, "count");
-  al.bytes = rd.u64(a, w, "bytes");
-  al.peak_live_bytes = rd.u64(a, w, "peak_live_bytes");
-  al.temporary = rd.u64(a, w, "temporary");
-  al.leaked_bytes = rd.u64(a, w, "leaked_bytes");
-  al.leaked_count = rd.u64_or(a, w, "leaked_count", 0);
+  track::for_each_allocation_total(
+      [&](const track::AllocationField& f, std::uint64_t& value) {
+        const bool required = f.when_read == track::WhenRead::required;
+        value = required ? rd.u64(a, w, f.report_key) : rd.u64_or(a, w, f.report_key, 0);
+      },
+      al);
   al.iterations = rd.u64_or(a, w, "iterations", 0);
   if (a.contains("sites")) al.sites = sites_from_json(a["sites"], rd.source(), w + ".sites", al);
   return al;

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "track/alloc_fields.h"
+
 namespace membench::report {
 
 inline constexpr const char* kSchema = "membench.report/2";
@@ -104,12 +106,7 @@ struct AllocationSites {
 };
 
 struct Allocations {
-  std::uint64_t count = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t peak_live_bytes = 0;
-  std::uint64_t temporary = 0;
-  std::uint64_t leaked_bytes = 0;
-  std::uint64_t leaked_count = 0;
+  MEMBENCH_ALLOCATION_TOTAL_MEMBERS  // count, bytes, peak_live_bytes, ... (track/alloc_fields.h)
   // A Google Benchmark case: the iterations of the window these totals come
   // from, which the per-iteration figures divide by (docs/gbench.md); 0: the
   // totals are one strategy call's.

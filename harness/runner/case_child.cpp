@@ -226,9 +226,8 @@ void run_count_phase(const CaseArgs& a, const Input& input, ResultWriter& out) {
     track::AllocationTotals t = track::stop_counting();
     if (!a.sites_file.empty()) write_sites(a.sites_file);
     result.counter = "on";
-    AllocationFigures figures{.count = t.count, .bytes = t.bytes, .peak_live = t.peak_live_bytes,
-                              .temporary = t.temporary, .leaked_bytes = t.leaked_bytes,
-                              .leaked_count = t.leaked_count};
+    AllocationFigures figures;
+    track::copy_allocation_totals(t, figures);
     if (t.table_overflow) figures.overflow = 1;
     send(out, figures);
   }

@@ -102,12 +102,8 @@ void fill_counts(CaseResult& r, const TreeCounts& tree) {
   report::Allocations a;
   nlohmann::json processes = nlohmann::json::array();
   for (const CountedProcess& p : tree.processes) {
-    a.count += p.totals.count;
-    a.bytes += p.totals.bytes;
-    a.peak_live_bytes += p.totals.peak_live_bytes;
-    a.temporary += p.totals.temporary;
-    a.leaked_bytes += p.totals.leaked_bytes;
-    a.leaked_count += p.totals.leaked_count;
+    track::for_each_allocation_total(
+        [](const track::AllocationField&, std::uint64_t& sum, std::uint64_t image) { sum += image; }, a, p.totals);
     if (p.totals.table_overflow) r.extra["allocation_table_overflow"] = true;
     nlohmann::json entry = {{"pid", p.pid},   {"parent_pid", p.parent_pid},   {"exe", p.exe}, {"end", p.end},
                             {"count", p.totals.count}, {"bytes", p.totals.bytes}};

@@ -48,11 +48,6 @@ std::string why_uncounted(const std::string& program) {
          std::string(cf::kPathVariable) + ", or it is set-user-ID)";
 }
 
-track::AllocationTotals totals_of(const cf::LiveCounts& c) {
-  return {.count = c.count, .bytes = c.bytes, .peak_live_bytes = c.peak_live, .temporary = c.temporary,
-          .leaked_bytes = c.live, .leaked_count = c.live_blocks(), .table_overflow = c.overflow != 0};
-}
-
 // Still there after its tree ended (it left the process group): its totals
 // may still grow. The pid alone could be a stranger's by now, so the
 // executable must match too.
@@ -88,7 +83,7 @@ CountedProcess counted(const cf::Slot& s) {
   if (state == cf::State::exec_called) p.target = text(s.target, sizeof s.target);
   p.allocator = text(s.allocator, sizeof s.allocator);
   p.loads_libstdcxx = s.loads_libstdcxx != 0;
-  p.totals = totals_of(s.counts);
+  p.totals = cf::totals_of(s.counts);
   return p;
 }
 

@@ -149,12 +149,7 @@ bool count_phase(CaseResult& r, const CommandCase& k, const std::vector<std::str
     return true;
   }
   report::Allocations a;
-  a.count = last.count;
-  a.bytes = last.bytes;
-  a.peak_live_bytes = last.peak_live;
-  a.temporary = last.temporary;
-  a.leaked_bytes = last.leaked_bytes;
-  a.leaked_count = last.leaked_count;
+  track::copy_allocation_totals(last, a);
   a.iterations = last.iterations;
   r.allocations = a;
   if (last.overflow) r.extra["allocation_table_overflow"] = true;

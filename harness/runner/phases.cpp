@@ -246,9 +246,8 @@ PhaseVerdict count_allocations(const CaseRun& run, CaseResult& r) {
     r.output_digest = output->digest;
     r.input_items = output->items;
     if (std::optional<AllocationFigures> f = receive<AllocationFigures>(out.report)) {
-      r.allocations = report::Allocations{.count = f->count, .bytes = f->bytes, .peak_live_bytes = f->peak_live,
-                                          .temporary = f->temporary, .leaked_bytes = f->leaked_bytes,
-                                          .leaked_count = f->leaked_count};
+      r.allocations.emplace();
+      track::copy_allocation_totals(*f, *r.allocations);
       if (f->overflow) r.extra["allocation_table_overflow"] = true;
     } else if (output->counter != "unavailable") {
       return PhaseVerdict{false, Status::failed, "the count run reported no allocation figures"};

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "track/alloc_fields.h"
+
 namespace membench::runner {
 
 inline constexpr int kResultFd = 3;  // child writes results here
@@ -76,14 +78,15 @@ struct AllocatorSnapshot {
   bool operator==(const AllocatorSnapshot&) const = default;
 };
 
-// Count phase: the counter's totals (absent when the build has no counter).
+// Count phase: the counter's totals (absent when the build has no counter),
+// as track/alloc_fields.h lists them.
 struct AllocationFigures {
-  std::uint64_t count = 0, bytes = 0, peak_live = 0, temporary = 0, leaked_bytes = 0, leaked_count = 0;
+  MEMBENCH_ALLOCATION_TOTAL_MEMBERS
   std::optional<std::uint64_t> overflow{};  // 1: more live blocks than the size table holds
   template <class Self, class Visit> static void fields(Self& s, Visit&& v) {
-    v("alloc_count", s.count); v("alloc_bytes", s.bytes); v("alloc_peak_live", s.peak_live);
-    v("alloc_temporary", s.temporary); v("alloc_leaked_bytes", s.leaked_bytes);
-    v("alloc_leaked_count", s.leaked_count); v("alloc_overflow", s.overflow);
+    track::for_each_allocation_total([&](const track::AllocationField& f, auto& value) { v(f.protocol_key, value); },
+                                     s);
+    v("alloc_overflow", s.overflow);
   }
   bool operator==(const AllocationFigures&) const = default;
 };

@@ -10,20 +10,20 @@
 //   temporary        allocations freed with no other allocation in between
 //                    (heaptrack's definition; realloc frees its old block)
 //   leaked_bytes     bytes allocated inside the window and still live at its end
+//   leaked_count     blocks allocated inside the window and still live at its end
+// (the list of totals: track/alloc_fields.h)
 #pragma once
 
 #include <cstdint>
 
+#include "track/alloc_fields.h"
+
 namespace membench::track {
 
 struct AllocationTotals {
-  std::uint64_t count = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t peak_live_bytes = 0;
-  std::uint64_t temporary = 0;
-  std::uint64_t leaked_bytes = 0;
-  std::uint64_t leaked_count = 0;
+  MEMBENCH_ALLOCATION_TOTAL_MEMBERS
   bool table_overflow = false;  // more live blocks than the size table holds
+  bool operator==(const AllocationTotals&) const = default;
 };
 
 // True when this binary was built with the interposer (not under ASan).

@@ -523,13 +523,7 @@ AllocationTotals stop_counting() {
     if (!counter.active.load(std::memory_order_relaxed)) return totals;
 #endif
     counter.active.store(false, std::memory_order_release);
-    totals.count = counts().count;
-    totals.bytes = counts().bytes;
-    totals.peak_live_bytes = counts().peak_live;
-    totals.temporary = counts().temporary;
-    totals.leaked_bytes = counts().live;
-    totals.leaked_count = counts().live_blocks();
-    totals.table_overflow = counts().overflow != 0;
+    totals = count_file::totals_of(counts());
     if (counter.sites) sites::settle_peaks();
     table = counter.table;
     counter.table = nullptr;

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "track/alloc_counter.h"
+
 namespace membench::track::count_file {
 
 inline constexpr char kMagic[8] = {'m', 'b', 'c', 'o', 'u', 'n', 't', '1'};
@@ -39,6 +41,13 @@ struct LiveCounts {
 
   std::uint64_t live_blocks() const { return used + (pending ? 1 : 0) + (older ? 1 : 0); }
 };
+
+// The totals of a window (or of a process image) from its running state:
+// what is still live at the end is what leaked.
+inline AllocationTotals totals_of(const LiveCounts& c) {
+  return {.count = c.count, .bytes = c.bytes, .peak_live_bytes = c.peak_live, .temporary = c.temporary,
+          .leaked_bytes = c.live, .leaked_count = c.live_blocks(), .table_overflow = c.overflow != 0};
+}
 
 // How a slot's process image got it and how far it has come.
 enum class Origin : std::uint32_t {

@@ -24,7 +24,8 @@ bool to_number(std::string_view s, std::uint64_t& out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-// The keys every window line carries; the order on the line is free.
+// The keys every window line carries besides the allocation totals; the
+// order on the line is free.
 struct Field {
   const char* key;
   std::uint64_t Window::*number;
@@ -36,12 +37,6 @@ constexpr Field kFields[] = {
     {"threads", &Window::threads, nullptr},
     {"iterations", &Window::iterations, nullptr},
     {"counted", nullptr, &Window::counted},
-    {"count", &Window::count, nullptr},
-    {"bytes", &Window::bytes, nullptr},
-    {"temporary", &Window::temporary, nullptr},
-    {"peak_live", &Window::peak_live, nullptr},
-    {"leaked_bytes", &Window::leaked_bytes, nullptr},
-    {"leaked_count", &Window::leaked_count, nullptr},
     {"overflow", nullptr, &Window::overflow},
     {"hwm_reset", nullptr, &Window::hwm_reset},
     {"rss_start", &Window::rss_start, nullptr},
@@ -55,6 +50,7 @@ bool parse_window(const std::vector<std::string_view>& words, Window& w, std::st
     return false;
   }
   bool seen[kFieldCount] = {};
+  bool total_seen[kAllocationFieldCount] = {};
   for (std::size_t i = 1; i + 1 < words.size(); i += 2) {
     std::uint64_t value = 0;
     if (!to_number(words[i + 1], value)) {
@@ -67,10 +63,26 @@ bool parse_window(const std::vector<std::string_view>& words, Window& w, std::st
       else w.*kFields[f].flag = value != 0;
       seen[f] = true;
     }
+    std::size_t t = 0;
+    for_each_allocation_total(
+        [&](const AllocationField& field, std::uint64_t& total) {
+          if (words[i] == field.line_key) {
+            total = value;
+            total_seen[t] = true;
+          }
+          ++t;
+        },
+        w);
   }
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     if (!seen[f]) {
       error = std::string("window line without '") + kFields[f].key + "'";
+      return false;
+    }
+  }
+  for (std::size_t t = 0; t < kAllocationFieldCount; ++t) {
+    if (!total_seen[t]) {
+      error = std::string("window line without '") + kAllocationFields[t].line_key + "'";
       return false;
     }
   }

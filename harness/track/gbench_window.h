@@ -38,8 +38,8 @@
 //       written at the first call of the executable's opt-in wrappers
 //       (include/membench/gbench_hooks.h): the loop is seen through them.
 //       The file's last hook line is the one that holds.
-//   window seq S threads P iterations N counted C count A bytes B temporary T
-//          peak_live L leaked_bytes K leaked_count M overflow O
+//   window seq S threads P iterations N counted C count A bytes B peak_live L
+//          temporary T leaked_bytes K leaked_count M overflow O
 //          hwm_reset R rss_start S0 hwm_end H
 //       written at the window's end (before Google Benchmark reports it), so
 //       it survives a later crash. Keys may be added at the end of a line;
@@ -51,9 +51,10 @@
 //                       KeepRunningBatch): Google Benchmark's own count
 //         counted       1 when the allocation figures were counted, 0 under
 //                       MEMBENCH_GBENCH_COUNT=0 (then they are 0 and mean nothing)
-//         count, bytes, temporary, peak_live, leaked_bytes, leaked_count,
+//         count, bytes, peak_live, temporary, leaked_bytes, leaked_count,
 //         overflow      as track/alloc_counter.h defines them, for the
-//                       allocations made inside the window only
+//                       allocations made inside the window only (the
+//                       totals' keys: track/alloc_fields.h's line_key)
 //         hwm_reset     1 when the kernel's high-water mark was reset at the
 //                       window's start (/proc/self/clear_refs); 0: peak RSS
 //                       of this window is unknown
@@ -72,6 +73,8 @@
 #include <string>
 #include <vector>
 
+#include "track/alloc_fields.h"
+
 namespace membench::track::gbench {
 
 inline constexpr const char* kWindowFileEnv = "MEMBENCH_GBENCH_FILE";
@@ -87,12 +90,7 @@ struct Window {
   std::uint64_t threads = 0;
   std::uint64_t iterations = 0;
   bool counted = false;
-  std::uint64_t count = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t temporary = 0;
-  std::uint64_t peak_live = 0;
-  std::uint64_t leaked_bytes = 0;
-  std::uint64_t leaked_count = 0;
+  MEMBENCH_ALLOCATION_TOTAL_MEMBERS  // count, bytes, peak_live_bytes, ... (track/alloc_fields.h)
   bool overflow = false;
   bool hwm_reset = false;
   std::uint64_t rss_start = 0;

@@ -61,7 +61,7 @@ TEST(GbenchWindow, PushBackAllocatesElevenBlocksPerIteration) {
     EXPECT_EQ(w.count, 11 * w.iterations) << "window " << w.seq;
     EXPECT_EQ(w.bytes, 8188 * w.iterations) << "window " << w.seq;
     EXPECT_EQ(w.temporary, 0u) << "window " << w.seq;
-    EXPECT_EQ(w.peak_live, 4096u + 2048u) << "window " << w.seq;
+    EXPECT_EQ(w.peak_live_bytes, 4096u + 2048u) << "window " << w.seq;
     EXPECT_EQ(w.leaked_bytes, 0u);
     EXPECT_EQ(w.threads, 1u);
   }
@@ -75,7 +75,7 @@ TEST(GbenchWindow, ReservedVectorAllocatesOneBlockPerIteration) {
   for (const gb::Window& w : run.file.windows) {
     EXPECT_EQ(w.count, w.iterations);
     EXPECT_EQ(w.bytes, 4000 * w.iterations);
-    EXPECT_EQ(w.peak_live, 4000u);
+    EXPECT_EQ(w.peak_live_bytes, 4000u);
   }
   EXPECT_EQ(run.file.reported()->iterations, reported_iterations(run));
 }
@@ -95,7 +95,7 @@ TEST(GbenchWindow, TouchingSixtyFourMiBInTheLoopIsItsPeak) {
     EXPECT_NEAR(delta, 64.0 * kMiB, 0.05 * 64 * kMiB) << count << ": rss_start " << w.rss_start << " hwm_end " << w.hwm_end;
     if (w.counted) {
       EXPECT_EQ(w.count, 2u);
-      EXPECT_EQ(w.peak_live, 64 * kMiB);
+      EXPECT_EQ(w.peak_live_bytes, 64 * kMiB);
     }
   }
 }
@@ -112,7 +112,7 @@ TEST(GbenchWindow, MemoryMadeBeforeTheLoopIsNotCounted) {
   EXPECT_EQ(w.iterations, 100u);
   EXPECT_EQ(w.count, 100u);
   EXPECT_EQ(w.bytes, 3200u);
-  EXPECT_EQ(w.peak_live, 32u);
+  EXPECT_EQ(w.peak_live_bytes, 32u);
   EXPECT_EQ(w.leaked_bytes, 0u);
   EXPECT_LT(w.peak_rss_delta(), 1 * kMiB) << "rss_start " << w.rss_start << " hwm_end " << w.hwm_end;
   EXPECT_GT(w.rss_start, 64 * kMiB) << "the 64 MiB are resident before the window";
@@ -232,7 +232,7 @@ TEST(GbenchWindow, SitesOfTheLastWindowAreCutAtTheBenchmarkFunction) {
   std::getline(in, line);
   std::getline(in, line);
   EXPECT_EQ(line, "totals " + std::to_string(last.count) + " " + std::to_string(last.bytes) + " " +
-                      std::to_string(last.peak_live) + " " + std::to_string(last.temporary) + " " +
+                      std::to_string(last.peak_live_bytes) + " " + std::to_string(last.temporary) + " " +
                       std::to_string(last.leaked_bytes));
   std::vector<std::vector<std::uint64_t>> stacks;
   std::uint64_t count = 0;

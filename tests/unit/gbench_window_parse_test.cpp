@@ -22,7 +22,7 @@ TEST(GbenchWindowFile, ReadsHookAndWindows) {
   const gb::Window* w = f.reported();
   EXPECT_EQ(w->iterations, 100u);
   EXPECT_EQ(w->count, 1100u);
-  EXPECT_EQ(w->peak_live, 6144u);
+  EXPECT_EQ(w->peak_live_bytes, 6144u);
   EXPECT_TRUE(w->counted);
   EXPECT_TRUE(w->hwm_reset);
   EXPECT_EQ(w->peak_rss_delta(), 102400u);

@@ -51,7 +51,7 @@ TEST(Protocol, EveryResultStructSurvivesTheRoundTrip) {
   expect_round_trip(MemoryEnd{.rss = 11, .anon = 12, .file = 13, .shmem = 14, .hwm = 15, .minor_faults = 16,
                               .major_faults = 17, .items = 18, .output_bytes = UINT64_MAX});
   expect_round_trip(AllocatorSnapshot{.allocated = 7, .thread_allocated = 0, .in_use = 9}, "alloc_before");
-  expect_round_trip(AllocationFigures{.count = 55064, .bytes = 9, .peak_live = 8, .temporary = 7,
+  expect_round_trip(AllocationFigures{.count = 55064, .bytes = 9, .peak_live_bytes = 8, .temporary = 7,
                                       .leaked_bytes = 6, .leaked_count = 5, .overflow = 1});
   expect_round_trip(AllocationFigures{.count = 1});
   expect_round_trip(CountOutput{.counter = "on", .items = 3, .digest = "ab12", .allocator = "jemalloc",

@@ -29,6 +29,8 @@
 #include <valgrind/callgrind.h>
 
 #include <atomic>
+#include <cstdarg>
+#include <cstddef>
 #include <cstdint>
 
 #include "track/alloc_counter.h"
@@ -152,25 +154,41 @@ void write_window_sites() {
   else unlink(temporary);
 }
 
+// One line of the window file, built in place (the library allocates
+// nothing of its own); what does not fit is cut.
+struct LineBuffer {
+  char text[512] = {};
+  std::size_t used = 0;
+
+  __attribute__((format(printf, 2, 3))) void add(const char* format, ...) {
+    if (used + 1 >= sizeof text) return;
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(text + used, sizeof text - used, format, args);
+    va_end(args);
+    if (n <= 0) return;
+    used += static_cast<std::size_t>(n);
+    if (used >= sizeof text) used = sizeof text - 1;
+  }
+};
+
 void close_window(const mt::AllocationTotals& t) {
   mt::ProcMemory now;
   mt::ProcStatusReader status(0);
   std::uint64_t hwm_end = status.read(now) ? now.hwm_bytes : 0;
-  char line[512];
-  int len = snprintf(line, sizeof line,
-                     "window seq %llu threads %llu iterations %llu counted %d count %llu bytes %llu temporary %llu "
-                     "peak_live %llu leaked_bytes %llu leaked_count %llu overflow %d hwm_reset %d rss_start %llu "
-                     "hwm_end %llu\n",
-                     static_cast<unsigned long long>(++window_seq),
-                     static_cast<unsigned long long>(window_threads.load()),
-                     static_cast<unsigned long long>(window_iterations.load()), hooks.count ? 1 : 0,
-                     static_cast<unsigned long long>(t.count), static_cast<unsigned long long>(t.bytes),
-                     static_cast<unsigned long long>(t.temporary), static_cast<unsigned long long>(t.peak_live_bytes),
-                     static_cast<unsigned long long>(t.leaked_bytes), static_cast<unsigned long long>(t.leaked_count),
-                     t.table_overflow ? 1 : 0, window_hwm_reset ? 1 : 0,
-                     static_cast<unsigned long long>(window_rss_start), static_cast<unsigned long long>(hwm_end));
-  if (len >= static_cast<int>(sizeof line)) len = sizeof line - 1;
-  append_line(line, len);
+  LineBuffer line;
+  line.add("window seq %llu threads %llu iterations %llu counted %d", static_cast<unsigned long long>(++window_seq),
+           static_cast<unsigned long long>(window_threads.load()),
+           static_cast<unsigned long long>(window_iterations.load()), hooks.count ? 1 : 0);
+  mt::for_each_allocation_total(
+      [&](const mt::AllocationField& f, std::uint64_t value) {
+        line.add(" %s %llu", f.line_key, static_cast<unsigned long long>(value));
+      },
+      t);
+  line.add(" overflow %d hwm_reset %d rss_start %llu hwm_end %llu\n", t.table_overflow ? 1 : 0,
+           window_hwm_reset ? 1 : 0, static_cast<unsigned long long>(window_rss_start),
+           static_cast<unsigned long long>(hwm_end));
+  append_line(line.text, static_cast<int>(line.used));
   if (hooks.count && hooks.sites_path[0]) write_window_sites();
 }
 
@@ -239,12 +257,12 @@ AllocationTotals disarm_manager_windows() {
 namespace {
 
 void add_to_manager_totals(const mt::AllocationTotals& t) {
-  manager_totals.count += t.count;
-  manager_totals.bytes += t.bytes;
-  manager_totals.temporary += t.temporary;
-  manager_totals.leaked_bytes += t.leaked_bytes;
-  manager_totals.leaked_count += t.leaked_count;
-  if (t.peak_live_bytes > manager_totals.peak_live_bytes) manager_totals.peak_live_bytes = t.peak_live_bytes;
+  mt::for_each_allocation_total(
+      [](const mt::AllocationField& f, std::uint64_t& sum, std::uint64_t window) {
+        if (f.in_sequence == mt::InSequence::add) sum += window;
+        else if (window > sum) sum = window;
+      },
+      manager_totals, t);
   manager_totals.table_overflow = manager_totals.table_overflow || t.table_overflow;
 }
 
