@@ -94,12 +94,19 @@ TEST(GbenchRun, FilterMatchesTheNameWithItsSlash) {
 // the names' alphabetical one: BM_nothing is registered before BM_fails.
 TEST(GbenchRun, CasesKeepTheListingOrder) {
   std::string dir = test_dir("gbench_order");
-  json rep = run_report(with({"--gbench", kBase, "--filter", "BM_(fails|nothing|blocks/4)", "--phases", "time"},
+  json rep = run_report(with({"--gbench", kBase, "--filter", "BM_(fails|nothing|blocks/4)", "--phases", "time",
+                              "--markdown", dir + "/r.md"},
                              kQuick),
                         dir + "/r.json", 1);
   std::vector<std::string> order;
   for (const json& c : rep["results"]) order.push_back(c["strategy"].get<std::string>());
   EXPECT_EQ(order, (std::vector<std::string>{"BM_blocks/4", "BM_nothing", "BM_fails"}));
+  // The pages too.
+  const std::string markdown = read_text(dir + "/r.md");
+  const std::size_t nothing = markdown.find("| `BM_nothing`"), fails = markdown.find("| `BM_fails`");
+  ASSERT_NE(nothing, std::string::npos) << markdown;
+  ASSERT_NE(fails, std::string::npos) << markdown;
+  EXPECT_LT(nothing, fails) << markdown;
 }
 
 // A benchmark that reports an error fails its case with Google Benchmark's message.
