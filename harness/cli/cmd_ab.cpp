@@ -272,7 +272,7 @@ int run_ab_command(const std::vector<std::string>& args) {
   runner::AbBuild base, head;
   try {
     if (p.has("gbench")) {
-      for (const char* other : {"command", "dataset", "quick", "shell", "ignore-output", "cachegrind"})
+      for (const char* other : {"command", "dataset", "quick", "shell", "ignore-output"})
         if (p.has(other)) throw UsageError(std::string("ab: --") + other + " does not apply with --gbench (docs/gbench.md)");
       runner::check_gbench_args(p.values("gbench-arg"));
       const std::string workload = p.value("workload").value_or(runner::gbench_workload_name(head_spec));

@@ -134,9 +134,6 @@ void parse_gbench_options(const ArgParser& p, runner::RunOptions& o) {
   }
   for (const char* other : {"command", "dataset", "scale", "quick", "shell", "ignore-output"})
     if (p.has(other)) throw UsageError(std::string("--") + other + " does not apply to --gbench cases (a benchmark makes its own input)");
-  if (o.cachegrind)
-    throw UsageError("--cachegrind: not available for --gbench cases (Google Benchmark chooses the iterations by time, "
-                     "so a whole run's instructions are not comparable; docs/gbench.md)");
   if (runner::launcher_program().empty())
     throw UsageError("--gbench: membench-launch is missing beside the membench executable (rebuild or reinstall)");
   o.gbench = runner::load_gbench_suites(paths, p.values("gbench-arg"), p.value("workload").value_or(""),

@@ -1,28 +1,18 @@
 #include "cli/selfbench_commands.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "analyze/statistics.h"
 #include "report/json.h"
 #include "runner/command_case.h"
 #include "runner/count_slots.h"
+#include "util/format.h"
 #include "util/shell.h"
 
 namespace membench::cli {
 namespace {
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 // Wall seconds of `membench run --command t=true` making `processes` x 10
 // timed runs, and the median wall time each run of `true` reported.
@@ -49,7 +39,7 @@ std::pair<double, double> alternate(const std::string& command, const std::strin
     shell_capture(prefix + " " + command + " >/dev/null 2>&1", nullptr, &s);
     with.push_back(s);
   }
-  return {median(plain), median(with)};
+  return {stats::median(plain), stats::median(with)};
 }
 
 }  // namespace
@@ -64,9 +54,9 @@ std::vector<std::array<std::string, 4>> command_figures(const std::string& exe, 
   double short_s = run_true(exe, work, 5, short_ns), long_s = run_true(exe, work, 25, long_ns);
   double per_run_ms = (long_s - short_s) / 200 * 1e3, own_ms = long_ns / 1e6;
   double overhead_ms = per_run_ms - own_ms;
-  rows.push_back({"harness overhead per command run (true: " + fmt("%.2f ms", per_run_ms) + " a run, " +
-                      fmt("%.2f ms", own_ms) + " its own wall time)",
-                  fmt("%.2f ms", overhead_ms), "<= 5 ms", overhead_ms <= 5 ? "MET" : "MISSED"});
+  rows.push_back({"harness overhead per command run (true: " + format_fixed(per_run_ms, 2) + " ms a run, " +
+                      format_fixed(own_ms, 2) + " ms its own wall time)",
+                  format_fixed(overhead_ms, 2) + " ms", "<= 5 ms", overhead_ms <= 5 ? "MET" : "MISSED"});
 
   std::string library = runner::count_library();
   if (library.empty()) return rows;
@@ -81,8 +71,9 @@ std::vector<std::array<std::string, 4>> command_figures(const std::string& exe, 
     double ratio = counted / plain;
     rows.push_back({std::string("counting library on / off, python3 dict of 2 M ints") +
                         (*pymalloc ? " (PYTHONMALLOC=malloc: every object a malloc)" : ""),
-                    fmt("%.3fx", ratio) + fmt(" (%.2f s", plain) + fmt(" / %.2f s)", counted), "<= 1.10x",
-                    ratio <= 1.10 ? "MET" : "MISSED"});
+                    format_fixed(ratio, 3) + "x (" + format_fixed(plain, 2) + " s / " + format_fixed(counted, 2) +
+                        " s)",
+                    "<= 1.10x", ratio <= 1.10 ? "MET" : "MISSED"});
   }
   return rows;
 }

@@ -52,12 +52,12 @@ std::string cell(const Metric& m, const CaseResult& c, const CaseResult* referen
   return out + "</td>";
 }
 
-// One dataset and allocator: the reference first, then the others by name.
+// One dataset and allocator: the reference first, then the others by name
+// (report::shown_before).
 std::string group_table(std::vector<const CaseResult*> cases, const std::string& reference_name,
                         const std::vector<const Metric*>& metrics) {
   std::stable_sort(cases.begin(), cases.end(), [&](const CaseResult* a, const CaseResult* b) {
-    bool a_ref = a->strategy == reference_name, b_ref = b->strategy == reference_name;
-    return a_ref != b_ref ? a_ref : a->strategy < b->strategy;
+    return report::shown_before(*a, *b, reference_name);
   });
   const CaseResult* reference = nullptr;
   for (const CaseResult* c : cases)

@@ -108,9 +108,7 @@ std::string results_markdown(const report::Report& rep) {
     const auto& [workload, size, dataset, allocator] = key;
     WorkloadInfo info = workload_info(rep, workload);
     std::stable_sort(cases.begin(), cases.end(), [&](const CaseResult* a, const CaseResult* b) {
-      bool a_ref = a->strategy == info.reference, b_ref = b->strategy == info.reference;
-      if (a_ref != b_ref) return a_ref;
-      return a->strategy < b->strategy;
+      return report::shown_before(*a, *b, info.reference);
     });
     const CaseResult* reference = nullptr;
     for (const CaseResult* c : cases)

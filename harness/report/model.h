@@ -223,4 +223,14 @@ struct Report {
 std::string case_id(const std::string& workload, const std::string& strategy,
                     const std::string& dataset, const std::string& allocator);
 
+// The order of one group's rows on a page (for a stable sort): the reference
+// strategy first, then by name; a Google Benchmark suite's cases keep the
+// report's order, its listing's (docs/gbench.md).
+inline bool shown_before(const CaseResult& a, const CaseResult& b, const std::string& reference) {
+  const bool a_ref = a.strategy == reference, b_ref = b.strategy == reference;
+  if (a_ref != b_ref) return a_ref;
+  if (!a.gbench.is_null() && !b.gbench.is_null()) return false;
+  return a.strategy < b.strategy;
+}
+
 }  // namespace membench::report

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "analyze/statistics.h"
 #include "report/json.h"
@@ -58,6 +59,31 @@ std::string dataset_argument(const report::Report& r, const report::CaseResult& 
   return c.dataset;
 }
 
+// A Google Benchmark case has no dataset, so no rate of membench's making:
+// its rate is the benchmark's own (docs/gbench.md), the median over the
+// timed runs of one side.
+struct GbenchRates {
+  std::vector<double> bytes, items;
+
+  void add(const report::CaseResult& c) {
+    if (c.throughput) {
+      bytes.push_back(c.throughput->bytes_per_second);
+      if (c.throughput->items_per_second) items.push_back(*c.throughput->items_per_second);
+    } else if (c.gbench.contains("items_per_second")) {
+      items.push_back(c.gbench["items_per_second"].get<double>());
+    }
+  }
+
+  void attach(report::CaseResult& c) const {
+    c.throughput.reset();
+    c.gbench.erase("items_per_second");
+    std::optional<double> item_rate;
+    if (!items.empty()) item_rate = stats::median(items);
+    if (!bytes.empty()) c.throughput = report::Throughput{stats::median(bytes), item_rate};
+    else if (item_rate) c.gbench["items_per_second"] = *item_rate;
+  }
+};
+
 }  // namespace
 
 std::string regex_escape(const std::string& text) {
@@ -97,6 +123,7 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   if (strategy_case) with_memory.insert(with_memory.end(), {"--sample-interval", "1000"});
   else if (!o.sample_interval.empty()) with_memory.insert(with_memory.end(), {"--sample-interval", o.sample_interval});
   std::vector<report::ProcessSamples> samples[2];
+  GbenchRates gbench_rates[2];
   double warmup = 0;
   std::string failure[2], cpu_clock[2];
   AbOptions::CasePairs timed;
@@ -116,6 +143,7 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
         break;
       }
       samples[s].push_back(c->time->per_process[0]);
+      gbench_rates[s].add(*c);
       warmup = c->time->warmup_seconds;
       cpu_clock[s] = c->time->cpu_clock;
       median[s] = stats::median(c->time->per_process[0].real_ns);
@@ -146,8 +174,7 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       cases[s]->error = failure[s] + " (in a timed run of ab)";
     } else if (!samples[s].empty()) {
       attach_time(*cases[s], std::move(samples[s]), warmup, cpu_clock[s]);
-      // No dataset, no rate of membench's making (docs/gbench.md).
-      if (!cases[s]->gbench.is_null()) cases[s]->throughput.reset();
+      if (!cases[s]->gbench.is_null()) gbench_rates[s].attach(*cases[s]);
     }
   }
   if (failure[0].empty() && failure[1].empty()) {

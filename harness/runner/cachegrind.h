@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "report/model.h"
+#include "util/scratch_file.h"
 
 namespace membench::runner {
 
@@ -23,32 +25,23 @@ std::string valgrind_program();
 // as callgrind's --toggle-collect matches it).
 inline constexpr const char* kStrategyWindowSymbol = "membench::runner::run_strategy*";
 
-// The callgrind options, writing `out_file`: counting the window alone, or
-// the whole program (a command case).
-enum class CallgrindScope { strategy_window, whole_program };
+// The callgrind options, writing `out_file`: counting the window alone, the
+// whole program (a command case), or what the program itself turns on with
+// client requests (a Google Benchmark loop, track/gbench_window.h).
+enum class CallgrindScope { strategy_window, whole_program, client_requests };
 std::vector<std::string> cachegrind_arguments(const std::string& out_file,
                                               CallgrindScope scope = CallgrindScope::strategy_window);
 
-// A fresh path for one callgrind output file, removed with this object.
-class CallgrindFile {
- public:
-  CallgrindFile();
-  ~CallgrindFile();
-  CallgrindFile(const CallgrindFile&) = delete;
-  CallgrindFile& operator=(const CallgrindFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // After a callgrind run: its totals into r.cachegrind, or why not into
 // r.extra.cachegrind_error (`failure`, the run's own, when not empty).
-void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const std::string& failure);
+void settle_cachegrind(report::CaseResult& r, const std::string& out_file, const std::string& failure,
+                       std::string_view excluded_object = {});
 
 // Reads the totals of a callgrind output file written with the options
-// above; throws std::runtime_error naming the file when it has none.
-report::CpuCost read_callgrind_totals(const std::string& path);
+// above; throws std::runtime_error naming the file when it has none. The
+// self cost of the functions of an object whose path holds `excluded_object`
+// (not empty) is taken out: membench's own library inside a measured loop.
+report::CpuCost read_callgrind_totals(const std::string& path, std::string_view excluded_object = {});
 
 // Cycles estimated from the cache simulation's counts (docs/time-gate.md):
 // L1 hits + 5 x LL hits + 35 x RAM accesses, with `accesses` the instruction

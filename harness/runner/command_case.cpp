@@ -32,11 +32,6 @@ using report::CaseResult;
 using report::Status;
 using Clock = std::chrono::steady_clock;
 
-struct Deadline {
-  Clock::time_point at;
-  double remaining() const { return std::max(0.001, std::chrono::duration<double>(at - Clock::now()).count()); }
-};
-
 // Keeps at most max_points per series, each bucket by its maximum (peaks survive).
 void thin(report::Timeline& t, std::size_t max_points) {
   std::size_t n = t.rss_bytes.size();
@@ -287,7 +282,7 @@ void heaptrack_phase(CaseResult& r, const CommandCase& k, const std::vector<std:
 // The whole program under callgrind's cache simulator.
 void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
                       const Deadline& deadline) {
-  CallgrindFile file;
+  ScratchFile file("callgrind");
   std::vector<std::string> argv = cachegrind_arguments(file.path(), CallgrindScope::whole_program);
   argv.push_back(k.command->program);
   std::vector<std::string> words = command_argv(*k.command, *k.set, k.input_path);
@@ -324,8 +319,7 @@ CaseResult run_command_case(const PlannedCase& c, const RunOptions& o) {
     r.error = "membench-launch is not installed beside membench";
     return r;
   }
-  Deadline deadline{Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(o.timeout_seconds))};
+  const Deadline deadline = Deadline::after(o.timeout_seconds);
   if (o.run_memory) {
     CommandRun run = run_command(k, env, deadline.remaining(), RunKind{.hash_stdout = true, .sample = true});
     if (run.reported) fill_memory(r, run, o.sample_interval_ms);

@@ -2,6 +2,8 @@
 // its stdout's digest and (in the memory run) samples of its process tree.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +22,19 @@ struct CommandCase {
   const CommandSet* set;
   const RunOptions& options;
   std::string input_path;  // the dataset
+};
+
+// The end of a case's --timeout, shared by all its runs.
+struct Deadline {
+  std::chrono::steady_clock::time_point at;
+  static Deadline after(double seconds) {
+    return {std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds))};
+  }
+  // Seconds left, at least a millisecond: a run is always given some time.
+  double remaining() const {
+    return std::max(0.001, std::chrono::duration<double>(at - std::chrono::steady_clock::now()).count());
+  }
 };
 
 struct RunKind {

@@ -12,6 +12,7 @@
 
 #include "analyze/statistics.h"
 #include "runner/allocators.h"
+#include "runner/cachegrind.h"
 #include "runner/child_process.h"
 #include "runner/command_run.h"
 #include "runner/gbench.h"
@@ -28,35 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using report::CaseResult;
 using report::Status;
-using Clock = std::chrono::steady_clock;
-
-struct Deadline {
-  Clock::time_point at;
-  double remaining() const { return std::max(0.001, std::chrono::duration<double>(at - Clock::now()).count()); }
-};
-
-// A path in the temporary directory for one run's output, removed with this object.
-class ScratchPath {
- public:
-  explicit ScratchPath(const char* kind) {
-    static int serial = 0;
-    path_ = (fs::temp_directory_path() /
-             ("membench-gbench-" + std::string(kind) + "." + std::to_string(::getpid()) + "." + std::to_string(++serial)))
-                .string();
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  ~ScratchPath() {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  ScratchPath(const ScratchPath&) = delete;
-  ScratchPath& operator=(const ScratchPath&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string text_of(const std::string& path) {
   try {
@@ -113,7 +85,7 @@ struct WindowRun {
 WindowRun window_run(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
                      const Deadline& deadline, const char* phase, std::vector<std::string> vars) {
   WindowRun out;
-  ScratchPath windows("window");
+  ScratchFile windows("gbench-window");
   vars.push_back(std::string(gb::kWindowFileEnv) + "=" + windows.path());
   const CommandDef run_def = with_options(
       *k.command, {"--benchmark_repetitions=1", seconds_flag("--benchmark_min_time", k.options.min_time_seconds)});
@@ -127,6 +99,7 @@ WindowRun window_run(CaseResult& r, const CommandCase& k, const std::vector<std:
     return out;
   }
   r.gbench[std::string(phase) + "_run"] = {{"windows", out.file.windows.size()},
+                                          {"hook", out.file.hook.empty() ? "unknown" : out.file.hook},
                                           {"wait4_maxrss_bytes", run.maxrss_bytes},
                                           {"minor_faults", run.minor_faults},
                                           {"wall_ns", run.wall_ns}};
@@ -200,7 +173,7 @@ bool time_phase(CaseResult& r, const CommandCase& k, const std::vector<std::stri
   std::vector<std::optional<double>> bytes_rates, item_rates;
   for (int g = 0; g < o.processes; ++g) {
     if (int sig = pending_interrupt()) throw Interrupted{sig};
-    ScratchPath out("time");
+    ScratchFile out("gbench-time");
     const CommandDef run_def = with_options(
         *k.command, {"--benchmark_repetitions=" + std::to_string(o.repetitions),
                      seconds_flag("--benchmark_min_time", o.min_time_seconds),
@@ -264,6 +237,47 @@ void heaptrack_phase(CaseResult& r, const CommandCase& k, const std::vector<std:
   }
 }
 
+// One warm iteration under callgrind's cache simulator: two repetitions of
+// one iteration each (--benchmark_min_time=1e-9 stops at the first batch);
+// the library zeroes callgrind's counts as each loop starts, so the output
+// holds the second, warm one alone (docs/gbench.md, "Instructions per
+// iteration"). The counter is off: its bookkeeping is not the benchmark's.
+void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std::string>& env,
+                      const Deadline& deadline) {
+  ScratchFile windows("gbench-window");
+  ScratchFile file("callgrind");
+  std::vector<std::string> argv = cachegrind_arguments(file.path(), CallgrindScope::client_requests);
+  argv.insert(argv.end(), k.command->words.begin(), k.command->words.end());
+  argv.insert(argv.end(), {"--benchmark_repetitions=2", "--benchmark_min_time=1e-9"});
+  const std::vector<std::string> watched =
+      watched_env(env, count_library(),
+                  {std::string(gb::kWindowFileEnv) + "=" + windows.path(), std::string(gb::kCountEnv) + "=0",
+                   std::string(gb::kCallgrindEnv) + "=1"});
+  ChildOutcome out = run_child(ChildSpec{.argv = argv, .env_set = watched, .timeout_seconds = deadline.remaining()});
+  std::string failure;
+  gb::WindowFile file_of_windows;
+  std::string error;
+  if (out.end != ChildOutcome::End::exited || out.exit_code != 0)
+    failure = "valgrind exited with code " + std::to_string(out.exit_code);
+  else if (!gb::parse_window_file(text_of(windows.path()), file_of_windows, error))
+    failure = "the window file: " + error;
+  else if (std::string why = unseen_reason(file_of_windows, k.command->program); !why.empty())
+    failure = why;
+  else if (const gb::Window* last = file_of_windows.reported(); last->threads != 1)
+    failure = "a loop of " + std::to_string(last->threads) +
+              " threads: callgrind's collection is turned on and off per thread";
+  else if (last->iterations != 1)
+    failure = "the measured loop ran " + std::to_string(last->iterations) + " iterations, not 1";
+  // The library's own instructions (forwarding each malloc and free, the
+  // hooks' way out of the loop) are membench's, not the benchmark's.
+  settle_cachegrind(r, file.path(), failure, fs::path(count_library()).filename().string());
+  if (failure.empty() && r.cachegrind && r.cachegrind->instructions == 0) {
+    r.cachegrind.reset();
+    r.extra["cachegrind_error"] = "callgrind collected nothing in the loop";
+  }
+  if (failure.empty()) r.gbench["cachegrind_run"] = {{"windows", file_of_windows.windows.size()}, {"iterations", 1}};
+}
+
 }  // namespace
 
 CaseResult run_gbench_case(const PlannedCase& c, const RunOptions& o) {
@@ -286,8 +300,7 @@ CaseResult run_gbench_case(const PlannedCase& c, const RunOptions& o) {
     r.error = "membench-launch is not installed beside membench";
     return r;
   }
-  const Deadline deadline{Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                             std::chrono::duration<double>(o.timeout_seconds))};
+  const Deadline deadline = Deadline::after(o.timeout_seconds);
   const bool counter = !count_library().empty();
   const char* no_counter = "libmembench_count.so is not installed beside membench";
   if (o.run_memory && !counter) r.memory_unavailable = no_counter;
@@ -296,6 +309,8 @@ CaseResult run_gbench_case(const PlannedCase& c, const RunOptions& o) {
   if (o.run_count && counter && !count_phase(r, k, env, deadline)) return r;
   if (o.run_time && !time_phase(r, k, env, deadline)) return r;
   if (o.heaptrack) heaptrack_phase(r, k, env, deadline);
+  if (o.cachegrind && counter) cachegrind_phase(r, k, env, deadline);
+  else if (o.cachegrind) r.extra["cachegrind_error"] = no_counter;
   if (r.extra.empty()) r.extra = nullptr;
   return r;
 }

@@ -101,10 +101,20 @@ std::vector<ChosenDataset> explicit_datasets(const std::vector<std::string>& giv
   return chosen;
 }
 
+// A Google Benchmark case's place in its executable's listing.
+std::size_t listing_index(const PlannedCase& c) {
+  const auto& commands = c.gbench->set.commands;
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    if (&commands[i] == c.command) return i;
+  return commands.size();
+}
+
 // Workload, strategy, dataset by size (corpora, whose size is known only
-// once built, last), allocator.
+// once built, last), allocator. A Google Benchmark suite's benchmarks keep
+// the order of its listing (registration order: BM_x/8 before BM_x/64).
 bool run_order(const PlannedCase& a, const PlannedCase& b) {
   if (std::string_view(a.workload->name) != b.workload->name) return std::string_view(a.workload->name) < b.workload->name;
+  if (a.gbench && a.gbench == b.gbench && a.command != b.command) return listing_index(a) < listing_index(b);
   if (std::string_view(a.strategy->name) != b.strategy->name) return std::string_view(a.strategy->name) < b.strategy->name;
   auto size_of = [](const datasets::DatasetDef* d) { return !d ? 0 : d->generate ? d->size : UINT64_MAX; };
   std::uint64_t sa = size_of(datasets::find_dataset(a.dataset)), sb = size_of(datasets::find_dataset(b.dataset));

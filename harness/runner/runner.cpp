@@ -133,7 +133,9 @@ nlohmann::json run_context(const RunOptions& options) {
   context["shard"] = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
   context["repetitions"] = options.repetitions;
   context["processes"] = options.processes;
-  if (options.cachegrind) context["cachegrind"] = "callgrind --cache-sim=yes, the strategy call only";
+  if (options.cachegrind)
+    context["cachegrind"] = options.gbench.empty() ? "callgrind --cache-sim=yes, the strategy call only"
+                                                   : "callgrind --cache-sim=yes, one warm iteration of the benchmark loop";
   if (std::string injected = injected_regression(); !injected.empty()) context["injected_regression"] = injected;
   context["warmup_seconds"] = options.warmup_seconds;
   context["min_time_seconds"] = options.min_time_seconds;

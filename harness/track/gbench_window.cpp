@@ -99,9 +99,11 @@ bool parse_window_file(const std::string& text, WindowFile& out, std::string& er
     std::vector<std::string_view> words = split_words(line);
     if (words.empty()) continue;
     std::string why;
-    if (words[0] == "hook" && words.size() >= 2 && (words[1] == "shared" || words[1] == "none")) {
+    if (words[0] == "hook" && words.size() >= 2 &&
+        (words[1] == "shared" || words[1] == "static" || words[1] == "none")) {
       out.hook_seen = true;
-      out.hooked = words[1] == "shared";
+      out.hooked = words[1] != "none";
+      out.hook = std::string(words[1]);
       out.hook_reason.clear();
       for (std::size_t i = 3; words[1] == "none" && i < words.size(); ++i) {
         if (!out.hook_reason.empty()) out.hook_reason += ' ';

@@ -15,6 +15,12 @@
 //                                off (its size table is resident memory of the
 //                                process, as for strategies RSS is measured in a
 //                                run of its own)
+//   MEMBENCH_GBENCH_CALLGRIND=1  under callgrind --collect-atstart=no: zero
+//                                callgrind's counts and turn collection on once
+//                                libbenchmark's StartKeepRunning has returned,
+//                                off before FinishKeepRunning (client requests;
+//                                a single-threaded loop only: they act on the
+//                                calling thread)
 //
 // A window is one call of the benchmark function by Google Benchmark: from
 // State::StartKeepRunning (the loop's begin) to State::FinishKeepRunning (its
@@ -28,6 +34,10 @@
 //       written when the library loads: whether the loop can be seen
 //       (libbenchmark is a shared library whose StartKeepRunning and
 //       FinishKeepRunning the library interposes).
+//   hook static
+//       written at the first call of the executable's opt-in wrappers
+//       (include/membench/gbench_hooks.h): the loop is seen through them.
+//       The file's last hook line is the one that holds.
 //   window seq S threads P iterations N counted C count A bytes B peak_live L
 //          temporary T leaked_bytes K leaked_count M overflow O
 //          hwm_reset R rss_start S0 hwm_end H
@@ -53,9 +63,10 @@
 //                       RSS is hwm_end - rss_start
 //
 // The loop was not seen, and the figures are unavailable (never zero), when
-// the file has a "hook none" line, or no "window" line although the benchmark
-// ran (a libbenchmark linked statically into the executable: its calls do not
-// pass through the dynamic linker).
+// the file's last hook line is "hook none", or it has no "window" line
+// although the benchmark ran (a libbenchmark linked statically into the
+// executable without the opt-in: its calls do not pass through the dynamic
+// linker).
 #pragma once
 
 #include <cstdint>
@@ -69,6 +80,7 @@ namespace membench::track::gbench {
 inline constexpr const char* kWindowFileEnv = "MEMBENCH_GBENCH_FILE";
 inline constexpr const char* kSitesFileEnv = "MEMBENCH_GBENCH_SITES";
 inline constexpr const char* kCountEnv = "MEMBENCH_GBENCH_COUNT";
+inline constexpr const char* kCallgrindEnv = "MEMBENCH_GBENCH_CALLGRIND";
 // Run by a user, with neither MEMBENCH_GBENCH_FILE nor MEMBENCH_COUNT_FILE
 // set, the library registers a benchmark::MemoryManager unless this is "0".
 inline constexpr const char* kMemoryManagerEnv = "MEMBENCH_GBENCH_MEMORY_MANAGER";
@@ -90,7 +102,8 @@ struct Window {
 
 struct WindowFile {
   bool hook_seen = false;    // a "hook" line was read
-  bool hooked = false;       // "hook shared"
+  bool hooked = false;       // the last hook line is "shared" or "static"
+  std::string hook;          // that line's word: shared, static or none
   std::string hook_reason;   // of "hook none"
   std::vector<Window> windows;
 

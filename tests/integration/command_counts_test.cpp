@@ -25,10 +25,12 @@ std::string numbers_file(const std::string& dir) {
   return path;
 }
 
-json count_run(const std::string& dir, const std::vector<std::string>& commands, int expected_exit = 0) {
+// `compare_outputs`: the commands' outputs must agree with the first's.
+json count_run(const std::string& dir, const std::vector<std::string>& commands, int expected_exit = 0,
+               bool compare_outputs = false) {
   std::string out = dir + "/report.json";
-  std::vector<std::string> args{"run", "--shell", "--dataset", numbers_file(dir), "--phases", "count",
-                                "--ignore-output", "--out", out};
+  std::vector<std::string> args{"run", "--shell", "--dataset", numbers_file(dir), "--phases", "count", "--out", out};
+  if (!compare_outputs) args.push_back("--ignore-output");
   for (const std::string& c : commands) args.insert(args.end(), {"--command", c});
   CommandResult r = run_membench(args);
   EXPECT_EQ(r.exit_code, expected_exit) << r.err << r.out;
@@ -141,6 +143,50 @@ TEST(CommandCounts, ProcessThatExecsIsCountedAsBothPrograms) {
   // Sort alone allocates as much as the exec'd sort; the case holds both programs.
   std::uint64_t sort_alone = bytes_of(case_named(rep, "sort"));
   EXPECT_GE(bytes_of(c), sort_alone / 2 + pythons[0]["bytes"].get<std::uint64_t>());
+}
+
+// execl, execlp and execle (called from python through ctypes, so that the
+// preloaded library's definitions are the ones called): the argument list
+// reaches sort whole (its output is the reference's), execle's environment
+// keeps the library loaded, and both programs are counted.
+TEST(CommandCounts, ExeclFormsAreCountedAsBothPrograms) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("the counting library is not preloaded into a sanitizer build's commands");
+  std::string dir = test_dir("counts_execl");
+  std::string script = dir + "/exec_list.py";
+  std::ofstream(script) << R"(import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+s = ctypes.c_char_p
+form, path = sys.argv[1], s(sys.argv[2].encode())
+keep = [bytearray(4000) for _ in range(500)]
+if form == "execl":
+    libc.execl(s(b"/usr/bin/sort"), s(b"sort"), s(b"-r"), path, None)
+elif form == "execlp":
+    libc.execlp(s(b"sort"), s(b"sort"), s(b"-r"), path, None)
+else:
+    env = [(k + "=" + v).encode() for k, v in os.environ.items()]
+    libc.execle(s(b"/usr/bin/sort"), s(b"sort"), s(b"-r"), path, None, (s * (len(env) + 1))(*env, None))
+sys.exit(form + " failed: " + os.strerror(ctypes.get_errno()))
+)";
+  std::vector<std::string> commands{"reference=sort -r {input}"};
+  for (const char* form : {"execl", "execlp", "execle"})
+    commands.push_back(std::string(form) + "=/usr/bin/python3 " + script + " " + form + " {input}");
+  json rep = count_run(dir, commands, 0, true);
+  for (const char* form : {"execl", "execlp", "execle"}) {
+    SCOPED_TRACE(form);
+    const json& c = case_named(rep, form);
+    ASSERT_EQ(c["status"], "ok") << c["error"];
+    ASSERT_TRUE(c.contains("allocations")) << c.value("allocations_unavailable", "");
+    std::vector<json> pythons = images_of(c, "/python3.11");
+    if (pythons.empty()) pythons = images_of(c, "/python3");
+    std::vector<json> sorts = images_of(c, "/sort");
+    ASSERT_EQ(pythons.size(), 1u) << c["command"].dump();
+    ASSERT_EQ(sorts.size(), 1u) << c["command"].dump();
+    EXPECT_EQ(pythons[0]["end"], "exec");
+    EXPECT_EQ(pythons[0]["exec"], std::string(form) == "execlp" ? "sort" : "/usr/bin/sort");
+    EXPECT_EQ(pythons[0]["pid"], sorts[0]["pid"]);
+    EXPECT_GE(pythons[0]["bytes"].get<std::uint64_t>(), 500u * 4000u);
+    EXPECT_EQ(sorts[0]["end"], "exit");
+  }
 }
 
 // A shell that execs a statically linked program: that program cannot be

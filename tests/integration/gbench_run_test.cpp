@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -64,7 +65,8 @@ TEST(GbenchRun, EveryBenchmarkIsACaseWithItsNameVerbatim) {
     EXPECT_EQ((*c)["time"]["real_ns"].size(), 2u) << id;
     EXPECT_EQ((*c)["time"]["per_process"].size(), 2u) << id;
     EXPECT_GT((*c)["time"]["iterations"].get<std::uint64_t>(), 0u) << id;
-    EXPECT_FALSE((*c).contains("throughput")) << "no dataset, no rate: " << id;
+    // No dataset: the rate is the benchmark's own (BM_blocks sets one), or none.
+    EXPECT_EQ((*c).contains("throughput"), std::string(id).find("BM_blocks") != std::string::npos) << id;
   }
   EXPECT_EQ(find_case(rep, "tiny_gbench_base/BM_blocks/1/-/glibc")->at("strategy"), "BM_blocks/1");
   // The report reads back (merge rewrites it), and compare pairs the ids.
@@ -88,6 +90,25 @@ TEST(GbenchRun, FilterMatchesTheNameWithItsSlash) {
   EXPECT_EQ(rep["results"][0]["strategy"], "BM_blocks/4");
 }
 
+// The cases keep the executable's listing order (registration order), not
+// the names' alphabetical one: BM_nothing is registered before BM_fails.
+TEST(GbenchRun, CasesKeepTheListingOrder) {
+  std::string dir = test_dir("gbench_order");
+  json rep = run_report(with({"--gbench", kBase, "--filter", "BM_(fails|nothing|blocks/4)", "--phases", "time",
+                              "--markdown", dir + "/r.md"},
+                             kQuick),
+                        dir + "/r.json", 1);
+  std::vector<std::string> order;
+  for (const json& c : rep["results"]) order.push_back(c["strategy"].get<std::string>());
+  EXPECT_EQ(order, (std::vector<std::string>{"BM_blocks/4", "BM_nothing", "BM_fails"}));
+  // The pages too.
+  const std::string markdown = read_text(dir + "/r.md");
+  const std::size_t nothing = markdown.find("| `BM_nothing`"), fails = markdown.find("| `BM_fails`");
+  ASSERT_NE(nothing, std::string::npos) << markdown;
+  ASSERT_NE(fails, std::string::npos) << markdown;
+  EXPECT_LT(nothing, fails) << markdown;
+}
+
 // A benchmark that reports an error fails its case with Google Benchmark's message.
 TEST(GbenchRun, ABenchmarkErrorFailsItsCase) {
   std::string dir = test_dir("gbench_error");
@@ -107,7 +128,7 @@ TEST(GbenchRun, AllocationsPerIterationComeFromTheLoopWindow) {
                         dir + "/r.json");
   const json* c = find_case(rep, "tiny_gbench_base/BM_blocks/4/-/glibc");
   ASSERT_TRUE(c);
-  if (!(*c).contains("allocations")) GTEST_SKIP() << "no window seen: " << (*c).value("allocations_unavailable", "");
+  ASSERT_TRUE((*c).contains("allocations")) << "no window seen: " << (*c).value("allocations_unavailable", "");
   const json& a = (*c)["allocations"];
   const std::uint64_t n = a["iterations"].get<std::uint64_t>();
   ASSERT_GT(n, 0u);
@@ -115,6 +136,32 @@ TEST(GbenchRun, AllocationsPerIterationComeFromTheLoopWindow) {
   EXPECT_EQ(a["bytes"].get<std::uint64_t>(), 4 * 64 * n);
   EXPECT_DOUBLE_EQ(a["per_iteration"]["count"].get<double>(), 4.0);
   EXPECT_TRUE((*c).contains("memory"));
+}
+
+// --cachegrind counts one warm iteration of the loop alone: an empty loop
+// is a few instructions (the whole process would be millions), and each
+// block allocated adds to it.
+TEST(GbenchRun, CachegrindCountsOneIterationOfTheLoop) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("a sanitizer build refuses --cachegrind");
+  if (!std::filesystem::exists("/usr/bin/valgrind")) GTEST_SKIP() << "valgrind is not installed";
+  std::string dir = test_dir("gbench_cachegrind");
+  json rep = run_report(with({"--gbench", kBase, "--filter", "BM_(blocks|nothing)", "--phases", "memory",
+                              "--cachegrind"},
+                             kQuick),
+                        dir + "/r.json");
+  std::map<std::string, std::uint64_t> instructions;
+  for (const json& c : rep["results"]) {
+    ASSERT_TRUE(c.contains("cachegrind")) << c.dump();
+    EXPECT_EQ(c["gbench"]["cachegrind_run"]["iterations"], 1) << c.dump();
+    EXPECT_GT(c["cachegrind"]["estimated_cycles"].get<std::uint64_t>(), 0u) << c.dump();
+    instructions[c["strategy"].get<std::string>()] = c["cachegrind"]["instructions"].get<std::uint64_t>();
+  }
+  ASSERT_EQ(instructions.size(), 3u) << rep.dump();
+  EXPECT_GT(instructions["BM_nothing"], 0u);
+  EXPECT_LT(instructions["BM_nothing"], 200u) << "the loop only, not the process";
+  EXPECT_GT(instructions["BM_blocks/1"], instructions["BM_nothing"]);
+  EXPECT_GT(instructions["BM_blocks/4"], instructions["BM_blocks/1"] + 2 * (instructions["BM_blocks/1"] -
+                                                                             instructions["BM_nothing"]));
 }
 
 // Bad executables and options: one line, exit 2, no report.
@@ -174,6 +221,12 @@ TEST(GbenchAb, TwoBuildsOfTheSuitePairedTheRegressionNamed) {
       regressed = m["verdict"] == "REGRESSED";
     }
   EXPECT_TRUE(regressed) << c.dump();
+  // The benchmark's own rate (SetBytesProcessed) survives the pairing on both sides.
+  bool rate = false;
+  for (const json& m : c["metrics"])
+    if (m["metric"] == "throughput.bytes_per_second")
+      rate = m.contains("base") && m.contains("head") && m["base"].get<double>() > 0 && m["head"].get<double>() > 0;
+  EXPECT_TRUE(rate) << c.dump();
   const std::string markdown = read_text(md);
   EXPECT_NE(markdown.find("BM_blocks/1"), std::string::npos) << markdown;
   // The site that grew, by its source line (the suite is built with -g).
@@ -185,7 +238,7 @@ TEST(GbenchAb, BadBuildsAndOptionsAreExitTwoWithOneLine) {
   std::string dir = test_dir("gbench_ab_bad");
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"ab", "--gbench", kBase, dir + "/missing"},
-           {"ab", "--gbench", kBase, kMore, "--cachegrind"},
+           {"ab", "--gbench", kBase, kMore, "--quick"},
            {"ab", "--gbench", kBase, kMore, "--dataset", "text-1mb"},
            {"ab", "--gbench", kBase, kMore, "--gbench-arg=--benchmark_filter=x"},
            {"ab", kBase, kMore, "--gbench-arg=--x"}}) {

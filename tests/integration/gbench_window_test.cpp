@@ -325,3 +325,80 @@ TEST(GbenchWindow, WithoutSharedLibbenchmarkTheFileSaysHookNone) {
   EXPECT_NE(file.hook_reason.find("libbenchmark"), std::string::npos) << file.hook_reason;
   EXPECT_TRUE(file.windows.empty());
 }
+
+// The opt-in for a statically linked libbenchmark (docs/gbench.md, "A
+// statically linked libbenchmark"): the suite above linked through
+// membench_gbench_hooks(). Over Debian's shared libbenchmark its wrappers
+// must replace the interposed functions, not add a second window (threads
+// would say 2, the counts would double).
+TEST(GbenchOptIn, WrappersOpenEachWindowOnceWithExactFigures) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  GbenchRun run = run_gbench(MEMBENCH_GBENCH_OPT_IN_BENCH, "BM_touch_64MiB_before_loop/iterations:100",
+                             test_dir("gbench_opt_in_before"));
+  EXPECT_TRUE(run.file.hooked);
+  EXPECT_EQ(run.file.hook, "static") << "the opt-in's wrappers, not the interposition, saw the loop";
+  ASSERT_EQ(run.file.windows.size(), 1u);
+  const gb::Window& w = run.file.windows[0];
+  EXPECT_EQ(w.threads, 1u);
+  EXPECT_EQ(w.iterations, 100u);
+  EXPECT_EQ(w.count, 100u);
+  EXPECT_EQ(w.bytes, 3200u);
+  EXPECT_LT(w.peak_rss_delta(), 1 * kMiB);
+
+  GbenchRun threads = run_gbench(MEMBENCH_GBENCH_OPT_IN_BENCH, "BM_two_threads/iterations:50/threads:2",
+                                 test_dir("gbench_opt_in_threads"));
+  ASSERT_EQ(threads.file.windows.size(), 1u);
+  EXPECT_EQ(threads.file.windows[0].threads, 2u);
+  EXPECT_EQ(threads.file.windows[0].count, 100u);
+}
+
+TEST(GbenchOptIn, TouchingSixtyFourMiBInTheLoopIsItsPeak) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
+  GbenchRun run = run_gbench(MEMBENCH_GBENCH_OPT_IN_BENCH, "BM_touch_64MiB_in_loop/iterations:2",
+                             test_dir("gbench_opt_in_in_loop"), std::string(gb::kCountEnv) + "=0");
+  ASSERT_EQ(run.file.windows.size(), 1u);
+  const double peak = static_cast<double>(run.file.windows[0].peak_rss_delta());
+  EXPECT_GT(peak, 0.95 * 64 * kMiB);
+  EXPECT_LT(peak, 1.05 * 64 * kMiB);
+}
+
+// Outside membench the wrappers find no window functions and only forward.
+TEST(GbenchOptIn, WithoutTheLibraryTheWrappersOnlyForward) {
+  CommandResult r = run_shell(shell_quote(MEMBENCH_GBENCH_OPT_IN_BENCH) +
+                              " --benchmark_filter=BM_keep_running_batch --benchmark_format=json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["benchmarks"][0]["iterations"], 24);
+}
+
+// run --gbench on the opt-in build: figures and sites as over the shared
+// library, the report saying how the loop was seen; no frame of the
+// wrappers or the library in the sites.
+TEST(GbenchOptIn, RunGbenchMeasuresTheLoopThroughTheOptIn) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("libmembench_count.so counts beside the sanitizer's allocator");
+  std::string dir = test_dir("gbench_opt_in_run");
+  std::string out = dir + "/r.json";
+  CommandResult r = run_membench({"run", "--gbench", MEMBENCH_GBENCH_OPT_IN_BENCH, "--filter",
+                                  "BM_touch_64MiB_before_loop", "--phases", "memory,count", "--processes", "1",
+                                  "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json rep = nlohmann::json::parse(read_text(out));
+  ASSERT_EQ(rep["results"].size(), 1u);
+  const nlohmann::json& c = rep["results"][0];
+  ASSERT_TRUE(c.contains("allocations")) << c.dump();
+  EXPECT_DOUBLE_EQ(c["allocations"]["per_iteration"]["count"].get<double>(), 1.0);
+  EXPECT_EQ(c["gbench"]["count_run"]["hook"], "static");
+  EXPECT_EQ(c["gbench"]["memory_run"]["hook"], "static");
+  ASSERT_TRUE(c["allocations"].contains("sites")) << c["allocations"].dump();
+  const nlohmann::json& entries = c["allocations"]["sites"]["entries"];
+  ASSERT_FALSE(entries.empty());
+  bool benchmark_line = false;
+  for (const nlohmann::json& site : entries)
+    for (const nlohmann::json& frame : site["frames"]) {
+      const std::string function = frame.value("function", "");
+      EXPECT_EQ(function.find("__wrap_"), std::string::npos) << site.dump();
+      EXPECT_EQ(function.find("membench_gbench"), std::string::npos) << site.dump();
+      benchmark_line = benchmark_line || frame.value("file", "").find("window_bench.cpp") != std::string::npos;
+    }
+  EXPECT_TRUE(benchmark_line) << entries.dump();
+}

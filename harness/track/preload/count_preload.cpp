@@ -212,8 +212,28 @@ int exec_announced(const char* program, Exec exec) {
   return rc;
 }
 
-// The execl forms, with their arguments gathered into an argv on the stack.
+// The execl forms: their arguments gathered into an argv on the stack (the
+// library allocates nothing of its own).
 constexpr int kMaxListArguments = 1024;
+
+struct ListArguments {
+  char* argv[kMaxListArguments + 1];
+
+  // Reads `ap` through the list's closing null, so that execle's environment
+  // comes next. False, with errno E2BIG, when the list does not fit: cut
+  // short, the command would run with other arguments than it was given.
+  bool gather(const char* first, va_list& ap) {
+    int n = 0;
+    bool fits = true;
+    for (const char* a = first; a; a = va_arg(ap, const char*)) {
+      if (n < kMaxListArguments) argv[n++] = const_cast<char*>(a);
+      else fits = false;
+    }
+    argv[n] = nullptr;
+    if (!fits) errno = E2BIG;
+    return fits;
+  }
+};
 
 }  // namespace
 
@@ -245,39 +265,31 @@ int fexecve(int fd, char* const argv[], char* const envp[]) noexcept {
 }
 
 int execl(const char* path, const char* arg, ...) noexcept {
-  char* argv[kMaxListArguments + 1];
+  ListArguments list;
   va_list ap;
   va_start(ap, arg);
-  int n = 0;
-  for (const char* a = arg; a && n < kMaxListArguments; a = va_arg(ap, const char*)) argv[n++] = const_cast<char*>(a);
+  bool fits = list.gather(arg, ap);
   va_end(ap);
-  argv[n] = nullptr;
-  return execv(path, argv);
+  return fits ? execv(path, list.argv) : -1;
 }
 
 int execlp(const char* file, const char* arg, ...) noexcept {
-  char* argv[kMaxListArguments + 1];
+  ListArguments list;
   va_list ap;
   va_start(ap, arg);
-  int n = 0;
-  for (const char* a = arg; a && n < kMaxListArguments; a = va_arg(ap, const char*)) argv[n++] = const_cast<char*>(a);
+  bool fits = list.gather(arg, ap);
   va_end(ap);
-  argv[n] = nullptr;
-  return execvp(file, argv);
+  return fits ? execvp(file, list.argv) : -1;
 }
 
 int execle(const char* path, const char* arg, ...) noexcept {
-  char* argv[kMaxListArguments + 1];
+  ListArguments list;
   va_list ap;
   va_start(ap, arg);
-  int n = 0;
-  const char* a = arg;
-  for (; a && n < kMaxListArguments; a = va_arg(ap, const char*)) argv[n++] = const_cast<char*>(a);
-  while (a) a = va_arg(ap, const char*);  // past the list's end: the environment
+  bool fits = list.gather(arg, ap);
   char* const* envp = va_arg(ap, char* const*);
   va_end(ap);
-  argv[n] = nullptr;
-  return execve(path, argv, envp);
+  return fits ? execve(path, list.argv, envp) : -1;
 }
 
 int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* actions,

@@ -8,6 +8,14 @@
 // preloaded, come first; they open and close the window and forward to
 // libbenchmark's own, found with RTLD_NEXT.
 //
+// A libbenchmark linked statically into the executable is reached through
+// the opt-in of include/membench/gbench_hooks.h instead: the linker sends the
+// loop's two calls to the executable's wrappers, which call
+// membench_gbench_loop_start and _finish below with libbenchmark's own
+// function. From the first such call on, the interposed definitions only
+// forward (a shared libbenchmark with the opt-in would otherwise open each
+// window twice).
+//
 // The window opens before libbenchmark's StartKeepRunning starts the timer
 // and is counted until just before FinishKeepRunning stops it; what is slow
 // (mapping the counter's table, resetting the high-water mark, writing the
@@ -17,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <valgrind/callgrind.h>
 
 #include <atomic>
 #include <cstdarg>
@@ -74,10 +84,14 @@ struct Hooks {
   RealFunction start{kStartSymbol};
   RealFunction finish{kFinishSymbol};
   bool windows = false;  // MEMBENCH_GBENCH_FILE is set
+  // The executable's opt-in wrappers called: they, not the interposed
+  // definitions, open and close the windows.
+  std::atomic<bool> opt_in{false};
   // Google Benchmark's MemoryManager run is under way (gbench_memory_manager.cpp):
   // its loop's windows are counted, summed, and handed to the manager.
   std::atomic<bool> manager_armed{false};
   bool count = true;     // MEMBENCH_GBENCH_COUNT is not 0
+  bool callgrind = false;  // MEMBENCH_GBENCH_CALLGRIND is 1
   char window_path[4096] = {};
   char sites_path[4096] = {};
 };
@@ -186,17 +200,29 @@ __attribute__((constructor(200))) void load_gbench_hooks() {
   snprintf(hooks.window_path, sizeof hooks.window_path, "%s", path);
   if (const char* sites = getenv(gb::kSitesFileEnv)) snprintf(hooks.sites_path, sizeof hooks.sites_path, "%s", sites);
   if (const char* count = getenv(gb::kCountEnv)) hooks.count = !(count[0] == '0' && count[1] == '\0');
-  hooks.windows = gp::can_hook();
+  if (const char* callgrind = getenv(gb::kCallgrindEnv)) hooks.callgrind = callgrind[0] == '1' && callgrind[1] == '\0';
+  // On even without a shared libbenchmark: the opt-in's wrappers may call.
+  hooks.windows = true;
   // The counter ran from the process's first request (count_preload.cpp);
   // here only the windows count.
   mt::stop_counting();
   char line[256];
-  int len = hooks.windows
+  int len = gp::can_hook()
                 ? snprintf(line, sizeof line, "hook shared\n")
                 : snprintf(line, sizeof line,
                            "hook none reason no shared libbenchmark exports State::StartKeepRunning (linked "
-                           "statically?)\n");
+                           "statically, without the opt-in of docs/gbench.md?)\n");
   append_line(line, len);
+}
+
+// The opt-in's first call: said in the file, after the load's own hook line,
+// so that the file's last hook line is the one that holds.
+void note_opt_in() {
+  if (hooks.opt_in.exchange(true)) return;
+  if (hooks.windows) {
+    static const char line[] = "hook static\n";
+    append_line(line, sizeof line - 1);
+  }
 }
 
 }  // namespace
@@ -207,6 +233,10 @@ extern "C" __attribute__((visibility("default"))) void membench_gbench_start(voi
     "_ZN9benchmark5State16StartKeepRunningEv");
 extern "C" __attribute__((visibility("default"))) void membench_gbench_finish(void* state) __asm__(
     "_ZN9benchmark5State17FinishKeepRunningEv");
+// Called by the opt-in's wrappers (include/membench/gbench_hooks.h) with
+// libbenchmark's own function.
+extern "C" __attribute__((visibility("default"))) void membench_gbench_loop_start(void* state, StateFn real);
+extern "C" __attribute__((visibility("default"))) void membench_gbench_loop_finish(void* state, StateFn real);
 
 namespace membench::track::gbench_preload {
 
@@ -238,29 +268,65 @@ void add_to_manager_totals(const mt::AllocationTotals& t) {
 
 }  // namespace
 
-void membench_gbench_start(void* state) {
+namespace {
+
+// `benchmark_cfa`: the frame of the function that runs the loop.
+void loop_start(void* state, StateFn real, std::uintptr_t benchmark_cfa) {
   if (!hooks.windows) {  // loaded without MEMBENCH_GBENCH_FILE: only forward
     if (hooks.manager_armed.load() && open_threads.fetch_add(1) == 0) mt::start_counting();
-    hooks.start(state);
+    real(state);
     return;
   }
-  if (open_threads.fetch_add(1, std::memory_order_acq_rel) == 0)
-    open_window(hooks.sites_path[0] ? mt::sites::frame_cfa(1) : 0);
-  hooks.start(state);
+  const bool first = open_threads.fetch_add(1, std::memory_order_acq_rel) == 0;
+  if (first) open_window(benchmark_cfa);
+  real(state);
+  // Callgrind's counts from here on are the loop's own: zeroed (so that the
+  // output holds the last window only) once libbenchmark's timer runs.
+  if (first && hooks.callgrind) {
+    CALLGRIND_ZERO_STATS;
+    CALLGRIND_TOGGLE_COLLECT;
+  }
 }
 
-void membench_gbench_finish(void* state) {
+void loop_finish(void* state, StateFn real) {
   if (!hooks.windows) {
     if (hooks.manager_armed.load() && open_threads.fetch_sub(1) == 1) add_to_manager_totals(mt::stop_counting());
-    hooks.finish(state);
+    real(state);
     return;
   }
+  if (hooks.callgrind && open_threads.load(std::memory_order_acquire) == 1) CALLGRIND_TOGGLE_COLLECT;
   const auto* head = static_cast<const StateHead*>(state);
   window_iterations.fetch_add(static_cast<std::uint64_t>(head->max_iterations + head->batch_leftover));
   window_threads.fetch_add(1);
   bool last = open_threads.fetch_sub(1, std::memory_order_acq_rel) == 1;
   mt::AllocationTotals totals;
   if (last && hooks.count) totals = mt::stop_counting();
-  hooks.finish(state);
+  real(state);
   if (last) close_window(totals);
+}
+
+bool wants_sites() { return hooks.windows && hooks.count && hooks.sites_path[0]; }
+
+}  // namespace
+
+// frame_cfa(1): the caller of the interposed function, the benchmark's.
+void membench_gbench_start(void* state) {
+  if (hooks.opt_in.load(std::memory_order_relaxed)) return hooks.start(state);
+  loop_start(state, hooks.start.get(), wants_sites() ? mt::sites::frame_cfa(1) : 0);
+}
+
+void membench_gbench_finish(void* state) {
+  if (hooks.opt_in.load(std::memory_order_relaxed)) return hooks.finish(state);
+  loop_finish(state, hooks.finish.get());
+}
+
+// frame_cfa(2): out through the executable's wrapper to the benchmark.
+void membench_gbench_loop_start(void* state, StateFn real) {
+  note_opt_in();
+  loop_start(state, real, wants_sites() ? mt::sites::frame_cfa(2) : 0);
+}
+
+void membench_gbench_loop_finish(void* state, StateFn real) {
+  note_opt_in();
+  loop_finish(state, real);
 }
