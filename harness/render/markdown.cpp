@@ -83,6 +83,51 @@ std::string versus_cells(const CaseResult& c, const CaseResult& reference,
   return out;
 }
 
+// One group's table: a row per case, the figures, then how each compares
+// with the reference (when the group has one that completed), then notes.
+std::string group_table(const std::vector<const CaseResult*>& cases, const CaseResult* reference,
+                        std::vector<const report::Metric*> columns, const std::vector<const report::Metric*>& versus,
+                        bool counted) {
+  // Columns that would be empty for the whole group are left out: the
+  // per-item figures of a workload without items.
+  std::erase_if(columns, [&](const report::Metric* m) {
+    return report::is_derived(*m) &&
+           std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
+  });
+  const bool compare = reference != nullptr;
+  const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {
+    return c->status == report::Status::ok && !notes_of(*c).empty();
+  });
+  std::ostringstream out;
+  out << "| strategy |";
+  for (const report::Metric* m : columns) out << " " << m->label << " |";
+  if (compare)
+    for (const report::Metric* m : versus) out << " " << m->label << " vs reference |";
+  out << (any_notes ? " notes |" : "") << "\n| --- |";
+  for (std::size_t i = 0; i < columns.size() + (compare ? versus.size() : 0); ++i) out << " ---: |";
+  out << (any_notes ? " --- |" : "") << "\n";
+  const std::size_t width = 1 + columns.size() + (compare ? versus.size() : 0) + (any_notes ? 1 : 0);
+  for (const CaseResult* c : cases) {
+    out << "| `" << cell(c->strategy) << "` |";
+    if (c->status != report::Status::ok) {
+      out << " **" << report::to_string(c->status) << "**: " << cell(c->error) << " |";
+      for (std::size_t i = 2; i < width; ++i) out << " |";
+      out << "\n";
+      continue;
+    }
+    out << figure_cells(*c, columns, counted);
+    if (compare) {
+      if (c == reference)
+        for (std::size_t i = 0; i < versus.size(); ++i) out << " (reference) |";
+      else
+        out << versus_cells(*c, *reference, versus, counted);
+    }
+    if (any_notes) out << " " << cell(notes_of(*c)) << " |";
+    out << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 std::string results_markdown(const report::Report& rep) {
@@ -124,44 +169,7 @@ std::string results_markdown(const report::Report& rep) {
       if (c->command.is_object() && c->command.value("line", nlohmann::json()).is_string())
         out << "- `" << cell(c->strategy) << "`: `" << cell(c->command["line"].get<std::string>()) << "`\n";
     if (cases.front()->command.is_object()) out << "\n";
-    // Columns that would be empty for the whole group are left out: the
-    // per-item figures of a workload without items.
-    std::vector<const report::Metric*> columns = all_columns;
-    std::erase_if(columns, [&](const report::Metric* m) {
-      return report::is_derived(*m) &&
-             std::none_of(cases.begin(), cases.end(), [&](const CaseResult* c) { return m->value(*c).has_value(); });
-    });
-    const bool compare = reference != nullptr;
-    const bool any_notes = std::any_of(cases.begin(), cases.end(), [](const CaseResult* c) {
-      return c->status == report::Status::ok && !notes_of(*c).empty();
-    });
-    out << "| strategy |";
-    for (const report::Metric* m : columns) out << " " << m->label << " |";
-    if (compare)
-      for (const report::Metric* m : versus) out << " " << m->label << " vs reference |";
-    out << (any_notes ? " notes |" : "") << "\n| --- |";
-    for (std::size_t i = 0; i < columns.size() + (compare ? versus.size() : 0); ++i) out << " ---: |";
-    out << (any_notes ? " --- |" : "") << "\n";
-    const std::size_t width = 1 + columns.size() + (compare ? versus.size() : 0) + (any_notes ? 1 : 0);
-    for (const CaseResult* c : cases) {
-      out << "| `" << cell(c->strategy) << "` |";
-      if (c->status != report::Status::ok) {
-        out << " **" << report::to_string(c->status) << "**: " << cell(c->error) << " |";
-        for (std::size_t i = 2; i < width; ++i) out << " |";
-        out << "\n";
-        continue;
-      }
-      out << figure_cells(*c, columns, counted);
-      if (compare) {
-        if (c == reference)
-          for (std::size_t i = 0; i < versus.size(); ++i) out << " (reference) |";
-        else
-          out << versus_cells(*c, *reference, versus, counted);
-      }
-      if (any_notes) out << " " << cell(notes_of(*c)) << " |";
-      out << "\n";
-    }
-    out << "\n" << top_sites_markdown(cases);
+    out << group_table(cases, reference, all_columns, versus, counted) << "\n" << top_sites_markdown(cases);
   }
   if (groups.empty()) out << "No results.\n";
   return out.str();

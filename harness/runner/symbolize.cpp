@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -261,9 +262,14 @@ struct Symbolizer::State {
   std::map<std::string, std::unique_ptr<LoadedFile>> files;  // by path
   std::size_t files_read = 0;
 
-  std::string relative(const char* file) const {
+  // `comp_dir`: the compilation unit's directory, against which a file
+  // name the compiler recorded as relative ("../src/x.cpp", as a build run
+  // through ccache with a base directory records it) is resolved.
+  std::string relative(const char* file, const std::string& comp_dir) const {
     if (!file) return "";
     std::string f = file;
+    if (!f.empty() && f[0] != '/' && !comp_dir.empty())
+      f = (std::filesystem::path(comp_dir) / f).lexically_normal().string();
     if (!source_dir.empty() && f.size() > source_dir.size() + 1 && f.compare(0, source_dir.size(), source_dir) == 0 &&
         f[source_dir.size()] == '/')
       return f.substr(source_dir.size() + 1);
@@ -315,11 +321,15 @@ std::vector<SymbolFrame> Symbolizer::State::frames_in(const LoadedFile& f, Dwarf
   Dwarf_Die* cu = dw.dwfl_module_addrdie(mod, address, &bias);
   std::string file;
   std::uint32_t line = 0;
+  std::string comp_dir;
+  Dwarf_Attribute comp_dir_attr;
+  if (cu && dw.dwarf_attr_integrate(cu, DW_AT_comp_dir, &comp_dir_attr))
+    if (const char* d = dw.dwarf_formstring(&comp_dir_attr)) comp_dir = d;
   // Only a compilation unit with debug information covering the address
   // has its line; another unit's nearest line would be a wrong one.
   if (Dwfl_Line* l = cu ? dw.dwfl_module_getsrc(mod, address) : nullptr) {
     int ln = 0;
-    file = relative(dw.dwfl_lineinfo(l, nullptr, &ln, nullptr, nullptr, nullptr));
+    file = relative(dw.dwfl_lineinfo(l, nullptr, &ln, nullptr, nullptr, nullptr), comp_dir);
     line = static_cast<std::uint32_t>(ln > 0 ? ln : 0);
   }
   Dwarf_Die* scopes = nullptr;
@@ -353,7 +363,7 @@ std::vector<SymbolFrame> Symbolizer::State::frames_in(const LoadedFile& f, Dwarf
     Dwarf_Word call_file = 0, call_line = 0;
     if (dw.dwarf_attr_integrate(&scopes[i], DW_AT_call_file, &attr)) dw.dwarf_formudata(&attr, &call_file);
     if (dw.dwarf_attr_integrate(&scopes[i], DW_AT_call_line, &attr)) dw.dwarf_formudata(&attr, &call_line);
-    file = files && call_file < nfiles ? relative(dw.dwarf_filesrc(files, call_file, nullptr, nullptr)) : "";
+    file = files && call_file < nfiles ? relative(dw.dwarf_filesrc(files, call_file, nullptr, nullptr), comp_dir) : "";
     line = static_cast<std::uint32_t>(call_line);
   }
   std::free(scopes);

@@ -37,28 +37,25 @@ inline WindowFunction find_window_function(const char* name) {
 
 }  // namespace membench_gbench_hooks
 
-// The empty asm after each call keeps the wrapper's own frame (no tail
-// call): the library cuts allocation sites a fixed number of frames out,
-// at the benchmark function.
-#define MEMBENCH_GBENCH_HOOKS()                                                                         \
-  extern "C" void __real__ZN9benchmark5State16StartKeepRunningEv(void*);                               \
-  extern "C" void __real__ZN9benchmark5State17FinishKeepRunningEv(void*);                              \
-  extern "C" __attribute__((noinline)) void __wrap__ZN9benchmark5State16StartKeepRunningEv(void* state) { \
-    static const ::membench_gbench_hooks::WindowFunction window =                                      \
-        ::membench_gbench_hooks::find_window_function("membench_gbench_loop_start");                   \
-    if (window)                                                                                          \
-      window(state, &__real__ZN9benchmark5State16StartKeepRunningEv);                                   \
-    else                                                                                                 \
-      __real__ZN9benchmark5State16StartKeepRunningEv(state);                                           \
-    __asm__ __volatile__("" ::: "memory");                                                              \
-  }                                                                                                      \
-  extern "C" __attribute__((noinline)) void __wrap__ZN9benchmark5State17FinishKeepRunningEv(void* state) { \
-    static const ::membench_gbench_hooks::WindowFunction window =                                      \
-        ::membench_gbench_hooks::find_window_function("membench_gbench_loop_finish");                  \
-    if (window)                                                                                          \
-      window(state, &__real__ZN9benchmark5State17FinishKeepRunningEv);                                  \
-    else                                                                                                 \
-      __real__ZN9benchmark5State17FinishKeepRunningEv(state);                                          \
-    __asm__ __volatile__("" ::: "memory");                                                              \
-  }                                                                                                      \
+// One wrapper: `symbol`'s calls, sent here by the linker's --wrap, go
+// through libmembench_count.so's `window` function when it is loaded. The
+// empty asm after the call keeps the wrapper's own frame (no tail call): the
+// library cuts allocation sites a fixed number of frames out, at the
+// benchmark function.
+#define MEMBENCH_GBENCH_WRAPPER(symbol, window_name)                                               \
+  extern "C" void __real_##symbol(void*);                                                           \
+  extern "C" __attribute__((noinline)) void __wrap_##symbol(void* state) {                          \
+    static const ::membench_gbench_hooks::WindowFunction window =                                  \
+        ::membench_gbench_hooks::find_window_function(window_name);                                \
+    if (window)                                                                                      \
+      window(state, &__real_##symbol);                                                               \
+    else                                                                                             \
+      __real_##symbol(state);                                                                        \
+    __asm__ __volatile__("" ::: "memory");                                                          \
+  }
+
+// State::StartKeepRunning and State::FinishKeepRunning, by their mangled names.
+#define MEMBENCH_GBENCH_HOOKS()                                                                     \
+  MEMBENCH_GBENCH_WRAPPER(_ZN9benchmark5State16StartKeepRunningEv, "membench_gbench_loop_start")   \
+  MEMBENCH_GBENCH_WRAPPER(_ZN9benchmark5State17FinishKeepRunningEv, "membench_gbench_loop_finish") \
   static_assert(true)

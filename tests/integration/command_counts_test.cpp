@@ -57,6 +57,27 @@ std::vector<json> images_of(const json& c, const std::string& name) {
 
 std::uint64_t bytes_of(const json& c) { return c["allocations"]["bytes"].get<std::uint64_t>(); }
 
+// A case in which python exec'd sort (as `exec_path`): its python image and
+// the sort image it became, one each, the same process; null when not.
+struct PythonExecOfSort {
+  json python, sort;
+};
+PythonExecOfSort python_exec_of_sort(const json& c, const std::string& exec_path) {
+  EXPECT_EQ(c["status"], "ok") << c["error"];
+  EXPECT_TRUE(c.contains("allocations")) << c.value("allocations_unavailable", "");
+  std::vector<json> pythons = images_of(c, "/python3.11");
+  if (pythons.empty()) pythons = images_of(c, "/python3");
+  std::vector<json> sorts = images_of(c, "/sort");
+  EXPECT_EQ(pythons.size(), 1u) << c["command"].dump();
+  EXPECT_EQ(sorts.size(), 1u) << c["command"].dump();
+  if (pythons.size() != 1 || sorts.size() != 1 || !c.contains("allocations")) return {};
+  EXPECT_EQ(pythons[0]["end"], "exec");
+  EXPECT_EQ(pythons[0]["exec"], exec_path);
+  EXPECT_EQ(pythons[0]["pid"], sorts[0]["pid"]);
+  EXPECT_EQ(sorts[0]["end"], "exit");
+  return {pythons[0], sorts[0]};
+}
+
 }  // namespace
 
 // head exits after 100 bytes; sort, still writing, dies of SIGPIPE. Its
@@ -128,21 +149,12 @@ TEST(CommandCounts, ProcessThatExecsIsCountedAsBothPrograms) {
                              "range(2000)]; os.execv(\"/usr/bin/sort\", [\"sort\", sys.argv[1]])' {input}",
                              "sort=sort {input}"});
   const json& c = case_named(rep, "exec");
-  ASSERT_EQ(c["status"], "ok") << c["error"];
-  ASSERT_TRUE(c.contains("allocations")) << c.value("allocations_unavailable", "");
-  std::vector<json> pythons = images_of(c, "/python3.11");
-  if (pythons.empty()) pythons = images_of(c, "/python3");
-  std::vector<json> sorts = images_of(c, "/sort");
-  ASSERT_EQ(pythons.size(), 1u) << c["command"].dump();
-  ASSERT_EQ(sorts.size(), 1u) << c["command"].dump();
-  EXPECT_EQ(pythons[0]["end"], "exec");
-  EXPECT_EQ(pythons[0]["exec"], "/usr/bin/sort");
-  EXPECT_EQ(pythons[0]["pid"], sorts[0]["pid"]);
-  EXPECT_GE(pythons[0]["bytes"].get<std::uint64_t>(), 2000u * 4000u);
-  EXPECT_EQ(sorts[0]["end"], "exit");
+  const PythonExecOfSort images = python_exec_of_sort(c, "/usr/bin/sort");
+  ASSERT_FALSE(images.python.is_null());
+  EXPECT_GE(images.python["bytes"].get<std::uint64_t>(), 2000u * 4000u);
   // Sort alone allocates as much as the exec'd sort; the case holds both programs.
   std::uint64_t sort_alone = bytes_of(case_named(rep, "sort"));
-  EXPECT_GE(bytes_of(c), sort_alone / 2 + pythons[0]["bytes"].get<std::uint64_t>());
+  EXPECT_GE(bytes_of(c), sort_alone / 2 + images.python["bytes"].get<std::uint64_t>());
 }
 
 // execl, execlp and execle (called from python through ctypes, so that the
@@ -174,18 +186,10 @@ sys.exit(form + " failed: " + os.strerror(ctypes.get_errno()))
   for (const char* form : {"execl", "execlp", "execle"}) {
     SCOPED_TRACE(form);
     const json& c = case_named(rep, form);
-    ASSERT_EQ(c["status"], "ok") << c["error"];
-    ASSERT_TRUE(c.contains("allocations")) << c.value("allocations_unavailable", "");
-    std::vector<json> pythons = images_of(c, "/python3.11");
-    if (pythons.empty()) pythons = images_of(c, "/python3");
-    std::vector<json> sorts = images_of(c, "/sort");
-    ASSERT_EQ(pythons.size(), 1u) << c["command"].dump();
-    ASSERT_EQ(sorts.size(), 1u) << c["command"].dump();
-    EXPECT_EQ(pythons[0]["end"], "exec");
-    EXPECT_EQ(pythons[0]["exec"], std::string(form) == "execlp" ? "sort" : "/usr/bin/sort");
-    EXPECT_EQ(pythons[0]["pid"], sorts[0]["pid"]);
-    EXPECT_GE(pythons[0]["bytes"].get<std::uint64_t>(), 500u * 4000u);
-    EXPECT_EQ(sorts[0]["end"], "exit");
+    const PythonExecOfSort images =
+        python_exec_of_sort(c, std::string(form) == "execlp" ? "sort" : "/usr/bin/sort");
+    ASSERT_FALSE(images.python.is_null());
+    EXPECT_GE(images.python["bytes"].get<std::uint64_t>(), 500u * 4000u);
   }
 }
 

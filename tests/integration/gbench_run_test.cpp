@@ -205,9 +205,12 @@ TEST(GbenchAb, TwoBuildsOfTheSuitePairedTheRegressionNamed) {
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("libmembench_count.so counts beside the sanitizer's allocator");
   std::string dir = test_dir("gbench_ab");
   const std::string out = dir + "/ab.json", md = dir + "/ab.md";
-  CommandResult r = run_membench({"ab", "--gbench", kBase, kMore, "--filter", "BM_blocks/1/", "--pairs", "2",
-                                  "--max-pairs", "2", "--min-time", "0.001", "--warmup", "0", "--out", out,
-                                  "--markdown", md});
+  const bool valgrind = std::filesystem::exists("/usr/bin/valgrind");
+  std::vector<std::string> args{"ab", "--gbench", kBase, kMore, "--filter", "BM_blocks/1/", "--pairs", "2",
+                                "--max-pairs", "2", "--min-time", "0.001", "--warmup", "0", "--out", out,
+                                "--markdown", md};
+  if (valgrind) args.push_back("--cachegrind");
+  CommandResult r = run_membench(args);
   ASSERT_EQ(r.exit_code, 1) << r.err;
   json j = json::parse(read_text(out));
   ASSERT_EQ(j["cases"].size(), 1u) << j.dump();
@@ -221,6 +224,15 @@ TEST(GbenchAb, TwoBuildsOfTheSuitePairedTheRegressionNamed) {
       regressed = m["verdict"] == "REGRESSED";
     }
   EXPECT_TRUE(regressed) << c.dump();
+  // One more malloc and free per iteration: more instructions per iteration, judged exactly.
+  bool instructions_judged = false;
+  for (const json& m : c["metrics"])
+    if (m["metric"] == "cachegrind.instructions") {
+      EXPECT_GT(m["head"].get<double>(), m["base"].get<double>() + 50) << m.dump();
+      EXPECT_EQ(m["verdict"], "REGRESSED") << m.dump();
+      instructions_judged = true;
+    }
+  EXPECT_EQ(instructions_judged, valgrind) << c.dump();
   // The benchmark's own rate (SetBytesProcessed) survives the pairing on both sides.
   bool rate = false;
   for (const json& m : c["metrics"])

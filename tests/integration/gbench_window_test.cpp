@@ -40,6 +40,15 @@ GbenchRun run_gbench(const std::string& binary, const std::string& name, const s
   return run;
 }
 
+// `run` (an executable, perhaps with variables before it) runs
+// BM_keep_running_batch as Google Benchmark alone would: 24 iterations.
+void expect_batch_benchmark_runs(const std::string& run) {
+  CommandResult r = run_shell(run + " --benchmark_filter=BM_keep_running_batch --benchmark_format=json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["benchmarks"][0]["iterations"], 24);
+}
+
 // Google Benchmark's iteration count of the (single) benchmark it reported.
 std::uint64_t reported_iterations(const GbenchRun& run) {
   return run.report.at("benchmarks").at(0).at("iterations").get<std::uint64_t>();
@@ -155,13 +164,8 @@ TEST(GbenchWindow, EachRepetitionIsAWindow) {
 // no window file appears.
 TEST(GbenchWindow, WithoutTheFileTheHooksOnlyForward) {
   MEMBENCH_SKIP_IN_SANITIZER_BUILD("nothing can be preloaded into a sanitized program");
-  std::string dir = test_dir("gbench_forward");
-  CommandResult r = run_shell("LD_PRELOAD=" + shell_quote(MEMBENCH_COUNT_LIBRARY) + " " +
-                              shell_quote(MEMBENCH_GBENCH_WINDOW_BENCH) +
-                              " --benchmark_filter=BM_keep_running_batch --benchmark_format=json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  nlohmann::json report = nlohmann::json::parse(r.out);
-  EXPECT_EQ(report["benchmarks"][0]["iterations"], 24);
+  expect_batch_benchmark_runs("LD_PRELOAD=" + shell_quote(MEMBENCH_COUNT_LIBRARY) + " " +
+                              shell_quote(MEMBENCH_GBENCH_WINDOW_BENCH));
 }
 
 // Run by hand with the library preloaded, Google Benchmark's own JSON
@@ -364,11 +368,7 @@ TEST(GbenchOptIn, TouchingSixtyFourMiBInTheLoopIsItsPeak) {
 
 // Outside membench the wrappers find no window functions and only forward.
 TEST(GbenchOptIn, WithoutTheLibraryTheWrappersOnlyForward) {
-  CommandResult r = run_shell(shell_quote(MEMBENCH_GBENCH_OPT_IN_BENCH) +
-                              " --benchmark_filter=BM_keep_running_batch --benchmark_format=json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  nlohmann::json report = nlohmann::json::parse(r.out);
-  EXPECT_EQ(report["benchmarks"][0]["iterations"], 24);
+  expect_batch_benchmark_runs(shell_quote(MEMBENCH_GBENCH_OPT_IN_BENCH));
 }
 
 // run --gbench on the opt-in build: figures and sites as over the shared
