@@ -95,7 +95,7 @@ void add_ab_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
-      .flag("cachegrind", "also count each strategy call's instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
+      .flag("cachegrind", "also count each strategy call's (with --gbench: one warm iteration of the loop's) instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
       .flag("gbench", "BASE and HEAD are two builds of a Google Benchmark executable, measured by this membench "
                       "(docs/gbench.md)")
       .option("gbench-arg", "an option given to every run of both --gbench executables, as for run", true)

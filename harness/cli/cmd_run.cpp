@@ -90,7 +90,7 @@ void add_run_options(ArgParser& p) {
       .flag("cold", "drop the dataset from the page cache before each run (cold I/O)")
       .option("sites", "allocation sites kept per ranking (by count, bytes, share of the peak) in the report (default 10; 0: none recorded)")
       .flag("heaptrack", "also run each case under heaptrack; recordings go beside the report")
-      .flag("cachegrind", "also count each strategy call's instructions and simulated cache misses (Valgrind; exact, slow)")
+      .flag("cachegrind", "also count each strategy call's (with --gbench: one warm iteration of the loop's) instructions and simulated cache misses (Valgrind; exact, slow)")
       .option("command", "'NAME=CMD ARGS...': measure this program as strategy NAME (repeatable; the first is the "
                          "reference). {input} is the dataset's path; without it the dataset is its stdin", true)
       .option("gbench", "PATH: measure each benchmark of this Google Benchmark executable as a case, in processes "
