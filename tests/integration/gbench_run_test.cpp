@@ -245,6 +245,32 @@ TEST(GbenchAb, TwoBuildsOfTheSuitePairedTheRegressionNamed) {
   EXPECT_NE(markdown.find("tiny_suite.cpp:"), std::string::npos) << markdown;
 }
 
+// Two builds of the example suite, the second with BM_vector_reserve's
+// reserve dropped: ab names the benchmark and the line of the allocations
+// that grew, and leaves the benchmarks nobody changed alone.
+TEST(GbenchAb, TheExampleWithAReserveDroppedIsNamedWithItsLine) {
+  MEMBENCH_SKIP_IN_SANITIZER_BUILD("libmembench_count.so counts beside the sanitizer's allocator");
+  std::string dir = test_dir("gbench_ab_reserve");
+  const std::string out = dir + "/ab.json", md = dir + "/ab.md";
+  CommandResult r = run_membench({"ab", "--gbench", MEMBENCH_GBENCH_EXAMPLE, MEMBENCH_GBENCH_EXAMPLE_NO_RESERVE,
+                                  "--filter", "BM_vector_(reserve|push_back)/", "--pairs", "2", "--max-pairs", "2",
+                                  "--min-time", "0.001", "--warmup", "0", "--out", out, "--markdown", md});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  json j = json::parse(read_text(out));
+  for (const json& c : j["cases"])
+    for (const json& m : c["metrics"])
+      if (m["metric"] == "allocations.per_iteration.count") {
+        const bool reserve = c["id"].get<std::string>().find("BM_vector_reserve/1000") != std::string::npos;
+        EXPECT_DOUBLE_EQ(m["base"].get<double>(), reserve ? 1.0 : 11.0) << c["id"];
+        EXPECT_DOUBLE_EQ(m["head"].get<double>(), 11.0) << c["id"];
+        EXPECT_EQ(m["verdict"], reserve ? "REGRESSED" : "unchanged") << c["id"];
+      }
+  const std::string markdown = read_text(md);
+  EXPECT_NE(markdown.find("BM_vector_reserve/1000"), std::string::npos) << markdown;
+  // The push_back in BM_vector_reserve's loop (line 33), where the blocks now come from.
+  EXPECT_NE(markdown.find("containers_bench.cpp:33"), std::string::npos) << markdown;
+}
+
 // ab --gbench refuses what run --gbench refuses, and bad executables, in one line.
 TEST(GbenchAb, BadBuildsAndOptionsAreExitTwoWithOneLine) {
   std::string dir = test_dir("gbench_ab_bad");
