@@ -49,6 +49,19 @@ void expect_batch_benchmark_runs(const std::string& run) {
   EXPECT_EQ(report["benchmarks"][0]["iterations"], 24);
 }
 
+// BM_touch_64MiB_before_loop/iterations:100's window: the loop's 32-byte
+// block per iteration and nothing of the 64 MiB or the 1,000 blocks made
+// before it.
+void expect_only_the_loops_blocks(const gb::Window& w) {
+  EXPECT_EQ(w.iterations, 100u);
+  EXPECT_EQ(w.count, 100u);
+  EXPECT_EQ(w.bytes, 3200u);
+  EXPECT_EQ(w.peak_live_bytes, 32u);
+  EXPECT_EQ(w.leaked_bytes, 0u);
+  EXPECT_LT(w.peak_rss_delta(), 1 * kMiB) << "rss_start " << w.rss_start << " hwm_end " << w.hwm_end;
+  EXPECT_GT(w.rss_start, 64 * kMiB) << "the 64 MiB are resident before the window";
+}
+
 // Google Benchmark's iteration count of the (single) benchmark it reported.
 std::uint64_t reported_iterations(const GbenchRun& run) {
   return run.report.at("benchmarks").at(0).at("iterations").get<std::uint64_t>();
@@ -117,14 +130,7 @@ TEST(GbenchWindow, MemoryMadeBeforeTheLoopIsNotCounted) {
   GbenchRun run = run_gbench(MEMBENCH_GBENCH_WINDOW_BENCH, "BM_touch_64MiB_before_loop/iterations:100",
                              test_dir("gbench_before_loop"));
   ASSERT_EQ(run.file.windows.size(), 1u);
-  const gb::Window& w = run.file.windows[0];
-  EXPECT_EQ(w.iterations, 100u);
-  EXPECT_EQ(w.count, 100u);
-  EXPECT_EQ(w.bytes, 3200u);
-  EXPECT_EQ(w.peak_live_bytes, 32u);
-  EXPECT_EQ(w.leaked_bytes, 0u);
-  EXPECT_LT(w.peak_rss_delta(), 1 * kMiB) << "rss_start " << w.rss_start << " hwm_end " << w.hwm_end;
-  EXPECT_GT(w.rss_start, 64 * kMiB) << "the 64 MiB are resident before the window";
+  expect_only_the_loops_blocks(run.file.windows[0]);
 }
 
 // KeepRunningBatch overshoots its count; the window reports Google
@@ -342,12 +348,8 @@ TEST(GbenchOptIn, WrappersOpenEachWindowOnceWithExactFigures) {
   EXPECT_TRUE(run.file.hooked);
   EXPECT_EQ(run.file.hook, "static") << "the opt-in's wrappers, not the interposition, saw the loop";
   ASSERT_EQ(run.file.windows.size(), 1u);
-  const gb::Window& w = run.file.windows[0];
-  EXPECT_EQ(w.threads, 1u);
-  EXPECT_EQ(w.iterations, 100u);
-  EXPECT_EQ(w.count, 100u);
-  EXPECT_EQ(w.bytes, 3200u);
-  EXPECT_LT(w.peak_rss_delta(), 1 * kMiB);
+  EXPECT_EQ(run.file.windows[0].threads, 1u);
+  expect_only_the_loops_blocks(run.file.windows[0]);
 
   GbenchRun threads = run_gbench(MEMBENCH_GBENCH_OPT_IN_BENCH, "BM_two_threads/iterations:50/threads:2",
                                  test_dir("gbench_opt_in_threads"));
