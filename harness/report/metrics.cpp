@@ -145,8 +145,8 @@ constexpr Metric kMetrics[] = {
     // Counted only with run --cachegrind; tables leave out columns no case has.
     {MetricId::instructions, "cachegrind.instructions", "instructions", U::count, D::lower_is_better, K::exact,
      true, kTable | kTerminal,
-     "Instructions the strategy's call executed, counted under Valgrind's cache simulator (run --cachegrind): "
-     "deterministic, unlike time.",
+     "Instructions the strategy's call executed (a Google Benchmark case: one warm iteration of its loop), "
+     "counted under Valgrind's cache simulator (run --cachegrind): deterministic, unlike time.",
      [](const CaseResult& c) { return field_of(c.cachegrind, &CpuCost::instructions); }},
     {MetricId::estimated_cycles, "cachegrind.estimated_cycles", "est. cycles", U::count, D::lower_is_better, K::exact,
      true, kTable | kTerminal,

@@ -257,7 +257,11 @@ void cachegrind_phase(CaseResult& r, const CommandCase& k, const std::vector<std
   std::string failure;
   gb::WindowFile file_of_windows;
   std::string error;
-  if (out.end != ChildOutcome::End::exited || out.exit_code != 0)
+  if (out.end == ChildOutcome::End::timed_out)
+    failure = "the callgrind run passed --timeout";
+  else if (out.end == ChildOutcome::End::signaled)
+    failure = "valgrind was killed by " + describe_signal(out.signal);
+  else if (out.exit_code != 0)
     failure = "valgrind exited with code " + std::to_string(out.exit_code);
   else if (!gb::parse_window_file(text_of(windows.path()), file_of_windows, error))
     failure = "the window file: " + error;
