@@ -369,9 +369,19 @@ Comparison compare_reports(const report::Report& base, const report::Report& hea
 }
 
 std::string time_basis(const Comparison& c) {
-  if (c.paired)
-    return "paired: each case's timed processes ran base and head in turn, judged on the pairs "
-           "(Wilcoxon signed-rank, bootstrap interval of the median ratio)";
+  if (c.paired) {
+    std::string basis =
+        "paired: each case's timed processes ran base and head in turn, judged on the pairs "
+        "(Wilcoxon signed-rank, bootstrap interval of the median ratio)";
+    const json ab = c.head_context.value("ab", json::object());
+    if (const std::string scheduling = ab.value("scheduling", ""); scheduling == "normal") {
+      basis += "; timed at normal priority";
+      if (const std::string why = ab.value("scheduling_note", ""); !why.empty()) basis += " (" + why + ")";
+    } else if (!scheduling.empty()) {
+      basis += "; timed at real-time priority (" + scheduling + ")";
+    }
+    return basis;
+  }
   return "unpaired: two runs taken at different times, judged on their process-to-process spread, and "
          "only where both waited off the CPU alike (a busy machine's drift is not cancelled; membench ab "
          "pairs the runs)";

@@ -25,6 +25,7 @@
 #include "runner/ab.h"
 #include "runner/child_process.h"
 #include "runner/gbench.h"
+#include "runner/realtime.h"
 #include "util/atomic_file.h"
 
 namespace membench::cli {
@@ -95,6 +96,8 @@ void add_ab_options(ArgParser& p) {
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
       .flag("cold", "drop the dataset from the page cache before each run")
+      .flag("no-realtime", "time at normal priority (default: the timed processes run at real-time priority, "
+                           "SCHED_RR 1, where this user may; docs/time-gate.md)")
       .flag("cachegrind", "also count each strategy call's (with --gbench: one warm iteration of the loop's) instructions, estimated cycles and cache misses under Valgrind, once per build (judged exactly)")
       .flag("gbench", "BASE and HEAD are two builds of a Google Benchmark executable, measured by this membench "
                       "(docs/gbench.md)")
@@ -210,6 +213,8 @@ void print_ab_help(const ArgParser& p) {
               "system time) is judged the same way beside real time, each with its own floor: real\n"
               "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
               "and each time verdict says which decided (docs/time-gate.md).\n"
+              "The timed processes run at real-time priority (SCHED_RR 1) where this user may, so\n"
+              "that other jobs on the machine do not preempt them (--no-realtime: normal priority).\n"
               "The first --pairs timed processes of each build first make a memory run: peak RSS\n"
               "is judged on those pairs (median difference beyond 1%% and --min-rss, Wilcoxon\n"
               "p < 0.05); pairs added for time make none.\n"
@@ -288,6 +293,14 @@ int run_ab_command(const std::vector<std::string>& args) {
   }
   WorkDir work(p.value("reports"));
   o.work_dir = work.path();
+  if (!p.has("no-realtime")) {
+    if (const runner::RealtimeCheck rt = runner::check_realtime(); rt.allowed) {
+      o.realtime_priority = runner::kTimedRealtimePriority;
+    } else {
+      o.realtime_refusal = rt.refusal;
+      log("ab: timing at normal priority: " + rt.refusal + "; on a busy machine the time verdicts see less");
+    }
+  }
 
   const bool tty = ::isatty(2);
   const runner::AbProgress progress = ab_progress(tty, o.pairs, log);

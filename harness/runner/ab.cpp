@@ -8,6 +8,7 @@
 #include "report/json.h"
 #include "runner/child_process.h"
 #include "runner/phases.h"
+#include "runner/realtime.h"
 #include "runner/runner.h"
 #include "util/format.h"
 
@@ -22,14 +23,15 @@ struct SideRun {
 };
 
 // Runs `membench run ARGS` of one build; its report, or AbError.
-report::Report run_report(const SideRun& side, std::vector<std::string> args, const std::string& out) {
+report::Report run_report(const SideRun& side, std::vector<std::string> args, const std::string& out,
+                          int realtime_priority = 0) {
   std::vector<std::string> argv{side.build->executable, "run"};
   argv.insert(argv.end(), side.build->run_args.begin(), side.build->run_args.end());
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--out", out});
   std::error_code ec;
   fs::remove(out, ec);
-  ChildOutcome o = run_child(ChildSpec{.argv = argv, .env_set = {}});
+  ChildOutcome o = run_child(ChildSpec{.argv = argv, .env_set = {}, .realtime_priority = realtime_priority});
   if (o.end == ChildOutcome::End::signaled)
     throw AbError(std::string(side.name) + " (" + side.build->spec + "): membench run was killed by " +
                   describe_signal(o.signal));
@@ -136,7 +138,7 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
     for (int k = 0; k < 2; ++k) {
       const int s = (p % 2 == 0) ? k : 1 - k;
       report::Report t = run_report(sides[s], p < o.pairs ? with_memory : time_only,
-                                    o.work_dir + "/" + sides[s].name + "-timed.json");
+                                    o.work_dir + "/" + sides[s].name + "-timed.json", o.realtime_priority);
       const report::CaseResult* c = t.results.size() == 1 ? &t.results[0] : nullptr;
       if (!c || c->status != report::Status::ok || !c->time || c->time->per_process.size() != 1) {
         failure[s] = c ? c->error : "the timed run reported no case";
@@ -226,7 +228,9 @@ AbResult run_ab(const AbBuild& base, const AbBuild& head, const AbOptions& o, co
                        {"executable", sides[s].build->executable},
                        {"pairs", o.pairs},
                        {"max_pairs", std::max(o.pairs, o.max_pairs)},
-                       {"order", "base, head, head, base, ... per case"}};
+                       {"order", "base, head, head, base, ... per case"},
+                       {"scheduling", describe_scheduling(o.realtime_priority)}};
+    if (!o.realtime_refusal.empty()) r.context["ab"]["scheduling_note"] = o.realtime_refusal;
     if (!sides[s].build->revision.empty()) r.context["ab"]["revision"] = sides[s].build->revision;
   }
   return result;

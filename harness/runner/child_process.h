@@ -26,6 +26,7 @@ struct ChildSpec {
   bool sample_memory = false;         // sample /proc/PID/status while it runs
   double sample_interval_ms = 1.0;
   bool wait_for_ack = false;          // child waits on kAckFd for a final outside read
+  int realtime_priority = 0;          // >0: the child runs at this SCHED_RR priority (runner/realtime.h)
   // A command case's child (runner/command_case.cpp) speaks no case protocol:
   std::string stdin_path{};  // its standard input; "": /dev/null
   // Set: its stdout, as read (with on_result only); unset: /dev/null.

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -146,4 +149,76 @@ TEST(Ab, RssThresholdsComeFromTheFileThenMinRss) {
   EXPECT_EQ(rss_threshold({}), std::make_pair(0.01, 131072.0));
   EXPECT_EQ(rss_threshold({"--thresholds", thresholds}), std::make_pair(0.2, 1048576.0));
   EXPECT_EQ(rss_threshold({"--thresholds", thresholds, "--min-rss", "64KiB"}), std::make_pair(0.2, 65536.0));
+}
+
+// The timed processes run at real-time priority where the user may (root in
+// CI), the memory and counting runs at normal priority, and the comparison
+// says which (docs/time-gate.md, "Real-time priority"). A command case logs
+// the policy it ran under: field 41 of /proc/self/stat, 2 for SCHED_RR.
+TEST(Ab, TimedProcessesRunAtRealTimePriorityWhereAllowed) {
+  std::string dir = test_dir("ab_realtime");
+  std::string data = small_file(dir);
+  auto policies = [&](const std::string& name, std::vector<std::string> extra) {
+    const std::string log = dir + "/" + name + ".log", out = dir + "/" + name + ".json";
+    std::vector<std::string> args{"ab",      MEMBENCH_BINARY, MEMBENCH_BINARY, "--dataset", data, "--shell", "--command",
+                                  "policy=cut -d' ' -f41 /proc/self/stat >>" + log + "; cat {input}",
+                                  "--pairs", "2", "--max-pairs", "2", "--warmup", "0", "--out", out,
+                                  "--reports", dir + "/" + name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = run_membench(args);
+    EXPECT_LE(r.exit_code, 1) << r.err;
+    std::map<std::string, int> seen;
+    std::istringstream lines(read_text(log));
+    for (std::string line; std::getline(lines, line);) ++seen[line];
+    json head = json::parse(read_text(dir + "/" + name + "/head.json"));
+    return std::make_tuple(seen, head["context"]["ab"], json::parse(read_text(out))["time_basis"].get<std::string>());
+  };
+
+  auto [seen, ab, basis] = policies("default", {});
+  if (ab.value("scheduling", "") == "SCHED_RR 1") {
+    // 2 pairs: at least one timed run of the command per process, 4 processes.
+    EXPECT_GE(seen["2"], 4) << "timed runs at SCHED_RR";
+    EXPECT_GE(seen["0"], 2) << "the memory and counting runs at normal priority";
+    EXPECT_EQ(seen.size(), 2u) << "no other policy";
+    EXPECT_NE(basis.find("timed at real-time priority (SCHED_RR 1)"), std::string::npos) << basis;
+  } else {
+    // Refused here (no root, no CAP_SYS_NICE): said, and timed as before.
+    EXPECT_EQ(ab.value("scheduling", ""), "normal") << ab.dump();
+    EXPECT_NE(ab.value("scheduling_note", "").find("real-time priority refused"), std::string::npos) << ab.dump();
+    EXPECT_EQ(seen.count("2"), 0u);
+    EXPECT_NE(basis.find("timed at normal priority (real-time priority refused"), std::string::npos) << basis;
+  }
+
+  auto [seen_off, ab_off, basis_off] = policies("off", {"--no-realtime"});
+  EXPECT_EQ(ab_off.value("scheduling", ""), "normal") << ab_off.dump();
+  EXPECT_FALSE(ab_off.contains("scheduling_note")) << "asked for, not refused";
+  EXPECT_EQ(seen_off.count("2"), 0u) << "--no-realtime: every run at normal priority";
+  EXPECT_GE(seen_off["0"], 6);
+  EXPECT_NE(basis_off.find("timed at normal priority"), std::string::npos) << basis_off;
+}
+
+// SCHED_RR, not SCHED_FIFO: a timed case whose threads never block on both
+// cores still leaves its runner, at the same priority, a turn to stop it at
+// --timeout. This command spins on two threads only when it runs at SCHED_RR,
+// so the untimed runs pass and the first timed run hangs.
+TEST(Ab, ARealTimeCaseThatNeverYieldsIsStoppedByItsTimeout) {
+  std::string dir = test_dir("ab_realtime_hang");
+  const std::string spin_when_realtime =
+      "if [ \"$(cut -d' ' -f41 /proc/self/stat)\" = 2 ]; then (while :; do :; done) & while :; do :; done; fi; "
+      "cat {input}";
+  CommandResult r = run_membench({"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--dataset", small_file(dir), "--shell",
+                                  "--command", "spin=" + spin_when_realtime, "--pairs", "2", "--max-pairs", "2",
+                                  "--warmup", "0", "--timeout", "1", "--out", dir + "/ab.json", "--reports",
+                                  dir + "/reports"});
+  // The first timed run is base's: it is stopped, and its side's case fails.
+  json base = json::parse(read_text(dir + "/reports/base.json"));
+  if (base["context"]["ab"].value("scheduling", "") != "SCHED_RR 1")
+    GTEST_SKIP() << "real-time priority refused here: " << base["context"]["ab"].dump();
+  EXPECT_LE(r.exit_code, 1) << r.err;
+  ASSERT_EQ(base["results"].size(), 1u);
+  const json& c = base["results"][0];
+  EXPECT_EQ(c["status"], "failed") << c.dump();
+  const std::string error = c.value("error", "");
+  EXPECT_NE(error.find("--timeout 1 s"), std::string::npos) << error;
+  EXPECT_NE(error.find("in a timed run of ab"), std::string::npos) << error;
 }
