@@ -68,6 +68,18 @@ std::string combined_note(TimeMeasure decided, Verdict cpu, const PairedTimeEvid
   return "neither real nor CPU time shows a change; " + evidence;
 }
 
+// A MetricChange (real time) and its CpuEvidence name these figures alike.
+template <class Figures>
+void set_paired_figures(Figures& f, const PairedTimeEvidence& e, bool throughput) {
+  const Oriented o = oriented(e, throughput);
+  f.relative = o.relative;
+  f.interval_low = o.low;
+  f.interval_high = o.high;
+  f.p_value = e.p_value;
+  f.pairs = e.pairs;
+  f.noise_floor = e.floor;
+}
+
 }  // namespace
 
 std::string cpu_time_unavailable(const report::CaseResult& base, const report::CaseResult& head) {
@@ -90,13 +102,7 @@ MetricChange judge_paired_time(MetricChange m, const MetricInfo& info, const Thr
     m.note = "under 2 timed pairs: too few to judge";
     return m;
   }
-  const Oriented ro = oriented(*re, throughput);
-  m.relative = ro.relative;
-  m.interval_low = ro.low;
-  m.interval_high = ro.high;
-  m.p_value = re->p_value;
-  m.pairs = re->pairs;
-  m.noise_floor = re->floor;
+  set_paired_figures(m, *re, throughput);
   const Verdict real_verdict = own_verdict(*re, info, throughput);
   m.verdict = real_verdict;
   m.note = real_verdict == Verdict::within ? "within this case's noise floor (" + format_percent(re->floor) + ")"
@@ -108,14 +114,8 @@ MetricChange judge_paired_time(MetricChange m, const MetricInfo& info, const Thr
     if (!m.cpu_unavailable.empty()) m.decided_by = to_string(TimeMeasure::real);
     return m;
   }
-  const Oriented co = oriented(*ce, throughput);
   MetricChange::CpuEvidence c;
-  c.relative = co.relative;
-  c.interval_low = co.low;
-  c.interval_high = co.high;
-  c.noise_floor = ce->floor;
-  c.p_value = ce->p_value;
-  c.pairs = ce->pairs;
+  set_paired_figures(c, *ce, throughput);
   c.verdict = own_verdict(*ce, info, throughput);
   c.clock = cpu.clock;
   const TimeMeasure decided = deciding_measure(*re, &*ce);
