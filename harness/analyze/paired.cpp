@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -151,6 +152,20 @@ std::optional<double> noise_floor(std::span<const double> base_samples_in_run_or
   for (std::size_t i = 0; i + 1 < b.size(); ++i) ratios[i] = b[i + 1] / b[i];
   const RatioInterval ci = bootstrap_median(ratios, confidence, resamples, seed);
   return std::max(ci.high - 1, 1 - ci.low);
+}
+
+std::optional<double> spread_floor(std::span<const double> ratios) {
+  require_positive(ratios, "spread_floor");
+  if (ratios.size() < 3) return std::nullopt;
+  std::vector<double> logs(ratios.size());
+  std::transform(ratios.begin(), ratios.end(), logs.begin(), [](double r) { return std::log(r); });
+  const double center = median(logs);
+  std::vector<double> deviations(logs.size());
+  std::transform(logs.begin(), logs.end(), deviations.begin(), [center](double l) { return std::fabs(l - center); });
+  constexpr double kMadToSigma = 1.4826, kZ95 = 1.959964;
+  const double sigma = kMadToSigma * median(deviations);
+  const double median_efficiency = std::sqrt(std::numbers::pi / 2);
+  return std::expm1(kZ95 * median_efficiency * sigma / std::sqrt(static_cast<double>(ratios.size())));
 }
 
 }  // namespace membench::stats

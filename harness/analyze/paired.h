@@ -72,4 +72,15 @@ std::optional<double> noise_floor(std::span<const double> base_samples_in_run_or
                                   double confidence = 0.95, std::size_t resamples = 10000,
                                   std::uint64_t seed = kBootstrapSeed);
 
+// The half-width, as a fraction, of the 95% interval that the median of
+// `ratios` (runs of one build against the run before) would have, from their
+// spread: 1.96 × sqrt(pi / 2) × sigma / sqrt(n) on the log scale, sigma being
+// 1.4826 × the median absolute deviation of the log ratios (the standard
+// deviation, were they normal). A bootstrap interval of the median of a few
+// ratios spans nearly all of them, so one stray run set the floor; the
+// median absolute deviation ignores up to half of them (docs/time-gate.md,
+// "More, shorter timed processes"). Returns std::nullopt for fewer than 3
+// ratios. Throws std::invalid_argument for a ratio that is not positive and finite.
+std::optional<double> spread_floor(std::span<const double> ratios);
+
 }  // namespace membench::stats

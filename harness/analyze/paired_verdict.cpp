@@ -8,18 +8,14 @@
 namespace membench::analyze {
 namespace {
 
-// The half-width of the interval of the median ratio between runs of one
-// build: what a change must exceed to be told from this case's noise.
+// What a change must exceed to be told from this case's noise: the
+// half-width of the interval the median ratio between runs of one build
+// would have, from the spread of those ratios.
 double aa_floor(const std::vector<std::pair<double, double>>& runs) {
-  std::vector<double> x, y;
+  std::vector<double> ratios;
   for (const auto& [a, b] : runs)
-    if (a > 0 && b > 0) {
-      x.push_back(a);
-      y.push_back(b);
-    }
-  if (x.size() < 3) return 0;
-  stats::RatioInterval ri = stats::paired_ratio_interval(x, y);
-  return std::max(ri.high - 1, 1 - ri.low);
+    if (a > 0 && b > 0 && std::isfinite(a) && std::isfinite(b)) ratios.push_back(b / a);
+  return stats::spread_floor(ratios).value_or(0);
 }
 
 }  // namespace
@@ -45,6 +41,7 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
   const bool from_same_build = same_build && same_build->size() >= 3;
   const double noise = from_same_build ? aa_floor(*same_build) : stats::noise_floor(bt).value_or(0);
   e.floor = std::max(min_effect, noise);
+  e.min_effect = min_effect;
   e.floor_is_noise = noise > min_effect;
   // The change must be at least the minimum effect and the noise floor
   // with 95% confidence, not merely differ from none: on a busy host an
@@ -57,7 +54,7 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
 }
 
 bool more_pairs_could_settle(const PairedTimeEvidence& e) {
-  return !e.significant && std::fabs(e.ratio - 1) > e.floor;
+  return !e.significant && std::fabs(e.ratio - 1) > e.min_effect;
 }
 
 const char* to_string(TimeMeasure m) {

@@ -22,6 +22,7 @@ struct PairedTimeEvidence {
   // What a change must clear: the larger of the minimum effect and this
   // case's noise floor (the interval half-width of its same-build runs).
   double floor = 0;
+  double min_effect = 0;        // the smallest change that counts (--min-effect)
   bool floor_is_noise = false;  // the noise floor, not the minimum effect, set it
   bool enough = false;          // at least kMinPairs pairs
   bool clears_floor = false;    // the interval lies wholly beyond the floor
@@ -37,9 +38,10 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
                                                        double min_effect, double alpha);
 
 // Whether more pairs could settle the case: no change is claimed, yet the
-// median ratio lies beyond the floor, so the interval, not the estimate,
-// stands in the way. A case whose estimate is inside the floor stays as it is:
-// more pairs would only confirm "no change" (docs/ab.md).
+// median ratio lies beyond the minimum effect. The interval, or a noise floor
+// that few same-build runs made wide, stands in the way, and both narrow with
+// more pairs. A case whose estimate is inside the minimum effect stays as it
+// is: more pairs would only confirm "no change" (docs/ab.md).
 bool more_pairs_could_settle(const PairedTimeEvidence& e);
 
 // Which measure settles a case judged on real time and, beside it, CPU time

@@ -33,11 +33,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// 6 pairs, the fewest the signed-rank test can decide on, and more only
-// where a case is not settled yet: CPU time's tight floor settles most cases
-// in the first batch, which keeps ab near 3x one run (docs/time-gate.md).
-constexpr int kDefaultPairs = 6;
+// Many short timed processes rather than a few long ones: the spread between
+// processes, not within one, is what widens a case's interval, and one
+// process's warm-up and Google Benchmark's iteration search cost more than
+// its timed window: 8 pairs of 10 ms windows cost less than 6 pairs of 50 ms
+// did. More, in batches of 8 up to 24, only where a change is likely but not
+// proven yet (docs/time-gate.md, "More, shorter timed processes").
+constexpr int kDefaultPairs = 8;
 constexpr int kDefaultBatches = 3;
+constexpr const char* kDefaultTimedMinTime = "0.01";
+constexpr const char* kDefaultTimedWarmup = "0.02";
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
 constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
@@ -88,10 +93,12 @@ void add_ab_options(ArgParser& p) {
       .option("shard", "only shard I of N of the cases (I/N), for CI matrices; each shard pairs on its own machine")
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
       .option("max-pairs", "a case whose time verdict more pairs could settle gets --pairs more, up to this many "
-                           "(default three times --pairs; equal to --pairs: never more)")
+                           "(default " + std::to_string(kDefaultBatches) + " times --pairs; equal to --pairs: never more)")
       .option("repetitions", "timed repetitions per process (default 1: the pair, not the repetition, is the sample)")
-      .option("min-time", "minimum seconds per timed repetition (default as for run)")
-      .option("warmup", "seconds each timed process runs the case untimed first (default as for run)")
+      .option("min-time", std::string("minimum seconds per timed repetition (default ") + kDefaultTimedMinTime +
+                              ", shorter than run's: many short processes)")
+      .option("warmup", std::string("seconds each timed process runs the case untimed first (default ") +
+                            kDefaultTimedWarmup + ")")
       .option("timeout", "seconds per case and run (default as for run)")
       .option("memory-limit", "per-case limit of private writable memory, e.g. 512MiB")
       .option("sample-interval", "milliseconds between outside RSS samples")
@@ -172,6 +179,8 @@ runner::AbOptions ab_options(const ArgParser& p) {
   // Each timed process gives one value to its pair; more repetitions in it
   // would only cost time (docs/ab.md, "The time verdict").
   if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
+  if (!p.value("min-time")) o.measurement.insert(o.measurement.end(), {"--min-time", kDefaultTimedMinTime});
+  if (!p.value("warmup")) o.measurement.insert(o.measurement.end(), {"--warmup", kDefaultTimedWarmup});
   if (p.has("cold")) o.measurement.push_back("--cold");
   if (p.has("cachegrind")) o.untimed_only.push_back("--cachegrind");
   // Command cases: the same commands for both builds, in every run of each.
@@ -208,8 +217,8 @@ void print_ab_help(const ArgParser& p) {
               "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
               "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
               "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
-              "beyond that floor while its interval does not clear it yet gets --pairs more pairs,\n"
-              "up to --max-pairs. CPU time (every thread of the case process; a command's user +\n"
+              "beyond the minimum effect while its interval does not clear it yet gets --pairs more\n"
+              "pairs, up to --max-pairs. CPU time (every thread of the case process; a command's user +\n"
               "system time) is judged the same way beside real time, each with its own floor: real\n"
               "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
               "and each time verdict says which decided (docs/time-gate.md).\n"
@@ -226,8 +235,9 @@ void print_ab_help(const ArgParser& p) {
               p.help_text().c_str(), analyze::budgets_format_help());
 }
 
-// More pairs where the estimate lies beyond the floor but its interval does
-// not clear it yet (docs/ab.md, "More pairs where they can settle a case").
+// More pairs where the estimate lies beyond the minimum effect but its
+// interval does not clear it and the floor yet (docs/ab.md, "More pairs where
+// they can settle a case").
 // `thresholds`
 // must outlive the rule.
 auto more_pairs_rule(const analyze::Thresholds& thresholds) {

@@ -295,3 +295,40 @@ TEST(PairedStats, NoiseFloorNeedsThreeSamples) {
   std::vector<double> bad{5, 0, 6};
   EXPECT_THROW(noise_floor(bad), std::invalid_argument);
 }
+
+// The same-build floor from the spread of the ratios (docs/time-gate.md):
+// values worked out by hand (log ratios -2%..+2%: median absolute deviation
+// 0.01, sigma 0.014826, half-width 1.96 * 1.2533 * sigma / sqrt(5)).
+TEST(PairedStats, SpreadFloorIsTheIntervalTheRatiosSpreadGives) {
+  std::vector<double> ratios;
+  for (double l : {-0.02, -0.01, 0.0, 0.01, 0.02}) ratios.push_back(std::exp(l));
+  auto floor = spread_floor(ratios);
+  ASSERT_TRUE(floor.has_value());
+  EXPECT_NEAR(*floor, 0.0164206, 1e-6);
+  std::vector<double> noisy{1.25, 0.8, 1.15, 0.9, 1.2, 0.85, 1.1};
+  EXPECT_NEAR(spread_floor(noisy).value_or(0), 0.192397, 1e-5);
+  std::vector<double> steady(7, 1.0);
+  EXPECT_DOUBLE_EQ(spread_floor(steady).value_or(-1), 0.0);
+}
+
+// One stray run among six quiet ones: the bootstrap interval of the five
+// ratios reaches it (three draws of five land on it often enough), the spread
+// floor does not.
+TEST(PairedStats, OneStrayRunDoesNotSetTheSpreadFloor) {
+  std::vector<double> base{1000, 1010, 1000, 1600, 1000, 1005};
+  std::vector<double> ratios;
+  for (std::size_t i = 1; i < base.size(); ++i) ratios.push_back(base[i] / base[i - 1]);
+  auto spread = spread_floor(ratios);
+  auto bootstrap = noise_floor(base);
+  ASSERT_TRUE(spread && bootstrap);
+  EXPECT_LT(*spread, 0.05);
+  EXPECT_GT(*bootstrap, 0.3);
+}
+
+TEST(PairedStats, SpreadFloorNeedsThreeRatios) {
+  std::vector<double> two{1.0, 1.1}, three{1.0, 1.1, 0.9}, bad{1.0, 0.0, 1.1}, inf{1.0, INFINITY, 1.1};
+  EXPECT_FALSE(spread_floor(two).has_value());
+  EXPECT_TRUE(spread_floor(three).has_value());
+  EXPECT_THROW(spread_floor(bad), std::invalid_argument);
+  EXPECT_THROW(spread_floor(inf), std::invalid_argument);
+}
