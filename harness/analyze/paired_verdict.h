@@ -20,7 +20,7 @@ struct PairedTimeEvidence {
   double ratio = 1, low = 1, high = 1;
   double p_value = 1;  // Wilcoxon signed-rank on the log ratios
   // What a change must clear: the larger of the minimum effect and this
-  // case's noise floor (the interval half-width of its same-build runs).
+  // case's noise floor (from the spread of its same-build runs).
   double floor = 0;
   double min_effect = 0;        // the smallest change that counts (--min-effect)
   bool floor_is_noise = false;  // the noise floor, not the minimum effect, set it
