@@ -153,7 +153,9 @@ RULES = [
     ("24 pairs, spread floor", (24, 24, "spread", "never")),
     ("8 to 24, more past the floor, bootstrap floor", (8, 24, "bootstrap", "floor")),
     ("8 to 24, more past the minimum effect, bootstrap floor", (8, 24, "bootstrap", "min")),
-    ("8 to 24, more past the minimum effect, spread floor (ab's)", (8, 24, "spread", "min")),
+    ("8 to 24, more past the minimum effect, spread floor", (8, 24, "spread", "min")),
+    ("8 to 24, more past the minimum effect, no floor (the minimum effect alone)", (8, 24, "none", "min")),
+    ("8 to 40, more past the minimum effect, spread floor (ab's)", (8, 40, "spread", "min")),
 ]
 
 
