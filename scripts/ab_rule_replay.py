@@ -93,12 +93,15 @@ def evidence(base, head, floor_rule, resamples, rng):
         noise = FLOORS[floor_rule]([b / a for a, b in same], resamples, rng)
     floor = max(MIN_EFFECT, noise)
     clears = (low - 1 > floor) if ratio > 1 else (1 - high > floor)
-    return {"ratio": ratio, "floor": floor, "significant": len(base) >= MIN_PAIRS and clears and p < ALPHA}
+    return {"ratio": ratio, "low": low, "high": high, "floor": floor,
+            "significant": len(base) >= MIN_PAIRS and clears and p < ALPHA}
 
 
 def wants_more(e, extend):
     if e["significant"]:
         return False
+    if extend == "interval":  # a change of the minimum effect is not yet ruled out
+        return e["low"] < 1 - MIN_EFFECT or e["high"] > 1 + MIN_EFFECT
     reach = e["floor"] if extend == "floor" else MIN_EFFECT
     return abs(e["ratio"] - 1) > reach
 
@@ -156,6 +159,7 @@ RULES = [
     ("8 to 24, more past the minimum effect, spread floor", (8, 24, "spread", "min")),
     ("8 to 24, more past the minimum effect, no floor (the minimum effect alone)", (8, 24, "none", "min")),
     ("8 to 40, more past the minimum effect, spread floor (ab's)", (8, 40, "spread", "min")),
+    ("8 to 24, more while the interval reaches past the minimum effect, spread floor", (8, 24, "spread", "interval")),
 ]
 
 
