@@ -134,11 +134,9 @@ def load_trial(path):
         bp, hp = r["time"]["per_process"], h["time"]["per_process"]
         n = min(len(bp), len(hp))
         cases[r["id"]] = {
-            key: ([statistics.median(p[key]) for p in bp[:n]], [statistics.median(p[key]) for p in hp[:n]])
-            for key in ("real_ns", "cpu_ns")
+            measure: ([statistics.median(p[key]) for p in bp[:n]], [statistics.median(p[key]) for p in hp[:n]])
+            for measure, key in (("real", "real_ns"), ("cpu", "cpu_ns"))
         }
-        cases[r["id"]]["real"] = cases[r["id"]].pop("real_ns")
-        cases[r["id"]]["cpu"] = cases[r["id"]].pop("cpu_ns")
     return cases
 
 
@@ -169,8 +167,8 @@ def main():
     parser.add_argument("--resamples", type=int, default=2000)
     parser.add_argument("--per-case", action="store_true", help="list the cases each rule missed")
     args = parser.parse_args()
-    aa = [t for t in trials(args.dirs, "aa")]
-    detect = [t for t in trials(args.dirs, "time10")]
+    aa = list(trials(args.dirs, "aa"))
+    detect = list(trials(args.dirs, "time10"))
     if not aa and not detect:
         print(f"ab_rule_replay.py: no aa-N/ or time10-N/ trials in {', '.join(args.dirs)}", file=sys.stderr)
         return 2
