@@ -158,6 +158,7 @@ RULES = [
     ("8 to 24, more past the minimum effect, no floor (the minimum effect alone)", (8, 24, "none", "min")),
     ("8 to 40, more past the minimum effect, spread floor (ab's)", (8, 40, "spread", "min")),
     ("8 to 24, more while the interval reaches past the minimum effect, spread floor", (8, 24, "spread", "interval")),
+    ("8 to 40, more while the interval reaches past the minimum effect, spread floor", (8, 40, "spread", "interval")),
 ]
 
 
