@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays `membench ab`'s paired time rule, and variants of it, over the
 reports that `ab --reports` kept, to choose a rule before trials test it
-(docs/time-gate.md, "More, shorter timed processes").
+(docs/time-gate-loaded.md, "More, shorter timed processes").
 
 Usage: ab_rule_replay.py DIR [DIR...] [--resamples N] [--per-case]
 

@@ -78,7 +78,7 @@ std::optional<double> noise_floor(std::span<const double> base_samples_in_run_or
 // 1.4826 × the median absolute deviation of the log ratios (the standard
 // deviation, were they normal). A bootstrap interval of the median of a few
 // ratios spans nearly all of them, so one stray run set the floor; the
-// median absolute deviation ignores up to half of them (docs/time-gate.md,
+// median absolute deviation ignores up to half of them (docs/time-gate-loaded.md,
 // "More, shorter timed processes"). Returns std::nullopt for fewer than 3
 // ratios. Throws std::invalid_argument for a ratio that is not positive and finite.
 std::optional<double> spread_floor(std::span<const double> ratios);

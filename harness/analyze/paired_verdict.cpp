@@ -57,7 +57,7 @@ bool more_pairs_could_settle(const PairedTimeEvidence& e) {
   if (e.significant) return false;
   // The interval, not only the estimate: under load an estimate of a 10%
   // change fell under 5% by chance at 8 pairs while its interval reached
-  // past 40% (docs/time-gate.md, "Asking for more pairs while the interval
+  // past 40% (docs/time-gate-loaded.md, "More pairs while the interval
   // is wide").
   const bool interval_reaches_past = e.low < 1 - e.min_effect || e.high > 1 + e.min_effect;
   return interval_reaches_past || std::fabs(e.ratio - 1) > e.min_effect;

@@ -38,7 +38,7 @@ namespace fs = std::filesystem;
 // process's warm-up and Google Benchmark's iteration search cost more than
 // its timed window: 8 pairs of 10 ms windows cost less than 6 pairs of 50 ms
 // did. More, in batches of 8 up to 40, only where a change is likely but not
-// proven yet (docs/time-gate.md, "More, shorter timed processes").
+// proven yet (docs/time-gate-loaded.md, "More, shorter timed processes").
 constexpr int kDefaultPairs = 8;
 constexpr int kDefaultBatches = 5;
 constexpr const char* kDefaultTimedMinTime = "0.01";

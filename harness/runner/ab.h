@@ -44,7 +44,7 @@ struct AbOptions {
   std::function<bool(const std::string& case_id, const CasePairs& pairs)> more_pairs;
   std::string work_dir;    // the reports of each step go here
   // >0: every timed `membench run`, and so its case process, runs at this
-  // SCHED_RR priority; 0: normal priority (docs/time-gate.md, "Real-time priority").
+  // SCHED_RR priority; 0: normal priority (docs/time-gate-loaded.md, "Real-time priority").
   int realtime_priority = 0;
   std::string realtime_refusal;  // why not, when real-time priority was wanted and refused
 };

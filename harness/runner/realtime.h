@@ -1,4 +1,4 @@
-// Real-time priority for the timed processes of `ab` (docs/time-gate.md,
+// Real-time priority for the timed processes of `ab` (docs/time-gate-loaded.md,
 // "Real-time priority"). On a busy machine a timed process at normal priority
 // shares its core with whatever else runs: it waits (real time) and, each
 // time it gets the core back, refills the caches the other job evicted (CPU

@@ -175,7 +175,7 @@ TEST(Ab, RssThresholdsComeFromTheFileThenMinRss) {
 
 // The timed processes run at real-time priority where the user may (root in
 // CI), the memory and counting runs at normal priority, and the comparison
-// says which (docs/time-gate.md, "Real-time priority"). A command case logs
+// says which (docs/time-gate-loaded.md, "Real-time priority"). A command case logs
 // the policy it ran under: field 41 of /proc/self/stat, 2 for SCHED_RR.
 TEST(Ab, TimedProcessesRunAtRealTimePriorityWhereAllowed) {
   std::string dir = test_dir("ab_realtime");
