@@ -101,7 +101,7 @@ def wants_more(e, extend):
     if e["significant"]:
         return False
     if extend == "interval":  # a change of the minimum effect is not yet ruled out
-        return e["low"] < 1 - MIN_EFFECT or e["high"] > 1 + MIN_EFFECT
+        return e["low"] < 1 - MIN_EFFECT or e["high"] > 1 + MIN_EFFECT or abs(e["ratio"] - 1) > MIN_EFFECT
     reach = e["floor"] if extend == "floor" else MIN_EFFECT
     return abs(e["ratio"] - 1) > reach
 
@@ -156,9 +156,9 @@ RULES = [
     ("8 to 24, more past the minimum effect, bootstrap floor", (8, 24, "bootstrap", "min")),
     ("8 to 24, more past the minimum effect, spread floor", (8, 24, "spread", "min")),
     ("8 to 24, more past the minimum effect, no floor (the minimum effect alone)", (8, 24, "none", "min")),
-    ("8 to 40, more past the minimum effect, spread floor (ab's)", (8, 40, "spread", "min")),
+    ("8 to 40, more past the minimum effect, spread floor", (8, 40, "spread", "min")),
     ("8 to 24, more while the interval reaches past the minimum effect, spread floor", (8, 24, "spread", "interval")),
-    ("8 to 40, more while the interval reaches past the minimum effect, spread floor", (8, 40, "spread", "interval")),
+    ("8 to 40, more while the interval reaches past the minimum effect, spread floor (ab's)", (8, 40, "spread", "interval")),
 ]
 
 
