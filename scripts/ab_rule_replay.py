@@ -97,11 +97,15 @@ def evidence(base, head, floor_rule, resamples, rng):
             "significant": len(base) >= MIN_PAIRS and clears and p < ALPHA}
 
 
+INTERVAL_REACH = {"interval": 1, "interval2": 2}
+
+
 def wants_more(e, extend):
     if e["significant"]:
         return False
-    if extend == "interval":  # a change of the minimum effect is not yet ruled out
-        return e["low"] < 1 - MIN_EFFECT or e["high"] > 1 + MIN_EFFECT or abs(e["ratio"] - 1) > MIN_EFFECT
+    if extend in INTERVAL_REACH:  # a change of (twice) the minimum effect is not yet ruled out
+        reach = INTERVAL_REACH[extend] * MIN_EFFECT
+        return e["low"] < 1 - reach or e["high"] > 1 + reach or abs(e["ratio"] - 1) > MIN_EFFECT
     reach = e["floor"] if extend == "floor" else MIN_EFFECT
     return abs(e["ratio"] - 1) > reach
 
@@ -158,7 +162,9 @@ RULES = [
     ("8 to 24, more past the minimum effect, no floor (the minimum effect alone)", (8, 24, "none", "min")),
     ("8 to 40, more past the minimum effect, spread floor", (8, 40, "spread", "min")),
     ("8 to 24, more while the interval reaches past the minimum effect, spread floor", (8, 24, "spread", "interval")),
-    ("8 to 40, more while the interval reaches past the minimum effect, spread floor (ab's)", (8, 40, "spread", "interval")),
+    ("8 to 40, more while the interval reaches past the minimum effect, spread floor", (8, 40, "spread", "interval")),
+    ("8 to 40, more while the interval reaches past twice the minimum effect, spread floor (ab's)",
+     (8, 40, "spread", "interval2")),
 ]
 
 

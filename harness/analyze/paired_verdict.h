@@ -37,12 +37,13 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
                                                        const std::vector<std::pair<double, double>>* same_build,
                                                        double min_effect, double alpha);
 
-// Whether more pairs could settle the case: no change is claimed, yet a
-// change of the minimum effect is not ruled out (the interval, or the median
-// ratio, reaches past it). The interval, or a noise floor that few same-build
-// runs made wide, stands in the way, and both narrow with more pairs. A case
-// whose interval lies inside the minimum effect stays as it is: more pairs
-// would only confirm "no change" (docs/ab.md).
+// Whether more pairs could settle the case: no change is claimed, yet the
+// median ratio lies beyond the minimum effect, or the interval reaches past
+// kWideIntervalReach times it. The interval, or a noise floor that few
+// same-build runs made wide, stands in the way, and both narrow with more
+// pairs. Any other case stays as it is: more pairs would most likely only
+// confirm "no change" (docs/ab.md).
+inline constexpr double kWideIntervalReach = 2;
 bool more_pairs_could_settle(const PairedTimeEvidence& e);
 
 // Which measure settles a case judged on real time and, beside it, CPU time
