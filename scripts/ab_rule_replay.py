@@ -97,15 +97,18 @@ def evidence(base, head, floor_rule, resamples, rng):
             "significant": len(base) >= MIN_PAIRS and clears and p < ALPHA}
 
 
-INTERVAL_REACH = {"interval": 1, "interval2": 2}
+INTERVAL_REACH = {"interval": 1, "interval2": 2, "interval2-first": 2}
 
 
-def wants_more(e, extend):
+def wants_more(e, extend, first_look):
     if e["significant"]:
         return False
     if extend in INTERVAL_REACH:  # a change of (twice) the minimum effect is not yet ruled out
         reach = INTERVAL_REACH[extend] * MIN_EFFECT
-        return e["low"] < 1 - reach or e["high"] > 1 + reach or abs(e["ratio"] - 1) > MIN_EFFECT
+        wide = e["low"] < 1 - reach or e["high"] > 1 + reach
+        if extend == "interval2-first":
+            wide = wide and first_look
+        return wide or abs(e["ratio"] - 1) > MIN_EFFECT
     reach = e["floor"] if extend == "floor" else MIN_EFFECT
     return abs(e["ratio"] - 1) > reach
 
@@ -120,7 +123,7 @@ def judge(case, rule, resamples, rng):
         decided = [e for e in found if e["significant"]]
         if decided:
             return ("R" if decided[0]["ratio"] > 1 else "I"), n
-        if extend == "never" or n + first > min(most, available) or not any(wants_more(e, extend) for e in found):
+        if extend == "never" or n + first > min(most, available) or not any(wants_more(e, extend, n <= first) for e in found):
             return "-", n
         n += first
 
@@ -163,8 +166,10 @@ RULES = [
     ("8 to 40, more past the minimum effect, spread floor", (8, 40, "spread", "min")),
     ("8 to 24, more while the interval reaches past the minimum effect, spread floor", (8, 24, "spread", "interval")),
     ("8 to 40, more while the interval reaches past the minimum effect, spread floor", (8, 40, "spread", "interval")),
-    ("8 to 40, more while the interval reaches past twice the minimum effect, spread floor (ab's)",
+    ("8 to 40, more while the interval reaches past twice the minimum effect, spread floor",
      (8, 40, "spread", "interval2")),
+    ("8 to 40, more past the minimum effect, or at 8 pairs where the interval reaches past twice it, "
+     "spread floor (ab's)", (8, 40, "spread", "interval2-first")),
 ]
 
 

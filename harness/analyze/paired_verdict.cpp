@@ -53,18 +53,18 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
   return e;
 }
 
-bool more_pairs_could_settle(const PairedTimeEvidence& e) {
+bool more_pairs_could_settle(const PairedTimeEvidence& e, Look look) {
   if (e.significant) return false;
   if (std::fabs(e.ratio - 1) > e.min_effect) return true;
-  // An estimate inside the minimum effect whose interval still allows twice
+  // An estimate inside the minimum effect whose first pairs still allow twice
   // it: under load a 10% change's estimate fell under 5% by chance at 8
-  // pairs while its interval reached past 40%. Twice, not once: an interval
-  // reaching just past the minimum effect is what most unchanged cases have
-  // on a busy machine, and asking for more pairs for all of those cost an
-  // A/A ab 5x a run (docs/time-gate-loaded.md, "More pairs while the
-  // interval is wide").
+  // pairs while its interval reached past 40%. One more batch shows where its
+  // estimate lies. Twice, and on the first look only: an interval reaching
+  // past the minimum effect is what most unchanged cases have on a busy
+  // machine, and asking for pairs until it narrowed cost an A/A ab 4 to 5x a
+  // run (docs/time-gate-loaded.md, "More pairs while the interval is wide").
   const double reach = kWideIntervalReach * e.min_effect;
-  return e.low < 1 - reach || e.high > 1 + reach;
+  return look == Look::first && (e.low < 1 - reach || e.high > 1 + reach);
 }
 
 const char* to_string(TimeMeasure m) {
@@ -86,9 +86,9 @@ TimeMeasure deciding_measure(const PairedTimeEvidence& real, const PairedTimeEvi
   return cpu_shows ? TimeMeasure::cpu : TimeMeasure::none;
 }
 
-bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu) {
+bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu, Look look) {
   if (deciding_measure(real, cpu) != TimeMeasure::none) return false;
-  return more_pairs_could_settle(real) || (cpu && more_pairs_could_settle(*cpu));
+  return more_pairs_could_settle(real, look) || (cpu && more_pairs_could_settle(*cpu, look));
 }
 
 }  // namespace membench::analyze

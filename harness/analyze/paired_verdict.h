@@ -38,13 +38,14 @@ std::optional<PairedTimeEvidence> paired_time_evidence(const std::vector<std::pa
                                                        double min_effect, double alpha);
 
 // Whether more pairs could settle the case: no change is claimed, yet the
-// median ratio lies beyond the minimum effect, or the interval reaches past
-// kWideIntervalReach times it. The interval, or a noise floor that few
-// same-build runs made wide, stands in the way, and both narrow with more
-// pairs. Any other case stays as it is: more pairs would most likely only
-// confirm "no change" (docs/ab.md).
+// median ratio lies beyond the minimum effect or, on the first look (the
+// first batch of pairs), the interval reaches past kWideIntervalReach times
+// it. The interval, or a noise floor that few same-build runs made wide,
+// stands in the way, and both narrow with more pairs. Any other case stays as
+// it is: more pairs would most likely only confirm "no change" (docs/ab.md).
 inline constexpr double kWideIntervalReach = 2;
-bool more_pairs_could_settle(const PairedTimeEvidence& e);
+enum class Look { first, later };
+bool more_pairs_could_settle(const PairedTimeEvidence& e, Look look);
 
 // Which measure settles a case judged on real time and, beside it, CPU time
 // (docs/time-gate.md). Real time is what a user waits for: when it shows a
@@ -56,6 +57,6 @@ TimeMeasure deciding_measure(const PairedTimeEvidence& real, const PairedTimeEvi
 
 // Whether more pairs could settle a case judged on both: neither decides
 // yet, and one of them could.
-bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu);
+bool more_pairs_could_settle(const PairedTimeEvidence& real, const PairedTimeEvidence* cpu, Look look);
 
 }  // namespace membench::analyze

@@ -235,18 +235,17 @@ void print_ab_help(const ArgParser& p) {
               p.help_text().c_str(), analyze::budgets_format_help());
 }
 
-// More pairs where the estimate lies beyond the minimum effect but its
-// interval does not clear it and the floor yet (docs/ab.md, "More pairs where
-// they can settle a case").
-// `thresholds`
-// must outlive the rule.
-auto more_pairs_rule(const analyze::Thresholds& thresholds) {
-  return [&thresholds](const std::string& id, const runner::AbOptions::CasePairs& timed) {
+// More pairs where a case is not settled yet (docs/ab.md, "More pairs where
+// they can settle a case"). `thresholds` must outlive the rule; `first_batch`
+// is --pairs.
+auto more_pairs_rule(const analyze::Thresholds& thresholds, std::size_t first_batch) {
+  return [&thresholds, first_batch](const std::string& id, const runner::AbOptions::CasePairs& timed) {
     const analyze::Threshold t = thresholds.for_case(id, report::metric(report::MetricId::median_time).name);
     if (t.ignore) return false;
     const auto real = analyze::paired_time_evidence(timed.real, &timed.real_same_build, t.relative, thresholds.alpha);
     const auto cpu = analyze::paired_time_evidence(timed.cpu, &timed.cpu_same_build, t.relative, thresholds.alpha);
-    return real && analyze::more_pairs_could_settle(*real, cpu ? &*cpu : nullptr);
+    const auto look = timed.real.size() <= first_batch ? analyze::Look::first : analyze::Look::later;
+    return real && analyze::more_pairs_could_settle(*real, cpu ? &*cpu : nullptr, look);
   };
 }
 
@@ -279,7 +278,7 @@ int run_ab_command(const std::vector<std::string>& args) {
   analyze::Thresholds thresholds = ab_thresholds(p);
   const std::optional<analyze::BudgetRules> budgets = budget_rules(p);
   runner::AbOptions o = ab_options(p);
-  o.more_pairs = more_pairs_rule(thresholds);
+  o.more_pairs = more_pairs_rule(thresholds, static_cast<std::size_t>(o.pairs));
   const std::string base_spec = p.positionals()[0], head_spec = p.positionals()[1];
   check_ab_paths(p, base_spec, head_spec);
   auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };

@@ -30,7 +30,7 @@ struct AbOptions {
   // Given only to the memory and counting runs (--cachegrind: exact figures
   // need one run per build, not one per pair).
   std::vector<std::string> untimed_only;
-  int pairs = 6;           // timed processes per side and case (the command line's default)
+  int pairs = 6;  // timed processes per side and case (the command line sets its own default)
   // A case whose verdict more pairs could settle gets `pairs` more, while it
   // stays under max_pairs (docs/ab.md, "More pairs where they can settle a case").
   int max_pairs = 18;

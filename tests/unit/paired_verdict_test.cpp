@@ -34,7 +34,7 @@ TEST(PairedVerdict, ATightTenPercentClearsTheFloorAndNeedsNoMorePairs) {
   EXPECT_FALSE(e->floor_is_noise);
   EXPECT_NEAR(e->p_value, 2.0 / 256, 1e-12);  // every pair slower: exact 2/2^8
   EXPECT_TRUE(e->significant);
-  EXPECT_FALSE(more_pairs_could_settle(*e));
+  EXPECT_FALSE(more_pairs_could_settle(*e, Look::first));
 }
 
 TEST(PairedVerdict, AnEstimateBeyondTheFloorWithAWideIntervalAsksForMorePairs) {
@@ -44,7 +44,7 @@ TEST(PairedVerdict, AnEstimateBeyondTheFloorWithAWideIntervalAsksForMorePairs) {
   EXPECT_LT(e->low - 1, 0.05);  // the interval reaches below the minimum effect
   EXPECT_FALSE(e->clears_floor);
   EXPECT_FALSE(e->significant);
-  EXPECT_TRUE(more_pairs_could_settle(*e));
+  EXPECT_TRUE(more_pairs_could_settle(*e, Look::first));
 }
 
 TEST(PairedVerdict, AnIntervalInsideTheMinimumEffectIsLeftAsItIs) {
@@ -53,7 +53,7 @@ TEST(PairedVerdict, AnIntervalInsideTheMinimumEffectIsLeftAsItIs) {
   EXPECT_FALSE(e->significant);
   EXPECT_GT(e->low, 0.95);
   EXPECT_LT(e->high, 1.05);
-  EXPECT_FALSE(more_pairs_could_settle(*e));
+  EXPECT_FALSE(more_pairs_could_settle(*e, Look::first));
 }
 
 // Under load a 10% change's estimate fell under the minimum effect by chance
@@ -65,7 +65,8 @@ TEST(PairedVerdict, AnEstimateInsideTheMinimumEffectWithAWideIntervalAsksForMore
   EXPECT_LT(std::fabs(e->ratio - 1), 0.05);
   EXPECT_GT(e->high, 1 + kWideIntervalReach * 0.05);
   EXPECT_FALSE(e->significant);
-  EXPECT_TRUE(more_pairs_could_settle(*e));
+  EXPECT_TRUE(more_pairs_could_settle(*e, Look::first));
+  EXPECT_FALSE(more_pairs_could_settle(*e, Look::later)) << "one more batch, then only an estimate beyond it asks";
 }
 
 // An interval that reaches just past the minimum effect, as most unchanged
@@ -78,7 +79,7 @@ TEST(PairedVerdict, AnIntervalJustPastTheMinimumEffectGetsNoMorePairs) {
   EXPECT_GT(e->high, 1.05);
   EXPECT_LT(e->high, 1 + kWideIntervalReach * 0.05);
   EXPECT_GT(e->low, 1 - kWideIntervalReach * 0.05);
-  EXPECT_FALSE(more_pairs_could_settle(*e));
+  EXPECT_FALSE(more_pairs_could_settle(*e, Look::first));
 }
 
 // A floor from a few same-build runs is wide when one of them strayed, and
@@ -89,12 +90,12 @@ TEST(PairedVerdict, ANoisyCaseFloorHidesTheEstimateUntilMorePairsNarrowIt) {
   EXPECT_TRUE(e->floor_is_noise);
   EXPECT_GT(e->floor, 0.08);  // wider than the estimate
   EXPECT_FALSE(e->significant);
-  EXPECT_TRUE(more_pairs_could_settle(*e));
+  EXPECT_TRUE(more_pairs_could_settle(*e, Look::first));
   auto inside = paired_time_evidence(pairs_of({1.02, 1.04, 1.03, 1.04, 1.04, 1.03, 1.03, 1.02}), &kNoisyRuns, 0.05, 0.05);
   ASSERT_TRUE(inside);
   EXPECT_LT(inside->ratio - 1, 0.05);
   EXPECT_LT(inside->high - 1, 0.05);
-  EXPECT_FALSE(more_pairs_could_settle(*inside)) << "inside the minimum effect: more pairs would confirm no change";
+  EXPECT_FALSE(more_pairs_could_settle(*inside, Look::first)) << "inside the minimum effect: more pairs would confirm no change";
 }
 
 TEST(PairedVerdict, UnderSixPairsNothingIsSignificantButMorePairsCouldSettleIt) {
@@ -103,7 +104,7 @@ TEST(PairedVerdict, UnderSixPairsNothingIsSignificantButMorePairsCouldSettleIt) 
   EXPECT_FALSE(e->enough);
   EXPECT_TRUE(e->clears_floor);
   EXPECT_FALSE(e->significant);
-  EXPECT_TRUE(more_pairs_could_settle(*e));
+  EXPECT_TRUE(more_pairs_could_settle(*e, Look::first));
 }
 
 TEST(PairedVerdict, TooFewUsablePairsGiveNoEvidence) {
@@ -134,7 +135,7 @@ TEST(PairedVerdict, CpuTimeDecidesWhereRealTimesFloorIsTooWide) {
   ASSERT_FALSE(real->significant);
   EXPECT_EQ(deciding_measure(*real, &*cpu), TimeMeasure::cpu);
   EXPECT_STREQ(to_string(TimeMeasure::cpu), "cpu");
-  EXPECT_FALSE(more_pairs_could_settle(*real, &*cpu)) << "decided: no more pairs";
+  EXPECT_FALSE(more_pairs_could_settle(*real, &*cpu, Look::first)) << "decided: no more pairs";
   EXPECT_EQ(deciding_measure(*real, nullptr), TimeMeasure::none);
 }
 
@@ -160,10 +161,10 @@ TEST(PairedVerdict, MorePairsWhileEitherMeasureCouldSettle) {
   auto wide = paired_time_evidence(pairs_of({1.02, 1.15, 1.03, 1.18, 1.04, 1.12, 1.03, 1.16}), &kQuietRuns, 0.05, 0.05);
   auto quiet = paired_time_evidence(kNoChange, &kQuietRuns, 0.05, 0.05);
   ASSERT_TRUE(wide && quiet);
-  ASSERT_TRUE(more_pairs_could_settle(*wide));
-  EXPECT_TRUE(more_pairs_could_settle(*quiet, &*wide));
-  EXPECT_TRUE(more_pairs_could_settle(*wide, &*quiet));
-  EXPECT_FALSE(more_pairs_could_settle(*quiet, &*quiet));
+  ASSERT_TRUE(more_pairs_could_settle(*wide, Look::first));
+  EXPECT_TRUE(more_pairs_could_settle(*quiet, &*wide, Look::first));
+  EXPECT_TRUE(more_pairs_could_settle(*wide, &*quiet, Look::first));
+  EXPECT_FALSE(more_pairs_could_settle(*quiet, &*quiet, Look::first));
 }
 
 }  // namespace
