@@ -96,6 +96,13 @@ def flagged(case):
     return case.get("status_regressed", False) or any(metric_regressed(m) for m in case["metrics"])
 
 
+def falsely_improved(case):
+    """A time verdict of "improved" where nothing changed: the gate does not
+    fail on it, but it is a change claimed that is not there."""
+    m = metric(case, "time.median_real_ns")
+    return None if m is None else m["verdict"] == "improved"
+
+
 def per_workload(trials, test):
     """(hits, total) per workload over every case of every trial."""
     counts = defaultdict(lambda: [0, 0])
@@ -217,6 +224,7 @@ def main(directories):
     rows = {
         "A/A false alarms, ab (cases)": aa_cases,
         "A/A false alarms, ab real time alone (cases)": per_workload(aa, flagged_real_time_alone),
+        "A/A time verdicts of \"improved\", ab (cases; not a failure)": per_workload(aa, falsely_improved),
         "A/A false alarms, unpaired compare (cases)": unpaired_cases,
         "unpaired compare: no time verdict (cases)": per_workload(unpaired, no_time_verdict),
         "+10% time caught (all cases)": per_workload(detect["time10"], time_caught),
@@ -237,7 +245,9 @@ def main(directories):
     for d in directories:
         machine, _ = machine_and_cost(d)
         print(f"{d}: {machine}\n")
-    print(f"A/A trials: {len(aa)}, with any false alarm: {aa_trials_with_alarm}. "
+    aa_trials_improved = sum(1 for t in aa if any(falsely_improved(c) for c in t["cases"]))
+    print(f"A/A trials: {len(aa)}, with any false alarm: {aa_trials_with_alarm}, "
+          f"with any time verdict of \"improved\": {aa_trials_improved}. "
           f"Detection trials: " + ", ".join(f"{k} {len(v)}" for k, v in detect.items()) + ".\n")
     print("| figure | " + " | ".join(workloads) + " | all |")
     print("|---|" + "---|" * (len(workloads) + 1))
