@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "runner/cachegrind.h"
 
@@ -49,16 +52,34 @@ fn=(3)
 totals: 1004 101 50 1 2 3 0 0 0
 )";
 
-std::string write_output() {
-  auto path = std::filesystem::temp_directory_path() / "membench-callgrind-read-test.out";
-  std::ofstream(path) << kOutput;
-  return path.string();
-}
+// The output in a file of this test's own: CTest runs the tests of this file
+// in parallel processes, and one shared name let a test read the file while
+// another was writing it.
+class OutputFile {
+ public:
+  OutputFile()
+      : path_(std::filesystem::temp_directory_path() /
+              ("membench-callgrind-read-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".out")) {
+    std::ofstream(path_) << kOutput;
+  }
+  ~OutputFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace
 
 TEST(CallgrindRead, TotalsComeFromTheTotalsLine) {
-  membench::report::CpuCost c = mr::read_callgrind_totals(write_output());
+  const OutputFile output;
+  membench::report::CpuCost c = mr::read_callgrind_totals(output.path());
   EXPECT_EQ(c.instructions, 1004u);
   EXPECT_EQ(c.d1_misses, 5u);
   EXPECT_EQ(c.ll_misses, 0u);
@@ -69,10 +90,11 @@ TEST(CallgrindRead, TotalsComeFromTheTotalsLine) {
 TEST(CallgrindRead, AnObjectsSelfCostIsTakenOut) {
   // The library's own lines: 40 + 4 instructions, 6 + 1 reads, 4 writes;
   // its call into libc (460) is libc's, not its own.
-  membench::report::CpuCost c = mr::read_callgrind_totals(write_output(), "libmembench_count.so");
+  const OutputFile output;
+  membench::report::CpuCost c = mr::read_callgrind_totals(output.path(), "libmembench_count.so");
   EXPECT_EQ(c.instructions, 1004u - 44u);
   EXPECT_EQ(c.d1_misses, 5u);
   EXPECT_EQ(c.estimated_cycles, (1004u - 44u + 101u - 7u + 50u - 4u - 6u) + 5u * 6u);
   // An object that is not in the file takes nothing out.
-  EXPECT_EQ(mr::read_callgrind_totals(write_output(), "libabsent.so").instructions, 1004u);
+  EXPECT_EQ(mr::read_callgrind_totals(output.path(), "libabsent.so").instructions, 1004u);
 }
