@@ -97,17 +97,18 @@ def evidence(base, head, floor_rule, resamples, rng):
             "significant": len(base) >= MIN_PAIRS and clears and p < ALPHA}
 
 
-INTERVAL_REACH = {"interval": 1, "interval2": 2, "interval2-first": 2}
+# Rules that also ask while the interval reaches past this many times the
+# minimum effect: (times, on the first look only).
+INTERVAL_RULES = {"interval": (1, False), "interval2": (2, False), "interval2-first": (2, True)}
 
 
 def wants_more(e, extend, first_look):
     if e["significant"]:
         return False
-    if extend in INTERVAL_REACH:  # a change of (twice) the minimum effect is not yet ruled out
-        reach = INTERVAL_REACH[extend] * MIN_EFFECT
-        wide = e["low"] < 1 - reach or e["high"] > 1 + reach
-        if extend == "interval2-first":
-            wide = wide and first_look
+    if extend in INTERVAL_RULES:
+        times, first_only = INTERVAL_RULES[extend]
+        reach = times * MIN_EFFECT
+        wide = (e["low"] < 1 - reach or e["high"] > 1 + reach) and (first_look or not first_only)
         return wide or abs(e["ratio"] - 1) > MIN_EFFECT
     reach = e["floor"] if extend == "floor" else MIN_EFFECT
     return abs(e["ratio"] - 1) > reach

@@ -61,7 +61,7 @@ bool more_pairs_could_settle(const PairedTimeEvidence& e, Look look) {
   // pairs while its interval reached past 40%. One more batch shows where its
   // estimate lies. Twice, and on the first look only: an interval reaching
   // past the minimum effect is what most unchanged cases have on a busy
-  // machine, and asking for pairs until it narrowed cost an A/A ab 4 to 5x a
+  // machine, and asking for pairs until it narrowed cost an A/A ab 3.9 to 4.8x a
   // run (docs/time-gate-loaded.md, "More pairs while the interval is wide").
   const double reach = kWideIntervalReach * e.min_effect;
   return look == Look::first && (e.low < 1 - reach || e.high > 1 + reach);

@@ -2,8 +2,10 @@
 """The rules scripts/ab_rule_replay.py replays, on kept reports made up here
 with known per-process times: an unchanged case, a tight +10% case, and a
 +10% case whose first 8 pairs happen to centre on no change while their
-interval is wide. Only the rule that asks for more pairs while the interval
-reaches past the minimum effect (ab's) catches the last one.
+interval is wide. Every rule leaves the first alone and catches the second;
+ab's rule, which gives such a case one more batch, catches the third, and the
+rule that looks at the estimate alone stops at 8 pairs. A fourth case is
+still wide at 16 pairs: ab's rule gives it no third batch.
 
 Usage: check_ab_rule_replay.py SOURCE_DIR
 """
@@ -40,7 +42,9 @@ def cases():
     # [0.83, 1.28]); every later pair is +10%.
     first = [0.80, 1.30, 0.85, 1.25, 0.98, 1.40, 1.01, 0.82]
     late = [1e6 * r for r in first] + [1.10e6 * wobble(i + 1) for i in range(len(first), PAIRS)]
-    return base, {"aa/unchanged": unchanged, "time10/tight": tight, "time10/late": late}
+    # The same straddle twice: still wide at 16 pairs, where ab's rule stops.
+    later = [1e6 * r for r in first * 2] + [1.10e6 * wobble(i + 1) for i in range(2 * len(first), PAIRS)]
+    return base, {"aa/unchanged": unchanged, "time10/tight": tight, "time10/late": late, "time10/later": later}
 
 
 def write_trial(root, kind, base, head_times):
@@ -63,6 +67,7 @@ def main():
     rules = dict(replay.RULES)
     abs_rule = next(rule for name, rule in replay.RULES if name.endswith("(ab's)"))
     estimate_rule = rules["8 to 40, more past the minimum effect, spread floor"]
+    every_look_rule = rules["8 to 40, more while the interval reaches past twice the minimum effect, spread floor"]
     with tempfile.TemporaryDirectory() as root:
         base, heads = cases()
         write_trial(root, "aa", base, heads)
@@ -76,6 +81,9 @@ def main():
         expect("ab's rule, +10% hidden at 8 pairs", replay.judge(detect["time10/late"], abs_rule, 1000, rng), ("R", 24))
         expect("the estimate rule, +10% hidden at 8 pairs", replay.judge(detect["time10/late"], estimate_rule, 1000, rng),
                ("-", 8))
+        expect("ab's rule, still wide at 16 pairs", replay.judge(detect["time10/later"], abs_rule, 1000, rng), ("-", 16))
+        expect("asking at every look, still wide at 16 pairs",
+               replay.judge(detect["time10/later"], every_look_rule, 1000, rng)[0], "R")
         expect("a tight +10% needs no more than 8 pairs", replay.judge(detect["time10/tight"], abs_rule, 1000, rng), ("R", 8))
 
         script = os.path.join(sys.argv[1], "scripts", "ab_rule_replay.py")

@@ -58,7 +58,7 @@ TEST(PairedVerdict, AnIntervalInsideTheMinimumEffectIsLeftAsItIs) {
 
 // Under load a 10% change's estimate fell under the minimum effect by chance
 // at 8 pairs while its interval reached far past it: that case is not
-// settled, and more pairs are asked for (docs/time-gate.md).
+// settled, and one more batch is asked for (docs/time-gate-loaded.md).
 TEST(PairedVerdict, AnEstimateInsideTheMinimumEffectWithAWideIntervalAsksForMorePairs) {
   auto e = paired_time_evidence(pairs_of({0.85, 1.30, 0.98, 1.25, 1.01, 0.80, 1.02, 1.40}), &kQuietRuns, 0.05, 0.05);
   ASSERT_TRUE(e);
@@ -71,7 +71,7 @@ TEST(PairedVerdict, AnEstimateInsideTheMinimumEffectWithAWideIntervalAsksForMore
 
 // An interval that reaches just past the minimum effect, as most unchanged
 // cases' do on a busy machine, gets no more pairs: asking for them there made
-// an A/A ab cost 5x a run (docs/time-gate-loaded.md).
+// an A/A ab cost 4.8x a run (docs/time-gate-loaded.md).
 TEST(PairedVerdict, AnIntervalJustPastTheMinimumEffectGetsNoMorePairs) {
   auto e = paired_time_evidence(pairs_of({0.97, 1.06, 0.99, 1.07, 1.00, 0.96, 1.01, 1.08}), &kQuietRuns, 0.05, 0.05);
   ASSERT_TRUE(e);
