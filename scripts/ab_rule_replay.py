@@ -11,7 +11,8 @@ with base.json and head.json. Measure them at a fixed, large number of pairs
 (AB_OPTIONS="--pairs 24 --max-pairs 24"): a rule that starts with fewer pairs
 and asks for more is then replayed on the first 8, 16, 24 pairs of a case.
 
-Per trial and case it rebuilds what ab judged: pair p is (base[p], head[p]),
+Per trial and case it rebuilds what ab judged: a timed process's time is
+its fastest repetition, pair p is (base[p], head[p]),
 run base first when p is even and head first when it is odd, so the
 same-build runs next to each other are (head[p-1], head[p]) for odd p and
 (base[p-1], base[p]) for even p. Real and CPU time are each judged as ab
@@ -142,7 +143,7 @@ def load_trial(path):
         bp, hp = r["time"]["per_process"], h["time"]["per_process"]
         n = min(len(bp), len(hp))
         cases[r["id"]] = {
-            measure: ([statistics.median(p[key]) for p in bp[:n]], [statistics.median(p[key]) for p in hp[:n]])
+            measure: ([min(p[key]) for p in bp[:n]], [min(p[key]) for p in hp[:n]])
             for measure, key in (("real", "real_ns"), ("cpu", "cpu_ns"))
         }
     return cases

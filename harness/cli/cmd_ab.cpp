@@ -43,6 +43,11 @@ constexpr int kDefaultPairs = 8;
 constexpr int kDefaultBatches = 5;
 constexpr const char* kDefaultTimedMinTime = "0.01";
 constexpr const char* kDefaultTimedWarmup = "0.02";
+// Each timed process gives its pair the fastest of its repetitions: other jobs
+// only slow a repetition down, so the fastest of three spreads about half as
+// much between processes as one repetition (docs/time-gate-loaded.md, "The
+// fastest of three repetitions").
+constexpr const char* kDefaultTimedRepetitions = "3";
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
 constexpr std::uint64_t kDefaultMinRss = 128 * 1024;
@@ -94,7 +99,8 @@ void add_ab_options(ArgParser& p) {
       .option("pairs", "timed processes per build and case, run in turn (default " + std::to_string(kDefaultPairs) + ")")
       .option("max-pairs", "a case whose time verdict more pairs could settle gets --pairs more, up to this many "
                            "(default " + std::to_string(kDefaultBatches) + " times --pairs; equal to --pairs: never more)")
-      .option("repetitions", "timed repetitions per process (default 1: the pair, not the repetition, is the sample)")
+      .option("repetitions", std::string("timed repetitions per process; the fastest is its time in the pair (default ") +
+                                 kDefaultTimedRepetitions + ")")
       .option("min-time", std::string("minimum seconds per timed repetition (default ") + kDefaultTimedMinTime +
                               ", shorter than run's: many short processes)")
       .option("warmup", std::string("seconds each timed process runs the case untimed first (default ") +
@@ -176,9 +182,7 @@ runner::AbOptions ab_options(const ArgParser& p) {
   for (const char* name : {"repetitions", "min-time", "warmup", "timeout", "memory-limit"})
     if (auto v = p.value(name)) o.measurement.insert(o.measurement.end(), {std::string("--") + name, *v});
   o.sample_interval = p.value("sample-interval").value_or("");
-  // Each timed process gives one value to its pair; more repetitions in it
-  // would only cost time (docs/ab.md, "The time verdict").
-  if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", "1"});
+  if (!p.value("repetitions")) o.measurement.insert(o.measurement.end(), {"--repetitions", kDefaultTimedRepetitions});
   if (!p.value("min-time")) o.measurement.insert(o.measurement.end(), {"--min-time", kDefaultTimedMinTime});
   if (!p.value("warmup")) o.measurement.insert(o.measurement.end(), {"--warmup", kDefaultTimedWarmup});
   if (p.has("cold")) o.measurement.push_back("--cold");

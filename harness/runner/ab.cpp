@@ -86,6 +86,15 @@ struct GbenchRates {
   }
 };
 
+// What a timed process gives its pair: its fastest repetition. Other jobs
+// only ever slow a repetition down (a shared cache, the memory bus), so the
+// fastest of a few is the steadiest figure a process has: under a build
+// beside it, the spread between processes was about half that of a single
+// repetition (docs/time-gate-loaded.md, "The fastest of three repetitions").
+double time_in_pair(const std::vector<double>& repetitions) {
+  return repetitions.empty() ? 0 : *std::min_element(repetitions.begin(), repetitions.end());
+}
+
 }  // namespace
 
 std::string regex_escape(const std::string& text) {
@@ -130,10 +139,10 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
   std::string failure[2], cpu_clock[2];
   AbOptions::CasePairs timed;
   std::vector<std::pair<double, double>> rss_pairs;
-  double last_real = 0, last_cpu = 0;  // the medians of the run before, in run order
+  double last_real = 0, last_cpu = 0;  // the times of the run before, in run order
   int planned = o.pairs;
   for (int p = 0; p < planned && failure[0].empty() && failure[1].empty(); ++p) {
-    double median[2] = {0, 0}, cpu[2] = {0, 0}, rss[2] = {-1, -1};
+    double real[2] = {0, 0}, cpu[2] = {0, 0}, rss[2] = {-1, -1};
     // base, head, head, base, ...: a steady drift weighs on both sides alike.
     for (int k = 0; k < 2; ++k) {
       const int s = (p % 2 == 0) ? k : 1 - k;
@@ -148,19 +157,19 @@ void time_in_pairs(const SideRun (&sides)[2], AbResult& result, const std::strin
       gbench_rates[s].add(*c);
       warmup = c->time->warmup_seconds;
       cpu_clock[s] = c->time->cpu_clock;
-      median[s] = stats::median(c->time->per_process[0].real_ns);
-      cpu[s] = stats::median(c->time->per_process[0].cpu_ns);
+      real[s] = time_in_pair(c->time->per_process[0].real_ns);
+      cpu[s] = time_in_pair(c->time->per_process[0].cpu_ns);
       if (c->memory) rss[s] = static_cast<double>(c->memory->peak_rss_delta_bytes);
       // The first run of every pair after the first follows a run of the same build.
       if (p > 0 && k == 0) {
-        timed.real_same_build.emplace_back(last_real, median[s]);
+        timed.real_same_build.emplace_back(last_real, real[s]);
         timed.cpu_same_build.emplace_back(last_cpu, cpu[s]);
       }
-      last_real = median[s];
+      last_real = real[s];
       last_cpu = cpu[s];
     }
     if (failure[0].empty() && failure[1].empty()) {
-      timed.real.emplace_back(median[0], median[1]);
+      timed.real.emplace_back(real[0], real[1]);
       timed.cpu.emplace_back(cpu[0], cpu[1]);
       if (rss[0] >= 0 && rss[1] >= 0) rss_pairs.emplace_back(rss[0], rss[1]);
       // The order base, head, head, base, ... goes on across the batches.

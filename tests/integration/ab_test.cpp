@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -97,6 +99,41 @@ TEST(Ab, TimedProcessesAreShortUnlessAskedOtherwise) {
     EXPECT_DOUBLE_EQ(base["context"]["min_time_seconds"].get<double>(), min_time) << base["context"].dump();
     EXPECT_DOUBLE_EQ(base["results"][0]["time"]["warmup"]["min_seconds"].get<double>(), warmup);
     EXPECT_EQ(base["results"][0]["time"]["per_process"].size(), 2u);
+  }
+}
+
+// Each timed process makes 3 repetitions by default and gives its pair the
+// fastest (docs/ab.md): the estimate is the median over the pairs of the
+// head's fastest over the base's, in real and in CPU time.
+TEST(Ab, EachTimedProcessGivesItsPairItsFastestRepetition) {
+  std::string dir = test_dir("ab_fastest");
+  const std::string out = dir + "/ab.json", reports = dir + "/reports";
+  CommandResult r = run_membench({"ab", MEMBENCH_BINARY, MEMBENCH_BINARY, "--filter", "^hash/stream/", "--dataset",
+                                  small_file(dir), "--pairs", "3", "--max-pairs", "3", "--out", out, "--reports",
+                                  reports});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  json base = json::parse(read_text(reports + "/base.json")), head = json::parse(read_text(reports + "/head.json"));
+  ASSERT_EQ(base["results"].size(), 1u);
+  ASSERT_EQ(head["results"].size(), 1u);
+  const json& base_runs = base["results"][0]["time"]["per_process"];
+  const json& head_runs = head["results"][0]["time"]["per_process"];
+  ASSERT_EQ(base_runs.size(), 3u);
+  ASSERT_EQ(head_runs.size(), 3u);
+  const json comparison = json::parse(read_text(out));
+  json time;
+  for (const json& m : comparison["cases"][0]["metrics"])
+    if (m["metric"] == "time.median_real_ns") time = m;
+  ASSERT_TRUE(time.is_object()) << read_text(out);
+  for (const auto& [key, judged] : {std::pair<std::string, json>{"real_ns", time}, {"cpu_ns", time["cpu"]}}) {
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < 3; ++i) {
+      std::vector<double> b = base_runs[i][key], h = head_runs[i][key];
+      ASSERT_EQ(b.size(), 3u) << "3 repetitions per timed process by default";
+      ASSERT_EQ(h.size(), 3u);
+      ratios.push_back(*std::min_element(h.begin(), h.end()) / *std::min_element(b.begin(), b.end()));
+    }
+    std::sort(ratios.begin(), ratios.end());
+    EXPECT_NEAR(judged["relative"].get<double>(), ratios[1] - 1, 1e-9) << key << ": " << judged.dump();
   }
 }
 

@@ -5,7 +5,9 @@ with known per-process times: an unchanged case, a tight +10% case, and a
 interval is wide. Every rule leaves the first alone and catches the second;
 ab's rule, which gives such a case one more batch, catches the third, and the
 rule that looks at the estimate alone stops at 8 pairs. A fourth case is
-still wide at 16 pairs: ab's rule gives it no third batch.
+still wide at 16 pairs: ab's rule gives it no third batch. In a fifth, each
+head process has three repetitions, its fastest unchanged and the other two
+slower: a process's time is its fastest, so nothing is caught.
 
 Usage: check_ab_rule_replay.py SOURCE_DIR
 """
@@ -30,7 +32,9 @@ def wobble(i):
 
 
 def result(case_id, times_ns):
-    per_process = [{"real_ns": [t], "cpu_ns": [t]} for t in times_ns]
+    # A process's time is a number (one repetition) or a list of repetitions.
+    per_process = [{"real_ns": t, "cpu_ns": t} if isinstance(t, list) else {"real_ns": [t], "cpu_ns": [t]}
+                   for t in times_ns]
     return {"id": case_id, "time": {"per_process": per_process}}
 
 
@@ -44,7 +48,10 @@ def cases():
     late = [1e6 * r for r in first] + [1.10e6 * wobble(i + 1) for i in range(len(first), PAIRS)]
     # The same straddle twice: still wide at 16 pairs, where ab's rule stops.
     later = [1e6 * r for r in first * 2] + [1.10e6 * wobble(i + 1) for i in range(2 * len(first), PAIRS)]
-    return base, {"aa/unchanged": unchanged, "time10/tight": tight, "time10/late": late, "time10/later": later}
+    # Slower repetitions beside an unchanged fastest: +20% and +30% in the median.
+    slower = [[1e6 * wobble(i + 2), 1.2e6 * wobble(i + 4), 1.3e6 * wobble(i + 6)] for i in range(PAIRS)]
+    return base, {"aa/unchanged": unchanged, "time10/tight": tight, "time10/late": late, "time10/later": later,
+                  "time10/slower-repetitions": slower}
 
 
 def write_trial(root, kind, base, head_times):
@@ -84,6 +91,8 @@ def main():
         expect("ab's rule, still wide at 16 pairs", replay.judge(detect["time10/later"], abs_rule, 1000, rng), ("-", 16))
         expect("asking at every look, still wide at 16 pairs",
                replay.judge(detect["time10/later"], every_look_rule, 1000, rng)[0], "R")
+        expect("ab's rule, the fastest repetition unchanged",
+               replay.judge(detect["time10/slower-repetitions"], abs_rule, 1000, rng)[0], "-")
         expect("a tight +10% needs no more than 8 pairs", replay.judge(detect["time10/tight"], abs_rule, 1000, rng), ("R", 8))
 
         script = os.path.join(sys.argv[1], "scripts", "ab_rule_replay.py")
