@@ -43,10 +43,7 @@ constexpr int kDefaultPairs = 8;
 constexpr int kDefaultBatches = 5;
 constexpr const char* kDefaultTimedMinTime = "0.01";
 constexpr const char* kDefaultTimedWarmup = "0.02";
-// Each timed process gives its pair the fastest of its repetitions: other jobs
-// only slow a repetition down, so the fastest of three spreads about half as
-// much between processes as one repetition (docs/time-gate-loaded.md, "The
-// fastest of three repetitions").
+// A timed process gives its pair the fastest of its repetitions (why: runner/ab.cpp).
 constexpr const char* kDefaultTimedRepetitions = "3";
 // A/A medians of paired differences stayed within 72 KiB on the quick suite;
 // the relative part guards large cases, whose RSS varies by MiBs.
@@ -217,12 +214,13 @@ void print_ab_help(const ArgParser& p) {
   std::printf("%s\nMeasures two builds of membench on this machine in one session. BASE and HEAD are\n"
               "membench executables or git revisions of the repository here (built once, Release,\n"
               "in a worktree under --build-dir). Each build makes its memory and counting runs;\n"
-              "then each case's timed processes run base, head, head, base, ... --pairs times, and\n"
-              "time is judged on the pairs: the median head/base ratio with its 95%% bootstrap\n"
-              "interval and a Wilcoxon signed-rank test; the interval must clear the minimum effect\n"
-              "and the case's noise floor (the spread of base against base). A case whose ratio lies\n"
-              "beyond the minimum effect while its interval does not clear it yet gets --pairs more\n"
-              "pairs, up to --max-pairs. CPU time (every thread of the case process; a command's user +\n"
+              "then each case's timed processes run base, head, head, base, ... --pairs times, each\n"
+              "giving its pair the fastest of its --repetitions. Time is judged on the pairs: the\n"
+              "median head/base ratio with its 95%% bootstrap interval and a Wilcoxon signed-rank\n"
+              "test; the interval must clear the minimum effect and the case's noise floor (the\n"
+              "spread of base against base). A case whose ratio lies beyond the minimum effect\n"
+              "while its interval does not clear it yet gets --pairs more pairs, up to --max-pairs.\n"
+              "CPU time (every thread of the case process; a command's user +\n"
               "system time) is judged the same way beside real time, each with its own floor: real\n"
               "time decides when it shows a change, CPU time where real time's floor is too wide,\n"
               "and each time verdict says which decided (docs/time-gate.md).\n"
